@@ -1,0 +1,2 @@
+package io.sipgw;
+public class Main { public static void main(String[] a) {} }
