@@ -1,0 +1,25 @@
+package io.sipgw.sip;
+
+/** The CSeq header (RFC 3261 §20.16): a 32-bit sequence number and a method. */
+public record CSeq(long number, String method) {
+  private static final long MAX = 0xFFFFFFFFL;
+
+  public static CSeq parse(String value) throws SipParseException {
+    ValueScanner sc = new ValueScanner(value, "CSeq");
+    sc.skipLws();
+    String digits = sc.consumeUntil(" \t\r\n");
+    if (digits.isEmpty() || digits.length() > 20 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      throw sc.fail("sequence number expected");
+    }
+    long n = digits.length() > 10 ? MAX + 1 : Long.parseLong(digits);
+    if (n > MAX) throw sc.fail("sequence number larger than 2**32-1");
+    sc.skipLws();
+    String method = sc.expectToken("method");
+    sc.skipLws();
+    if (!sc.atEnd()) throw sc.fail("unexpected text after method");
+    return new CSeq(n, method);
+  }
+
+  @Override
+  public String toString() { return number + " " + method; }
+}

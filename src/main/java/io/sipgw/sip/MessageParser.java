@@ -1,0 +1,191 @@
+package io.sipgw.sip;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Frames one SIP message from bytes (RFC 3261 §7): the start line is parsed, header lines are located
+ * (name recognised, value offsets kept, folding joined), the body is delimited by Content-Length.
+ * Header values are not parsed here.
+ */
+public final class MessageParser {
+  /** Header lines per message beyond which a message is refused. */
+  public static final int MAX_HEADERS = 256;
+
+  private MessageParser() { }
+
+  /**
+   * Parses the message at {@code buf[offset, offset+length)}.
+   *
+   * @param datagram true for UDP: the body may lack Content-Length (it runs to the datagram's end) and
+   *     octets past Content-Length are ignored (RFC 3261 §18.3); false when a stream framer has already
+   *     cut exactly one message.
+   */
+  public static SipMessage parse(byte[] buf, int offset, int length, boolean datagram) throws SipParseException {
+    int end = offset + length;
+    int p = offset;
+    // §7.5: CRLFs before the start line are ignored.
+    while (p < end && (buf[p] == '\r' || buf[p] == '\n')) p++;
+    if (p == end) throw new SipParseException("empty message", p);
+    int start = p;
+    int lineEnd = lineEnd(buf, p, end);
+    if (lineEnd < 0) throw new SipParseException("no line ending after the start line", p);
+    int startLineEnd = next(buf, lineEnd, end);
+    boolean response = startsWith(buf, p, lineEnd, "SIP/");
+
+    List<HeaderField> headers = new ArrayList<>(16);
+    p = startLineEnd;
+    int headersEnd = -1;
+    HeaderField last = null;
+    while (p < end) {
+      byte b = buf[p];
+      if (b == '\r' || b == '\n') {
+        int le = lineEnd(buf, p, end);
+        if (le != p) throw new SipParseException("stray CR in header section", p);
+        headersEnd = p;
+        p = next(buf, p, end);
+        break;
+      }
+      int le = lineEnd(buf, p, end);
+      if (le < 0) le = end; // last header line of a datagram without its line ending
+      if (b == ' ' || b == '\t') {
+        if (last == null) throw new SipParseException("header section starts with white space", p);
+        last.valueEnd = trimEnd(buf, last.valueStart, le);
+        last.lineEnd = next(buf, le, end);
+        p = last.lineEnd;
+        continue;
+      }
+      int nameEnd = p;
+      while (nameEnd < le && isTokenByte(buf[nameEnd])) nameEnd++;
+      if (nameEnd == p) throw new SipParseException("malformed header name", p);
+      int c = nameEnd;
+      while (c < le && (buf[c] == ' ' || buf[c] == '\t')) c++;
+      if (c == le || buf[c] != ':') throw new SipParseException("header '" + Text.of(buf, p, nameEnd) + "' has no colon", p);
+      int vs = c + 1;
+      while (vs < le && (buf[vs] == ' ' || buf[vs] == '\t')) vs++;
+      if (headers.size() == MAX_HEADERS) throw new SipParseException("more than " + MAX_HEADERS + " header lines", p);
+      last = new HeaderField(buf, HeaderName.lookup(buf, p, nameEnd), p, nameEnd, vs, trimEnd(buf, vs, le), next(buf, le, end));
+      headers.add(last);
+      p = last.lineEnd;
+    }
+    if (headersEnd < 0) {
+      // The header section ran to the end with no empty line. A datagram is complete as it is; treat
+      // the header section as closed and the body as empty (RFC 4475 §3.1.2.15 baddn ends this way).
+      if (!datagram) throw new SipParseException("header section not terminated", end);
+      headersEnd = end;
+      p = end;
+    }
+    int bodyStart = p;
+    int bodyEnd = bodyEnd(buf, headers, bodyStart, end, datagram);
+
+    if (response) return response(buf, start, lineEnd, startLineEnd, headers, headersEnd, bodyStart, bodyEnd);
+    return request(buf, start, lineEnd, startLineEnd, headers, headersEnd, bodyStart, bodyEnd);
+  }
+
+  private static int bodyEnd(byte[] buf, List<HeaderField> headers, int bodyStart, int end, boolean datagram)
+      throws SipParseException {
+    long cl = -1;
+    for (HeaderField f : headers) {
+      if (f.known() != HeaderName.CONTENT_LENGTH) continue;
+      long v = contentLength(buf, f);
+      if (cl >= 0 && v != cl) throw new SipParseException("conflicting Content-Length values", f.lineStart);
+      cl = v;
+    }
+    int available = end - bodyStart;
+    if (cl < 0) {
+      if (!datagram) throw new SipParseException("missing Content-Length on a stream", bodyStart);
+      return end;
+    }
+    if (cl > available) {
+      throw new SipParseException("Content-Length " + cl + " is larger than the " + available + " octets of body received", bodyStart);
+    }
+    return bodyStart + (int) cl;
+  }
+
+  private static long contentLength(byte[] buf, HeaderField f) throws SipParseException {
+    if (f.valueStart == f.valueEnd) throw new SipParseException("empty Content-Length", f.valueStart);
+    long v = 0;
+    for (int i = f.valueStart; i < f.valueEnd; i++) {
+      byte b = buf[i];
+      if (b < '0' || b > '9') throw new SipParseException("malformed Content-Length '" + f.value() + "'", i);
+      v = v * 10 + (b - '0');
+      if (v > Integer.MAX_VALUE) throw new SipParseException("Content-Length too large", i);
+    }
+    return v;
+  }
+
+  private static SipRequest request(byte[] buf, int start, int lineEnd, int startLineEnd, List<HeaderField> headers,
+      int headersEnd, int bodyStart, int bodyEnd) throws SipParseException {
+    // Request-Line = Method SP Request-URI SP SIP-Version CRLF (§25.1): exactly one SP each.
+    int sp1 = start;
+    while (sp1 < lineEnd && isTokenByte(buf[sp1])) sp1++;
+    if (sp1 == start || sp1 == lineEnd || buf[sp1] != ' ') throw new SipParseException("malformed Request-Line: bad method", sp1);
+    int uriStart = sp1 + 1;
+    int sp2 = uriStart;
+    while (sp2 < lineEnd && buf[sp2] != ' ' && buf[sp2] != '\t') sp2++;
+    if (sp2 == uriStart) throw new SipParseException("malformed Request-Line: extra white space before the Request-URI", uriStart);
+    if (sp2 == lineEnd || buf[sp2] != ' ') throw new SipParseException("malformed Request-Line: no SIP-Version", sp2);
+    int vStart = sp2 + 1;
+    if (vStart < lineEnd && (buf[vStart] == ' ' || buf[vStart] == '\t')) {
+      throw new SipParseException("malformed Request-Line: white space in the Request-URI or before SIP-Version", vStart);
+    }
+    for (int i = vStart; i < lineEnd; i++) {
+      if (buf[i] == ' ' || buf[i] == '\t') throw new SipParseException("malformed Request-Line: white space after SIP-Version", i);
+    }
+    checkVersion(buf, vStart, lineEnd);
+    String method = Methods.intern(buf, start, sp1);
+    return new SipRequest(buf, start, startLineEnd, method, Text.of(buf, uriStart, sp2), headers, headersEnd, bodyStart, bodyEnd);
+  }
+
+  private static SipResponse response(byte[] buf, int start, int lineEnd, int startLineEnd, List<HeaderField> headers,
+      int headersEnd, int bodyStart, int bodyEnd) throws SipParseException {
+    // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF (§25.1)
+    int sp = start;
+    while (sp < lineEnd && buf[sp] != ' ') sp++;
+    checkVersion(buf, start, sp);
+    int cs = sp + 1;
+    int ce = cs;
+    while (ce < lineEnd && buf[ce] >= '0' && buf[ce] <= '9') ce++;
+    if (ce - cs != 3 || (ce < lineEnd && buf[ce] != ' ')) throw new SipParseException("malformed Status-Line: status code is not 3 digits", cs);
+    int status = (buf[cs] - '0') * 100 + (buf[cs + 1] - '0') * 10 + (buf[cs + 2] - '0');
+    if (status < 100 || status > 699) throw new SipParseException("status code " + status + " out of range", cs);
+    String reason = ce < lineEnd ? Text.of(buf, ce + 1, lineEnd) : "";
+    return new SipResponse(buf, start, startLineEnd, status, reason, headers, headersEnd, bodyStart, bodyEnd);
+  }
+
+  private static void checkVersion(byte[] buf, int from, int to) throws SipParseException {
+    if (to - from == 7 && startsWith(buf, from, to, "SIP/2.0")) return;
+    if (startsWith(buf, from, to, "SIP/") || startsWith(buf, from, to, "sip/")) {
+      throw new SipParseException(505, "Version Not Supported", from);
+    }
+    throw new SipParseException("malformed SIP-Version", from);
+  }
+
+  /** Index of the CR (of CRLF) or LF that ends the line starting at p, or -1. */
+  static int lineEnd(byte[] buf, int p, int end) {
+    for (int i = p; i < end; i++) {
+      byte b = buf[i];
+      if (b == '\n') return i > p && buf[i - 1] == '\r' ? i - 1 : i;
+    }
+    return -1;
+  }
+
+  /** Position after the line ending at {@code le} (CRLF or LF). */
+  private static int next(byte[] buf, int le, int end) {
+    if (le >= end) return end;
+    return buf[le] == '\r' ? le + 2 : le + 1;
+  }
+
+  private static int trimEnd(byte[] buf, int from, int to) {
+    while (to > from && (buf[to - 1] == ' ' || buf[to - 1] == '\t')) to--;
+    return to;
+  }
+
+  private static boolean startsWith(byte[] buf, int from, int to, String s) {
+    if (to - from < s.length()) return false;
+    for (int i = 0; i < s.length(); i++) if (buf[from + i] != s.charAt(i)) return false;
+    return true;
+  }
+
+  private static boolean isTokenByte(byte b) { return b > 0 && Text.isTokenChar((char) b); }
+}

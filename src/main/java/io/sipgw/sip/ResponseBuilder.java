@@ -1,0 +1,91 @@
+package io.sipgw.sip;
+
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * Writes a response to a received request (RFC 3261 §8.2.6): Via, From, Call-ID and CSeq copied from
+ * the request's own bytes, To copied with a To tag added when it has none, then the extra headers.
+ */
+public final class ResponseBuilder {
+  private final SipRequest request;
+  private final int status;
+  private final String reason;
+  private final StringBuilder extra = new StringBuilder(128);
+  private String toTag;
+  private String body;
+  private String contentType;
+
+  private ResponseBuilder(SipRequest request, int status, String reason) {
+    this.request = request;
+    this.status = status;
+    this.reason = reason;
+  }
+
+  public static ResponseBuilder of(SipRequest request, int status, String reason) {
+    return new ResponseBuilder(request, status, reason == null ? Reasons.phrase(status) : reason);
+  }
+
+  public static ResponseBuilder of(SipRequest request, int status) {
+    return of(request, status, null);
+  }
+
+  /** The To tag to add when the request's To has none (not added to 100 Trying, §8.2.6.2). */
+  public ResponseBuilder toTag(String tag) {
+    toTag = tag;
+    return this;
+  }
+
+  public ResponseBuilder header(String name, String value) {
+    extra.append(name).append(": ").append(value).append("\r\n");
+    return this;
+  }
+
+  public ResponseBuilder header(HeaderName name, String value) { return header(name.canonical(), value); }
+
+  public ResponseBuilder body(String type, String text) {
+    contentType = type;
+    body = text;
+    return this;
+  }
+
+  public Buffer toBuffer() {
+    byte[] b = request.buf;
+    Buffer out = Buffer.buffer(512);
+    out.appendString("SIP/2.0 ").appendString(Integer.toString(status)).appendByte((byte) ' ')
+        .appendString(reason, "ISO-8859-1").appendString("\r\n");
+    for (HeaderField f : request.headers) {
+      HeaderName k = f.known();
+      if (k == HeaderName.VIA || k == HeaderName.FROM || k == HeaderName.CALL_ID || k == HeaderName.CSEQ) {
+        copyLine(out, b, f);
+      } else if (k == HeaderName.TO) {
+        if (toTag != null && status > 100 && !hasTag(f)) {
+          out.appendBytes(b, f.lineStart, f.valueEnd - f.lineStart).appendString(";tag=").appendString(toTag).appendString("\r\n");
+        } else {
+          copyLine(out, b, f);
+        }
+      }
+    }
+    out.appendString(extra.toString(), "ISO-8859-1");
+    if (body != null) {
+      out.appendString("Content-Type: ").appendString(contentType).appendString("\r\n");
+      byte[] bb = Text.bytes(body);
+      out.appendString("Content-Length: " + bb.length + "\r\n\r\n").appendBytes(bb);
+    } else {
+      out.appendString("Content-Length: 0\r\n\r\n");
+    }
+    return out;
+  }
+
+  private static boolean hasTag(HeaderField to) {
+    try {
+      return NameAddr.parse(to.value(), "To").tag() != null;
+    } catch (SipParseException e) {
+      return true;
+    }
+  }
+
+  private static void copyLine(Buffer out, byte[] b, HeaderField f) {
+    out.appendBytes(b, f.lineStart, f.lineEnd - f.lineStart);
+    if (b[f.lineEnd - 1] != '\n') out.appendString("\r\n");
+  }
+}
