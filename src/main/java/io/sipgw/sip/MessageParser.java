@@ -82,6 +82,52 @@ public final class MessageParser {
     return request(buf, start, lineEnd, startLineEnd, headers, headersEnd, bodyStart, bodyEnd);
   }
 
+  /**
+   * The header section of a request that could not be parsed as a whole, read leniently so that an
+   * error response can still be addressed (§8.2.6): null if it does not look like a request or lacks
+   * what a response needs (Via, From, To, Call-ID, CSeq).
+   */
+  public static SipRequest salvageRequest(byte[] buf, int offset, int length) {
+    int end = offset + length;
+    int p = offset;
+    while (p < end && (buf[p] == '\r' || buf[p] == '\n')) p++;
+    int lineEnd = lineEnd(buf, p, end);
+    if (lineEnd < 0 || startsWith(buf, p, lineEnd, "SIP/")) return null;
+    int start = p;
+    int sp = p;
+    while (sp < lineEnd && isTokenByte(buf[sp])) sp++;
+    String method = sp > p ? Methods.intern(buf, p, sp) : "UNKNOWN";
+    List<HeaderField> headers = new ArrayList<>(16);
+    p = next(buf, lineEnd, end);
+    HeaderField last = null;
+    while (p < end && buf[p] != '\r' && buf[p] != '\n' && headers.size() < MAX_HEADERS) {
+      int le = lineEnd(buf, p, end);
+      if (le < 0) le = end;
+      if ((buf[p] == ' ' || buf[p] == '\t') && last != null) {
+        last.valueEnd = trimEnd(buf, last.valueStart, le);
+        last.lineEnd = next(buf, le, end);
+        p = last.lineEnd;
+        continue;
+      }
+      int nameEnd = p;
+      while (nameEnd < le && isTokenByte(buf[nameEnd])) nameEnd++;
+      int c = nameEnd;
+      while (c < le && (buf[c] == ' ' || buf[c] == '\t')) c++;
+      if (nameEnd > p && c < le && buf[c] == ':') {
+        int vs = c + 1;
+        while (vs < le && (buf[vs] == ' ' || buf[vs] == '\t')) vs++;
+        last = new HeaderField(buf, HeaderName.lookup(buf, p, nameEnd), p, nameEnd, vs, trimEnd(buf, vs, le), next(buf, le, end));
+        headers.add(last);
+      }
+      p = next(buf, le, end);
+    }
+    SipRequest r = new SipRequest(buf, start, next(buf, lineEnd, end), method, "", headers, p, p, p);
+    for (HeaderName h : new HeaderName[] {HeaderName.VIA, HeaderName.FROM, HeaderName.TO, HeaderName.CALL_ID, HeaderName.CSEQ}) {
+      if (!r.has(h)) return null;
+    }
+    return r;
+  }
+
   private static int bodyEnd(byte[] buf, List<HeaderField> headers, int bodyStart, int end, boolean datagram)
       throws SipParseException {
     long cl = -1;

@@ -29,7 +29,10 @@ public final class ResponseBuilder {
     return of(request, status, null);
   }
 
-  /** The To tag to add when the request's To has none (not added to 100 Trying, §8.2.6.2). */
+  /**
+   * The To tag to add when the request's To has none (not added to 100 Trying, §8.2.6.2). Without
+   * one, a tag derived from Call-ID and CSeq is used, so a retransmission gets the same response.
+   */
   public ResponseBuilder toTag(String tag) {
     toTag = tag;
     return this;
@@ -58,8 +61,9 @@ public final class ResponseBuilder {
       if (k == HeaderName.VIA || k == HeaderName.FROM || k == HeaderName.CALL_ID || k == HeaderName.CSEQ) {
         copyLine(out, b, f);
       } else if (k == HeaderName.TO) {
-        if (toTag != null && status > 100 && !hasTag(f)) {
-          out.appendBytes(b, f.lineStart, f.valueEnd - f.lineStart).appendString(";tag=").appendString(toTag).appendString("\r\n");
+        if (status > 100 && !hasTag(f)) {
+          String tag = toTag != null ? toTag : derivedTag();
+          out.appendBytes(b, f.lineStart, f.valueEnd - f.lineStart).appendString(";tag=").appendString(tag).appendString("\r\n");
         } else {
           copyLine(out, b, f);
         }
@@ -74,6 +78,10 @@ public final class ResponseBuilder {
       out.appendString("Content-Length: 0\r\n\r\n");
     }
     return out;
+  }
+
+  private String derivedTag() {
+    return "sgw" + Integer.toHexString((request.callId() + request.header(HeaderName.CSEQ)).hashCode() & 0x7fffffff);
   }
 
   private static boolean hasTag(HeaderField to) {

@@ -1,0 +1,2 @@
+package io.sipgw.config;
+public record ProxyConfig(boolean recordRoute) {}

@@ -1,0 +1,43 @@
+package io.sipgw.proxy;
+
+import io.sipgw.sip.ResponseBuilder;
+import io.sipgw.sip.SipParseException;
+import io.sipgw.sip.SipRequest;
+import io.sipgw.sip.Via;
+import io.sipgw.transport.Flow;
+import io.sipgw.transport.Target;
+import io.sipgw.transport.Transports;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import java.util.logging.Logger;
+
+/**
+ * Sends this server's own responses where RFC 3261 §18.2.2 and RFC 3581 §4 say: back over the
+ * connection a request came on; over UDP to the source address and port when the client asked for
+ * rport, else to the source address and the Via's sent-by port.
+ */
+final class Responder {
+  private static final Logger LOG = Logger.getLogger("sipgw.proxy");
+
+  private final Transports transports;
+
+  Responder(Transports transports) { this.transports = transports; }
+
+  Future<Void> send(SipRequest req, Flow flow, Buffer response) {
+    if (flow.transport().reliable()) return transports.send(flow, response);
+    int port = flow.remotePort();
+    try {
+      Via v = req.topVia();
+      if (!v.hasRport()) port = v.port() > 0 ? v.port() : 5060;
+    } catch (SipParseException e) {
+      // no usable Via: the source port is all there is
+    }
+    return transports.send(new Target(flow.transport(), flow.remoteHost(), port), response)
+        .onFailure(e -> LOG.info("could not send response to " + flow + ": " + e.getMessage() + " (Call-ID " + req.callId() + ")"));
+  }
+
+  Future<Void> reply(SipRequest req, Flow flow, int status, String reason) {
+    return send(req, flow, ResponseBuilder.of(req, status, reason).toBuffer());
+  }
+
+}

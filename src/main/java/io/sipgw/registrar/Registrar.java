@@ -1,0 +1,140 @@
+package io.sipgw.registrar;
+
+import io.sipgw.config.RegistrarConfig;
+import io.sipgw.sip.HeaderField;
+import io.sipgw.sip.HeaderName;
+import io.sipgw.sip.NameAddr;
+import io.sipgw.sip.ResponseBuilder;
+import io.sipgw.sip.SipParseException;
+import io.sipgw.sip.SipRequest;
+import io.sipgw.sip.SipUri;
+import io.sipgw.store.Binding;
+import io.sipgw.store.BindingChange;
+import io.sipgw.store.LocationStore;
+import io.sipgw.transport.Flow;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * The registrar (RFC 3261 §10.3): adds, refreshes and removes the bindings of an address of record
+ * from a REGISTER and answers with every current binding and its remaining time. Keeps with each
+ * binding the source address and flow it came from, and its Path (RFC 3327).
+ */
+public final class Registrar {
+  private static final Logger LOG = Logger.getLogger("sipgw.registrar");
+
+  private final LocationStore store;
+  private final Supplier<RegistrarConfig> settings;
+  private final LongSupplier clock;
+
+  public Registrar(LocationStore store, Supplier<RegistrarConfig> settings, LongSupplier clock) {
+    this.store = store;
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  /** Handles a REGISTER for one of this server's domains; the future holds the response to send. */
+  public Future<Buffer> register(SipRequest req, Flow flow) {
+    RegistrarConfig cfg = settings.get();
+    String callId = req.callId();
+    String aor;
+    List<Binding> requested;
+    boolean wildcard;
+    long cseq;
+    try {
+      SipUri to = req.to().uri();
+      if (!to.isSip()) return reply(req, 400, "Bad Request (To is not a SIP or SIPS URI)", null);
+      aor = to.aor();
+      cseq = req.cseq().number();
+      long headerExpires = req.expires();
+      List<HeaderField> contactFields = req.fields(HeaderName.CONTACT);
+      wildcard = contactFields.size() == 1 && contactFields.get(0).value().equals("*");
+      if (wildcard) {
+        // §10.3 step 6: "*" only with Expires: 0 and as the only Contact.
+        if (headerExpires != 0) return reply(req, 400, "Bad Request (Contact * needs Expires: 0)", null);
+        requested = List.of();
+      } else {
+        requested = new ArrayList<>();
+        long now = clock.getAsLong();
+        List<String> path = pathOf(req);
+        String ua = req.header(HeaderName.USER_AGENT);
+        for (NameAddr c : req.addresses(HeaderName.CONTACT)) {
+          if (c.uri().toString().equals("*")) return reply(req, 400, "Bad Request (Contact * mixed with other contacts)", null);
+          ContactRequest cr = ContactRequest.of(c, headerExpires, cfg.defaultExpires());
+          long expires = cr.expires();
+          if (expires != 0 && expires < cfg.minExpires()) {
+            return reply(req, 423, null, ResponseBuilder.of(req, 423).header(HeaderName.MIN_EXPIRES, Integer.toString(cfg.minExpires())));
+          }
+          expires = Math.min(expires, cfg.maxExpires());
+          requested.add(new Binding(aor, c.uri().toString(), expires == 0 ? 0 : now + expires * 1000, cr.q(), callId, cseq,
+              new Binding.Source(flow.transport().uriParam(), flow.listener().name(), flow.remoteHost(), flow.remotePort(), flow.connectionId()),
+              path, cr.instanceId(), cr.regId(), ua));
+        }
+      }
+    } catch (SipParseException e) {
+      return reply(req, 400, "Bad Request (" + e.reason() + ")", null);
+    }
+    int maxContacts = cfg.maxContacts();
+    Future<RegistrationOutcome> outcome;
+    if (wildcard) {
+      outcome = store.update(aor, current -> BindingRules.removeAll(current, callId, cseq));
+    } else if (requested.isEmpty()) {
+      outcome = store.lookup(aor).map(r -> RegistrationOutcome.ok(r.bindings()));
+    } else {
+      outcome = store.update(aor, current -> BindingRules.apply(current, requested, maxContacts));
+    }
+    return outcome.map(o -> {
+      if (o.refused()) {
+        LOG.info("REGISTER " + aor + " from " + flow + " refused: " + o.status() + " " + o.reason() + " (Call-ID " + callId + ")");
+        return ResponseBuilder.of(req, o.status(), o.reason()).toBuffer();
+      }
+      LOG.fine(() -> "REGISTER " + aor + " from " + flow + ": " + o.bindings().size() + " binding(s) (Call-ID " + callId + ")");
+      return ok(req, o.bindings());
+    }).recover(e -> {
+      LOG.warning("REGISTER " + aor + ": location store failed: " + e.getMessage() + " (Call-ID " + callId + ")");
+      return Future.succeededFuture(ResponseBuilder.of(req, 500, "Server Internal Error (location store unavailable)")
+          .header(HeaderName.RETRY_AFTER, "5").toBuffer());
+    });
+  }
+
+  private Buffer ok(SipRequest req, List<Binding> bindings) {
+    long now = clock.getAsLong();
+    ResponseBuilder rb = ResponseBuilder.of(req, 200);
+    for (Binding b : bindings) {
+      StringBuilder c = new StringBuilder(96).append('<').append(b.contact()).append(">;expires=").append(b.remainingSeconds(now));
+      if (b.q() != 1.0f) c.append(";q=").append(b.q());
+      if (b.instanceId() != null) {
+        c.append(";+sip.instance=").append(b.instanceId());
+        if (b.regId() != 0) c.append(";reg-id=").append(b.regId());
+      }
+      rb.header(HeaderName.CONTACT, c.toString());
+    }
+    // RFC 3327 §5.3: the Path is echoed when the UA said it supports it.
+    String supported = req.header(HeaderName.SUPPORTED);
+    if (supported != null && supported.toLowerCase(Locale.ROOT).contains("path")) {
+      for (HeaderField f : req.fields(HeaderName.PATH)) rb.header(HeaderName.PATH, f.value());
+    }
+    return rb.toBuffer();
+  }
+
+  private static List<String> pathOf(SipRequest req) throws SipParseException {
+    List<NameAddr> path = req.addresses(HeaderName.PATH);
+    if (path.isEmpty()) return List.of();
+    List<String> out = new ArrayList<>(path.size());
+    for (NameAddr p : path) out.add(p.toString());
+    return out;
+  }
+
+  private static Future<Buffer> reply(SipRequest req, int status, String reason, ResponseBuilder prepared) {
+    ResponseBuilder rb = prepared != null ? prepared : ResponseBuilder.of(req, status, reason);
+    LOG.info("REGISTER refused: " + status + (reason != null ? " " + reason : "") + " (Call-ID " + req.callId() + ")");
+    return Future.succeededFuture(rb.toBuffer());
+  }
+
+}

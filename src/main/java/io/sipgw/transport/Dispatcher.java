@@ -1,0 +1,69 @@
+package io.sipgw.transport;
+
+import io.sipgw.sip.MessageParser;
+import io.sipgw.sip.ResponseBuilder;
+import io.sipgw.sip.SipMessage;
+import io.sipgw.sip.SipParseException;
+import io.sipgw.sip.SipRequest;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import java.util.logging.Logger;
+
+/**
+ * From received bytes to the routing loop that owns the Call-ID: parses the message, answers what
+ * cannot be parsed (400, 505, 513 … with a reason naming the fault), and sends the rest over the event
+ * bus to the routing instance chosen by a hash of the Call-ID, so one Call-ID always runs on one loop.
+ */
+public final class Dispatcher {
+  private static final Logger LOG = Logger.getLogger("sipgw.transport");
+  public static final String ROUTING_ADDRESS = "sipgw.routing.";
+
+  private final EventBus bus;
+  private final Transports transports;
+  private final String[] addresses;
+  private final DeliveryOptions local = new DeliveryOptions().setCodecName(InboundCodec.NAME).setLocalOnly(true);
+
+  public Dispatcher(Vertx vertx, Transports transports, int routingInstances) {
+    this.bus = vertx.eventBus();
+    this.transports = transports;
+    this.addresses = new String[routingInstances];
+    for (int i = 0; i < routingInstances; i++) addresses[i] = ROUTING_ADDRESS + i;
+    transports.dispatcher(this);
+  }
+
+  /** The routing address for a Call-ID. */
+  public String addressFor(String callId) {
+    int h = callId == null ? 0 : callId.hashCode();
+    return addresses[(h & 0x7fffffff) % addresses.length];
+  }
+
+  /** Handles the bytes of one datagram or one framed stream message. */
+  public void receive(byte[] bytes, int length, Flow flow, boolean datagram) {
+    SipMessage m;
+    try {
+      m = MessageParser.parse(bytes, 0, length, datagram);
+    } catch (SipParseException e) {
+      reject(bytes, length, e.status(), e.reason(), flow);
+      return;
+    }
+    bus.send(addressFor(m.callId()), new InboundMessage(m, flow), local);
+  }
+
+  /** Answers a request that could not be parsed, if enough of it can be read to address a response. */
+  public Future<Void> reject(byte[] bytes, int length, int status, String reason, Flow flow) {
+    SipRequest r = MessageParser.salvageRequest(bytes, 0, length);
+    if (r == null) {
+      LOG.info("dropped unparsable message from " + flow + ": " + reason);
+      return Future.succeededFuture();
+    }
+    LOG.info("rejected " + r.method() + " from " + flow + " with " + status + ": " + reason + " (Call-ID " + r.callId() + ")");
+    String phrase = status == 400 ? "Bad Request (" + reason + ")" : reason;
+    return transports.send(flow, ResponseBuilder.of(r, status, phrase).toBuffer());
+  }
+
+  Future<Void> rejectHead(byte[] head, int status, String reason, Flow flow) {
+    return reject(head, head.length, status, reason, flow);
+  }
+}

@@ -1,0 +1,218 @@
+package io.sipgw.transport;
+
+import io.sipgw.sip.Hosts;
+import io.sipgw.sip.Transport;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.datagram.DatagramSocket;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetSocket;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+
+/**
+ * The transport layer's sending side and its registry of sockets and connections. The only place
+ * that writes to a socket: to a flow (the same connection back, RFC 3261 §18.2.2) or to a target
+ * (an existing connection to it is reused, else one is opened; UDP goes out of a listener's socket).
+ * Safe to call from any event loop.
+ */
+public final class Transports {
+  private static final Logger LOG = Logger.getLogger("sipgw.transport");
+
+  private final Vertx vertx;
+  private final List<Listener> listeners;
+  private final int maxMessageSize;
+  private final int maxConnections;
+  private final Map<String, List<DatagramSocket>> udpSockets = new ConcurrentHashMap<>();
+  private final Map<Long, Connection> connections = new ConcurrentHashMap<>();
+  private final Map<Target, Connection> byRemote = new ConcurrentHashMap<>();
+  private final Map<Target, Future<Connection>> connecting = new ConcurrentHashMap<>();
+  private final AtomicLong ids = new AtomicLong();
+  private final AtomicInteger rr = new AtomicInteger();
+  private final NetClient client;
+  private volatile Dispatcher dispatcher;
+
+  public Transports(Vertx vertx, List<Listener> listeners, int maxMessageSize, int maxConnections) {
+    this.vertx = vertx;
+    this.listeners = List.copyOf(listeners);
+    this.maxMessageSize = maxMessageSize;
+    this.maxConnections = maxConnections;
+    this.client = vertx.createNetClient(new NetClientOptions().setConnectTimeout(5000).setTcpNoDelay(true));
+  }
+
+  void dispatcher(Dispatcher d) { this.dispatcher = d; }
+
+  public List<Listener> listeners() { return listeners; }
+
+  public int maxMessageSize() { return maxMessageSize; }
+
+  /** Whether host:port names one of this server's listeners. */
+  public boolean isLocal(String host, int port) {
+    for (Listener l : listeners) if (l.matches(host, port)) return true;
+    return false;
+  }
+
+  /** Whether host names one of this server's listening addresses, whatever the port. */
+  public boolean isLocalHost(String host) {
+    String bare = Hosts.bare(host);
+    for (Listener l : listeners) {
+      if (bare.equalsIgnoreCase(Hosts.bare(l.sentByHost())) || bare.equalsIgnoreCase(Hosts.bare(l.host()))) return true;
+    }
+    return false;
+  }
+
+  /** The listener a request to {@code target} leaves from: same transport and address family. */
+  public Listener listenerFor(Transport transport, boolean ipv6) {
+    Listener fallback = null;
+    for (Listener l : listeners) {
+      if (l.transport() != transport) continue;
+      if (l.isIpv6() == ipv6) return l;
+      if (fallback == null) fallback = l;
+    }
+    return fallback;
+  }
+
+  public boolean supports(Transport t) {
+    for (Listener l : listeners) if (l.transport() == t) return true;
+    return false;
+  }
+
+  void addUdpSocket(Listener l, DatagramSocket s) {
+    udpSockets.computeIfAbsent(l.name(), k -> new CopyOnWriteArrayList<>()).add(s);
+  }
+
+  void removeUdpSocket(Listener l, DatagramSocket s) {
+    List<DatagramSocket> list = udpSockets.get(l.name());
+    if (list != null) list.remove(s);
+  }
+
+  /** Registers an accepted or opened connection; returns null (and closes it) when over the cap. */
+  Connection addConnection(NetSocket socket, Listener listener, String remoteHost, int remotePort) {
+    if (connections.size() >= maxConnections) {
+      LOG.warning("connection from " + remoteHost + ":" + remotePort + " refused: " + maxConnections + " connections open (transport.maxConnections)");
+      socket.close();
+      return null;
+    }
+    Flow flow = new Flow(listener.transport(), listener, Hosts.bare(remoteHost), remotePort, ids.incrementAndGet());
+    Connection c = new Connection(socket, flow);
+    connections.put(c.id(), c);
+    byRemote.put(flow.target(), c);
+    StreamFramer framer = new StreamFramer(maxMessageSize, new ConnectionSink(c, socket));
+    socket.handler(data -> {
+      c.touch();
+      framer.feed(data);
+    });
+    socket.closeHandler(v -> removeConnection(c));
+    socket.exceptionHandler(e -> LOG.fine("connection " + flow + ": " + e.getMessage()));
+    return c;
+  }
+
+  private void removeConnection(Connection c) {
+    connections.remove(c.id());
+    byRemote.remove(c.flow().target(), c);
+  }
+
+  public int connectionCount() { return connections.size(); }
+
+  /** Closes connections idle for longer than {@code idleNanos}. */
+  void closeIdle(long idleNanos) {
+    for (Connection c : connections.values()) {
+      if (c.idleNanos() > idleNanos) {
+        LOG.fine("closing idle connection " + c.flow());
+        c.close();
+      }
+    }
+  }
+
+  /** Sends back along a flow: the same connection if it is still open (§18.2.2), else to its address. */
+  public Future<Void> send(Flow flow, Buffer data) {
+    if (flow.transport() == Transport.UDP) return sendUdp(flow.listener(), flow.remoteHost(), flow.remotePort(), data);
+    Connection c = connections.get(flow.connectionId());
+    if (c != null) return c.write(data);
+    return send(flow.target(), data);
+  }
+
+  /** Sends to a target, reusing a connection to it if there is one (RFC 3261 §18.1.1). */
+  public Future<Void> send(Target target, Buffer data) {
+    if (target.transport() == Transport.UDP) {
+      Listener l = listenerFor(Transport.UDP, target.isIpv6());
+      if (l == null) return Future.failedFuture("no UDP listener to send from");
+      return sendUdp(l, target.host(), target.port(), data);
+    }
+    if (target.transport() != Transport.TCP) {
+      return Future.failedFuture("transport " + target.transport() + " is not supported");
+    }
+    Connection c = byRemote.get(target);
+    if (c != null) return c.write(data);
+    return connect(target).compose(conn -> conn.write(data));
+  }
+
+  /** The open connection to a target, if any. */
+  public Connection connectionTo(Target target) { return byRemote.get(target); }
+
+  /** The flow of an open connection, or null if it has closed. */
+  public Flow openFlow(long connectionId) {
+    Connection c = connections.get(connectionId);
+    return c == null ? null : c.flow();
+  }
+
+  /** Whether the connection of a flow is still open. */
+  public boolean isOpen(Flow flow) {
+    return flow.transport() == Transport.UDP || connections.containsKey(flow.connectionId());
+  }
+
+  private Future<Connection> connect(Target target) {
+    Future<Connection> pending = connecting.get(target);
+    if (pending != null) return pending;
+    Listener l = listenerFor(Transport.TCP, target.isIpv6());
+    if (l == null) return Future.failedFuture("no TCP listener for " + target);
+    Future<Connection> f = client.connect(target.port(), target.host()).map(socket -> {
+      Connection c = addConnection(socket, l, target.host(), target.port());
+      if (c == null) throw new IllegalStateException("connection limit reached");
+      return c;
+    });
+    connecting.put(target, f);
+    f.onComplete(r -> connecting.remove(target, f));
+    return f;
+  }
+
+  private Future<Void> sendUdp(Listener l, String host, int port, Buffer data) {
+    List<DatagramSocket> sockets = udpSockets.get(l.name());
+    if (sockets == null || sockets.isEmpty()) return Future.failedFuture("listener " + l.name() + " is not open");
+    DatagramSocket s = sockets.get((rr.getAndIncrement() & 0x7fffffff) % sockets.size());
+    return s.send(data, port, host);
+  }
+
+  public Future<Void> close() { return client.close(); }
+
+  /** Receives what a connection's framer finds. */
+  private final class ConnectionSink implements StreamFramer.Sink {
+    private final Connection c;
+    private final NetSocket socket;
+
+    ConnectionSink(Connection c, NetSocket socket) {
+      this.c = c;
+      this.socket = socket;
+    }
+
+    @Override
+    public void message(byte[] message) { dispatcher.receive(message, message.length, c.flow(), false); }
+
+    @Override
+    public void ping() { socket.write(Buffer.buffer(new byte[] {'\r', '\n'})); }
+
+    @Override
+    public void fatal(int status, String reason, byte[] head) {
+      LOG.info("closing connection " + c.flow() + ": " + reason);
+      Future<Void> done = head != null ? dispatcher.rejectHead(head, status, reason, c.flow()) : Future.succeededFuture();
+      done.onComplete(r -> socket.close());
+    }
+  }
+}
