@@ -43,14 +43,14 @@ final class ConfigOverrides {
   /**
    * Returns {@code config} with the overrides found in {@code env} (names starting {@code SIPGW_}) and
    * {@code properties} (names starting {@code sipgw.}); other entries are ignored. With no override,
-   * {@code config} itself is returned; otherwise a new object: the defaults, merged with
-   * {@code config}, with the overrides set.
+   * {@code config} itself is returned; otherwise a copy with the overrides set. An override inside an
+   * array the file does not have (e.g. {@code SIPGW_LISTEN_0_PORT}) applies to the default array.
    */
   static JsonObject apply(JsonObject config, Map<String, ?> env, Map<String, ?> properties) {
     SortedMap<String, String> fromEnv = prefixed(env, ENV_PREFIX);
     SortedMap<String, String> fromProperties = prefixed(properties, PROPERTY_PREFIX);
     if (fromEnv.isEmpty() && fromProperties.isEmpty()) return config;
-    JsonObject target = SipgwConfig.defaults().json().mergeIn(config.copy(), true);
+    JsonObject target = config.copy();
     fromEnv.forEach((name, value) -> set(target, name, name.substring(ENV_PREFIX.length()).split("_", -1), value));
     fromProperties.forEach((name, value) -> set(target, name, name.substring(PROPERTY_PREFIX.length()).split("\\.", -1), value));
     return target;
@@ -67,6 +67,7 @@ final class ConfigOverrides {
   private static void set(JsonObject target, String source, String[] segments, String value) {
     Object node = target;
     Object shape = SHAPE;
+    Object defaults = SipgwConfig.defaults().json(); // followed along, to fill in an array the file leaves out
     StringBuilder key = new StringBuilder();
     for (int i = 0; i < segments.length; i++) {
       String seg = segments[i];
@@ -85,14 +86,17 @@ final class ConfigOverrides {
           return;
         }
         Object child = object.getValue(name);
+        Object childDefaults = defaults instanceof JsonObject d ? d.getValue(name) : null;
         if (child == null && childShape instanceof JsonObject) object.put(name, child = new JsonObject());
+        if (child == null && childShape instanceof JsonArray && childDefaults instanceof JsonArray a) object.put(name, child = a.copy());
         node = container(key.toString(), child, childShape);
         shape = childShape;
+        defaults = childDefaults;
       } else if (shape instanceof JsonArray shapeArray) {
-        JsonArray array = (JsonArray) node;
+        JsonArray array = node == null ? new JsonArray() : (JsonArray) node;
         int index = index(seg);
         if (index < 0 || index >= array.size()) {
-          throw new ConfigException(source, "names no config key (" + key + " has entries 0.." + (array.size() - 1) + ", not \"" + seg + "\")");
+          throw new ConfigException(source, "names no config key (" + key + (array.isEmpty() ? " has no entries" : " has entries 0.." + (array.size() - 1)) + ", not \"" + seg + "\")");
         }
         key.append('[').append(index).append(']');
         Object itemShape = shapeArray.getValue(0);
@@ -102,6 +106,7 @@ final class ConfigOverrides {
         }
         node = container(key.toString(), array.getValue(index), itemShape);
         shape = itemShape;
+        defaults = null;
       } else {
         throw new ConfigException(source, "names no config key (" + key + " has no member \"" + seg + "\")");
       }
@@ -110,6 +115,7 @@ final class ConfigOverrides {
 
   /** The value at {@code key} when it is the container its shape says; an error naming the key if not. */
   private static Object container(String key, Object value, Object shape) {
+    if (value == null) return null; // an absent array: no entry to override
     if (shape instanceof JsonObject && value instanceof JsonObject) return value;
     if (shape instanceof JsonArray && value instanceof JsonArray) return value;
     if (!(shape instanceof JsonObject) && !(shape instanceof JsonArray)) return value; // a scalar: set() reports it

@@ -5,7 +5,8 @@ import io.vertx.core.json.JsonObject;
 /**
  * Registration intervals in seconds (RFC 3261 §10.3): a shorter requested interval than
  * {@code minExpires} gets 423, a longer one is cut to {@code maxExpires}, none given means
- * {@code defaultExpires}. {@code maxContacts} bounds the bindings of one address-of-record.
+ * {@code defaultExpires} (when not configured: 3600, or {@code maxExpires} if lower).
+ * {@code maxContacts} bounds the bindings of one address-of-record.
  */
 public record RegistrarConfig(int minExpires, int maxExpires, int defaultExpires, int maxContacts) {
   public static final int DEFAULT_MIN_EXPIRES = 60;
@@ -21,7 +22,8 @@ public record RegistrarConfig(int minExpires, int maxExpires, int defaultExpires
     if (max < min) {
       throw new ConfigException(o.key("maxExpires"), "must be >= " + o.key("minExpires") + " (" + min + "), got " + max);
     }
-    int def = o.integer("defaultExpires", DEFAULT_DEFAULT_EXPIRES, 1, MAX_SECONDS);
+    // absent: 3600, or maxExpires when that is lower, so that setting maxExpires alone is enough
+    int def = o.integer("defaultExpires", Math.max(min, Math.min(DEFAULT_DEFAULT_EXPIRES, max)), 1, MAX_SECONDS);
     if (def < min || def > max) {
       throw new ConfigException(o.key("defaultExpires"), "must be between " + o.key("minExpires") + " (" + min + ") and "
           + o.key("maxExpires") + " (" + max + "), got " + def);

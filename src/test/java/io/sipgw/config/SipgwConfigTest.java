@@ -180,6 +180,13 @@ class SipgwConfigTest {
   }
 
   @Test
+  void absentDefaultExpiresFollowsALowerMaxExpires() {
+    assertEquals(new RegistrarConfig(60, 120, 120, 10), parse("{\"registrar\": {\"maxExpires\": 120}}").registrar());
+    assertEquals(new RegistrarConfig(60, 7200, 3600, 10), parse("{\"registrar\": {\"maxExpires\": 7200}}").registrar());
+    assertEquals(new RegistrarConfig(4000, 7200, 4000, 10), parse("{\"registrar\": {\"minExpires\": 4000, \"maxExpires\": 7200}}").registrar());
+  }
+
+  @Test
   void restartNeededChangesListsWhatCannotReload() {
     SipgwConfig a = SipgwConfig.defaults();
     assertEquals(List.of(), a.restartNeededChanges(parse("{}")));
