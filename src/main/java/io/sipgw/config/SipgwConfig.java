@@ -1,3 +1,193 @@
 package io.sipgw.config;
-/** Placeholder replaced by the config package. */
-public final class SipgwConfig { }
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The typed, validated, immutable configuration of a sipgw node. {@link #fromJson} checks every key
+ * (type, range, cross-key rules, and that no unknown key is present) and fills in the defaults; any
+ * problem is a {@link ConfigException} that names the key path.
+ */
+public final class SipgwConfig {
+  /** The classpath resource holding the embedded default (conf/sipgw.json, copied by the build). */
+  public static final String EMBEDDED_RESOURCE = "sipgw.json";
+  public static final int DEFAULT_WORKERS = 0;
+
+  private final List<ListenConfig> listen;
+  private final List<DomainConfig> domains;
+  private final RegistrarConfig registrar;
+  private final ProxyConfig proxy;
+  private final StoreConfig store;
+  private final TransportConfig transport;
+  private final int workers;
+  private final ReloadConfig reload;
+  private final JsonObject json;
+
+  private SipgwConfig(List<ListenConfig> listen, List<DomainConfig> domains, RegistrarConfig registrar, ProxyConfig proxy,
+                      StoreConfig store, TransportConfig transport, int workers, ReloadConfig reload) {
+    this.listen = List.copyOf(listen);
+    this.domains = List.copyOf(domains);
+    this.registrar = registrar;
+    this.proxy = proxy;
+    this.store = store;
+    this.transport = transport;
+    this.workers = workers;
+    this.reload = reload;
+    this.json = toJson();
+  }
+
+  /** Validates {@code json}, fills in defaults; throws {@link ConfigException} naming the first bad key. */
+  public static SipgwConfig fromJson(JsonObject json) {
+    Objects.requireNonNull(json, "json");
+    ConfigObject root = new ConfigObject("", json);
+    List<ListenConfig> listen = readListen(root);
+    List<DomainConfig> domains = readDomains(root);
+    RegistrarConfig registrar = RegistrarConfig.read(ConfigObject.at(root, "registrar"));
+    ProxyConfig proxy = ProxyConfig.read(ConfigObject.at(root, "proxy"));
+    StoreConfig store = StoreConfig.read(ConfigObject.at(root, "store"));
+    TransportConfig transport = TransportConfig.read(ConfigObject.at(root, "transport"));
+    int workers = root.integer("workers", DEFAULT_WORKERS, 0, 1024);
+    ReloadConfig reload = ReloadConfig.read(ConfigObject.at(root, "reload"));
+    root.rejectUnknownKeys();
+    return new SipgwConfig(listen, domains, registrar, proxy, store, transport, workers, reload);
+  }
+
+  /** The embedded default: conf/sipgw.json as packaged in the jar (UDP and TCP on 0.0.0.0:5060). */
+  public static SipgwConfig defaults() { return Embedded.CONFIG; }
+
+  /** The text of the embedded default file. */
+  static String embeddedText() { return Embedded.TEXT; }
+
+  private static final class Embedded {
+    static final String TEXT = readResource();
+    static final SipgwConfig CONFIG = parse();
+
+    private static String readResource() {
+      try (InputStream in = SipgwConfig.class.getClassLoader().getResourceAsStream(EMBEDDED_RESOURCE)) {
+        if (in == null) throw new ConfigFileException("classpath:" + EMBEDDED_RESOURCE, "missing from the class path");
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    private static SipgwConfig parse() {
+      try {
+        return fromJson(new JsonObject(TEXT));
+      } catch (DecodeException e) {
+        throw new ConfigFileException("classpath:" + EMBEDDED_RESOURCE, "not valid JSON: " + e.getMessage());
+      }
+    }
+  }
+
+  private static List<ListenConfig> readListen(ConfigObject root) {
+    JsonArray a = root.array("listen");
+    if (a == null) return List.of(new ListenConfig(io.sipgw.sip.Transport.UDP, "0.0.0.0", 5060, null, 5060),
+        new ListenConfig(io.sipgw.sip.Transport.TCP, "0.0.0.0", 5060, null, 5060));
+    if (a.isEmpty()) throw new ConfigException("listen", "needs at least one listener");
+    List<ListenConfig> out = new ArrayList<>();
+    Map<String, Integer> seen = new HashMap<>();
+    for (int i = 0; i < a.size(); i++) {
+      String key = "listen[" + i + "]";
+      Object v = a.getValue(i);
+      if (!(v instanceof JsonObject o)) throw new ConfigException(key, "must be an object, got " + ConfigObject.describe(v));
+      ListenConfig l = ListenConfig.read(new ConfigObject(key, o));
+      if (l.port() != 0) { // port 0: each listener gets its own free port, no clash possible
+        Integer first = seen.putIfAbsent(l.name(), i);
+        if (first != null) throw new ConfigException(key, "duplicate of listen[" + first + "] (" + l.name() + ")");
+      }
+      out.add(l);
+    }
+    return out;
+  }
+
+  private static List<DomainConfig> readDomains(ConfigObject root) {
+    JsonArray a = root.array("domains");
+    if (a == null) return List.of(new DomainConfig("localhost", List.of("127.0.0.1", "::1"), DomainMode.PROXY));
+    List<DomainConfig> out = new ArrayList<>();
+    Map<String, String> seen = new HashMap<>();
+    for (int i = 0; i < a.size(); i++) {
+      String key = "domains[" + i + "]";
+      Object v = a.getValue(i);
+      if (!(v instanceof JsonObject o)) throw new ConfigException(key, "must be an object, got " + ConfigObject.describe(v));
+      DomainConfig d = DomainConfig.read(new ConfigObject(key, o));
+      unique(seen, d.name(), key + ".name");
+      for (int j = 0; j < d.aliases().size(); j++) unique(seen, d.aliases().get(j), key + ".aliases[" + j + "]");
+      out.add(d);
+    }
+    return out;
+  }
+
+  private static void unique(Map<String, String> seen, String host, String key) {
+    String first = seen.putIfAbsent(host.toLowerCase(Locale.ROOT), key);
+    if (first != null) throw new ConfigException(key, "\"" + host + "\" is already listed at " + first);
+  }
+
+  private JsonObject toJson() {
+    JsonArray l = new JsonArray();
+    listen.forEach(x -> l.add(x.toJson()));
+    JsonArray d = new JsonArray();
+    domains.forEach(x -> d.add(x.toJson()));
+    return new JsonObject().put("listen", l).put("domains", d).put("registrar", registrar.toJson())
+        .put("proxy", proxy.toJson()).put("store", store.toJson()).put("transport", transport.toJson())
+        .put("workers", workers).put("reload", reload.toJson());
+  }
+
+  /** The effective configuration, defaults included (a copy). */
+  public JsonObject json() { return json.copy(); }
+
+  public List<ListenConfig> listen() { return listen; }
+
+  public List<DomainConfig> domains() { return domains; }
+
+  public RegistrarConfig registrar() { return registrar; }
+
+  public ProxyConfig proxy() { return proxy; }
+
+  public StoreConfig store() { return store; }
+
+  public TransportConfig transport() { return transport; }
+
+  /** Hot-reload settings ({@code reload.scanPeriod}). */
+  public ReloadConfig reload() { return reload; }
+
+  /** Routing verticle instances: {@code workers}, or the number of available processors when 0. */
+  public int workers() { return workers == 0 ? Runtime.getRuntime().availableProcessors() : workers; }
+
+  /**
+   * The keys whose value differs in {@code newer} but cannot change while running: {@code listen},
+   * {@code workers}, {@code transport.instances}, {@code transport.tcpIdleTimeout}, {@code store},
+   * {@code reload.scanPeriod}. Empty when everything that changed can be applied at run time.
+   */
+  public List<String> restartNeededChanges(SipgwConfig newer) {
+    List<String> keys = new ArrayList<>();
+    if (!listen.equals(newer.listen)) keys.add("listen");
+    if (workers() != newer.workers()) keys.add("workers");
+    if (instances(transport) != instances(newer.transport)) keys.add("transport.instances");
+    if (transport.tcpIdleTimeout() != newer.transport.tcpIdleTimeout()) keys.add("transport.tcpIdleTimeout");
+    if (!store.equals(newer.store)) keys.add("store");
+    if (reload.scanPeriod() != newer.reload.scanPeriod()) keys.add("reload.scanPeriod");
+    return List.copyOf(keys);
+  }
+
+  private static int instances(TransportConfig t) {
+    return t.instances() == 0 ? Runtime.getRuntime().availableProcessors() : t.instances();
+  }
+
+  @Override public boolean equals(Object o) { return o instanceof SipgwConfig c && json.equals(c.json); }
+
+  @Override public int hashCode() { return json.hashCode(); }
+
+  @Override public String toString() { return "SipgwConfig" + json.encode(); }
+}

@@ -1,0 +1,15 @@
+# Build: docker build -t sipgw .    Run: docker run --network host sipgw
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml .
+RUN mvn -B -q dependency:go-offline || true
+COPY conf conf
+COPY src src
+RUN mvn -B -DskipTests package
+
+FROM eclipse-temurin:17-jre
+WORKDIR /opt/sipgw
+COPY --from=build /src/target/sipgw.jar sipgw.jar
+COPY --from=build /src/conf conf
+EXPOSE 5060/udp 5060/tcp
+ENTRYPOINT ["java", "-jar", "sipgw.jar"]

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs the test suite. Installs what the tests need when it is missing:
+# sipp (Debian/Ubuntu package sip-tester) and redis-server. Exits with Maven's exit code.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v sipp >/dev/null 2>&1 || missing+=(sip-tester)
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+
+if ((${#missing[@]})); then
+  echo "==> installing ${missing[*]}"
+  sudo=()
+  if [[ $(id -u) -ne 0 ]]; then sudo=(sudo); fi
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+echo "==> sipp: $(command -v sipp), redis-server: $(command -v redis-server)"
+echo "==> mvn -B test"
+set +e
+mvn -B test
+rc=$?
+set -e
+if ((rc == 0)); then echo "==> tests passed"; else echo "==> tests FAILED (mvn exit code $rc)" >&2; fi
+exit "$rc"

@@ -1,0 +1,113 @@
+package io.sipgw.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * One JSON object of the config at a key path, read with type and range checks. Every key read is
+ * remembered, so that {@link #rejectUnknownKeys()} can refuse the ones nobody asked for (typos).
+ * A key whose value is JSON {@code null} counts as absent.
+ */
+final class ConfigObject {
+  private final String path;
+  private final JsonObject json;
+  private final Set<String> known = new LinkedHashSet<>();
+
+  ConfigObject(String path, JsonObject json) {
+    this.path = path;
+    this.json = json;
+  }
+
+  /** Reads {@code name} of {@code parent}, which must be an object; absent means an empty object. */
+  static ConfigObject at(ConfigObject parent, String name) {
+    Object v = parent.value(name);
+    if (v == null) return new ConfigObject(parent.key(name), new JsonObject());
+    if (!(v instanceof JsonObject o)) throw parent.wrongType(name, "an object", v);
+    return new ConfigObject(parent.key(name), o);
+  }
+
+  /** The full key path of a member, e.g. {@code registrar.maxExpires}. */
+  String key(String name) { return path.isEmpty() ? name : path + "." + name; }
+
+  String path() { return path; }
+
+  boolean has(String name) {
+    known.add(name);
+    return json.getValue(name) != null;
+  }
+
+  Object value(String name) {
+    known.add(name);
+    return json.getValue(name);
+  }
+
+  int integer(String name, int defaultValue, int min, int max) {
+    Object v = value(name);
+    if (v == null) return defaultValue;
+    long n = integral(name, v);
+    if (n < min || n > max) throw new ConfigException(key(name), "must be between " + min + " and " + max + ", got " + n);
+    return (int) n;
+  }
+
+  long longInteger(String name, long defaultValue) {
+    Object v = value(name);
+    return v == null ? defaultValue : integral(name, v);
+  }
+
+  boolean bool(String name, boolean defaultValue) {
+    Object v = value(name);
+    if (v == null) return defaultValue;
+    if (!(v instanceof Boolean b)) throw wrongType(name, "true or false", v);
+    return b;
+  }
+
+  /** A string value; absent gives {@code defaultValue}, empty or blank is an error. */
+  String string(String name, String defaultValue) {
+    Object v = value(name);
+    if (v == null) return defaultValue;
+    if (!(v instanceof String s)) throw wrongType(name, "a string", v);
+    if (s.isBlank()) throw new ConfigException(key(name), "must not be empty");
+    return s.trim();
+  }
+
+  /** An array value, or null when absent. */
+  JsonArray array(String name) {
+    Object v = value(name);
+    if (v == null) return null;
+    if (!(v instanceof JsonArray a)) throw wrongType(name, "an array", v);
+    return a;
+  }
+
+  /** Refuses every key that was not read: a misspelt key must not pass silently. */
+  void rejectUnknownKeys() {
+    for (String k : json.fieldNames()) {
+      if (!known.contains(k)) {
+        throw new ConfigException(key(k), "unknown key" + (known.isEmpty() ? "" : " (known here: " + String.join(", ", known) + ")"));
+      }
+    }
+  }
+
+  private long integral(String name, Object v) {
+    if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) return ((Number) v).longValue();
+    if (v instanceof BigInteger b && b.bitLength() < 64) return b.longValue();
+    if (v instanceof BigDecimal || v instanceof Double || v instanceof Float || v instanceof BigInteger) {
+      throw new ConfigException(key(name), "must be an integer, got " + v);
+    }
+    throw wrongType(name, "an integer", v);
+  }
+
+  ConfigException wrongType(String name, String expected, Object got) {
+    return new ConfigException(key(name), "must be " + expected + ", got " + describe(got));
+  }
+
+  static String describe(Object v) {
+    if (v instanceof String s) return "string \"" + s + "\"";
+    if (v instanceof JsonObject) return "an object";
+    if (v instanceof JsonArray) return "an array";
+    return String.valueOf(v);
+  }
+}

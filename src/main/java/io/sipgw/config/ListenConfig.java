@@ -1,0 +1,61 @@
+package io.sipgw.config;
+
+import io.sipgw.sip.Transport;
+import io.vertx.core.json.JsonObject;
+import java.util.Objects;
+
+/**
+ * A socket to listen on, and the address to advertise in Via, Record-Route and Contact instead of the
+ * bound one (behind NAT or a load balancer; Kamailio's {@code listen=... advertise host:port}).
+ *
+ * @param port 1..65535, or 0 to let the operating system pick a free port
+ * @param advertiseHost null when nothing is advertised
+ * @param advertisePort the advertised port; {@code port} when not given
+ */
+public record ListenConfig(Transport transport, String host, int port, String advertiseHost, int advertisePort) {
+  /** The transports {@code listen} accepts in this release. */
+  static final String SUPPORTED = "udp, tcp";
+
+  public ListenConfig {
+    Objects.requireNonNull(transport, "transport");
+    Objects.requireNonNull(host, "host");
+  }
+
+  /** E.g. {@code udp:0.0.0.0:5060}, {@code tcp:[::1]:5060}. */
+  public String name() { return transport.uriParam() + ":" + HostAndPort.uriHost(host) + ":" + port; }
+
+  static ListenConfig read(ConfigObject o) {
+    Object t = o.value("transport");
+    if (t == null) throw new ConfigException(o.key("transport"), "is required (" + SUPPORTED + ")");
+    if (!(t instanceof String ts)) throw o.wrongType("transport", "a string", t);
+    Transport transport = Transport.parse(ts);
+    if (transport == null) throw new ConfigException(o.key("transport"), "unknown transport \"" + ts + "\" (supported: " + SUPPORTED + ")");
+    if (transport != Transport.UDP && transport != Transport.TCP) {
+      throw new ConfigException(o.key("transport"), "transport \"" + ts + "\" is not supported yet (supported: " + SUPPORTED + ")");
+    }
+    String host = o.string("host", "0.0.0.0");
+    if (!HostAndPort.isHost(host)) throw new ConfigException(o.key("host"), "not an IP literal or hostname: \"" + host + "\"");
+    host = HostAndPort.normalize(host);
+    int port = o.integer("port", 5060, 0, 65535);
+    String advertiseHost = null;
+    int advertisePort = port;
+    String advertise = o.string("advertise", null);
+    if (advertise != null) {
+      try {
+        HostAndPort a = HostAndPort.parse(advertise);
+        advertiseHost = a.host();
+        if (a.port() != HostAndPort.NO_PORT) advertisePort = a.port();
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(o.key("advertise"), e.getMessage() + " (forms: host, host:port, [ipv6]:port)");
+      }
+    }
+    o.rejectUnknownKeys();
+    return new ListenConfig(transport, host, port, advertiseHost, advertisePort);
+  }
+
+  JsonObject toJson() {
+    JsonObject j = new JsonObject().put("transport", transport.uriParam()).put("host", host).put("port", port);
+    if (advertiseHost != null) j.put("advertise", HostAndPort.uriHost(advertiseHost) + ":" + advertisePort);
+    return j;
+  }
+}

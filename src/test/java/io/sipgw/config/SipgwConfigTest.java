@@ -1,0 +1,210 @@
+package io.sipgw.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sipgw.sip.Transport;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SipgwConfigTest {
+
+  private static SipgwConfig parse(String json) { return SipgwConfig.fromJson(new JsonObject(json)); }
+
+  private static ConfigException fails(String json) {
+    return assertThrows(ConfigException.class, () -> parse(json));
+  }
+
+  @Test
+  void embeddedDefaultListensOnUdpAndTcp5060() {
+    SipgwConfig c = SipgwConfig.defaults();
+    assertEquals(List.of("udp:0.0.0.0:5060", "tcp:0.0.0.0:5060"), c.listen().stream().map(ListenConfig::name).toList());
+    assertEquals(new RegistrarConfig(60, 3600, 3600, 10), c.registrar());
+    assertEquals(new ProxyConfig(true), c.proxy());
+    assertEquals(new StoreConfig("memory", null), c.store());
+    assertEquals(new TransportConfig(0, 3600, 65535, 19000), c.transport());
+    assertEquals(new ReloadConfig(5000), c.reload());
+    assertEquals(Runtime.getRuntime().availableProcessors(), c.workers());
+    assertEquals(List.of(new DomainConfig("localhost", List.of("127.0.0.1", "::1"), DomainMode.PROXY)), c.domains());
+  }
+
+  @Test
+  void emptyJsonGivesTheSameConfigAsTheEmbeddedDefault() {
+    assertEquals(SipgwConfig.defaults().json(), parse("{}").json());
+  }
+
+  @Test
+  void confFileIsTheEmbeddedDefault() throws Exception {
+    String conf = Files.readString(Path.of("conf/sipgw.json"));
+    assertEquals(conf, SipgwConfig.embeddedText());
+  }
+
+  @Test
+  void effectiveJsonHasEveryKeyAndParsesBackToTheSameConfig() {
+    SipgwConfig c = parse("{\"registrar\": {\"maxExpires\": 7200}, \"workers\": 3}");
+    JsonObject j = c.json();
+    assertEquals(3600, j.getJsonObject("registrar").getInteger("defaultExpires"));
+    assertEquals(7200, j.getJsonObject("registrar").getInteger("maxExpires"));
+    assertEquals(3, c.workers());
+    assertEquals(c, SipgwConfig.fromJson(j));
+    j.put("workers", 99); // a copy: the config does not change
+    assertEquals(3, c.workers());
+  }
+
+  @Test
+  void listenParsesTransportHostPortAndAdvertise() {
+    SipgwConfig c = parse("""
+        {"listen": [
+          {"transport": "UDP", "host": "10.0.0.1", "port": 5070},
+          {"transport": "tcp", "host": "::1", "port": 5060, "advertise": "[2001:db8::7]:5080"},
+          {"transport": "tcp", "host": "[::]", "port": 5061, "advertise": "sip.example.com"}
+        ]}""");
+    assertEquals(new ListenConfig(Transport.UDP, "10.0.0.1", 5070, null, 5070), c.listen().get(0));
+    assertEquals(new ListenConfig(Transport.TCP, "::1", 5060, "2001:db8::7", 5080), c.listen().get(1));
+    assertEquals("tcp:[::1]:5060", c.listen().get(1).name());
+    assertEquals(new ListenConfig(Transport.TCP, "::", 5061, "sip.example.com", 5061), c.listen().get(2));
+    assertEquals("[2001:db8::7]:5080", c.json().getJsonArray("listen").getJsonObject(1).getString("advertise"));
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "203.0.113.7:5060   | 203.0.113.7 | 5060",
+      "203.0.113.7        | 203.0.113.7 | 5070",
+      "[2001:db8::1]:5061 | 2001:db8::1 | 5061",
+      "[2001:db8::1]      | 2001:db8::1 | 5070",
+      "2001:db8::1        | 2001:db8::1 | 5070",
+      "::ffff:192.0.2.1   | ::ffff:192.0.2.1 | 5070",
+      "SIP.Example.com:5080 | sip.example.com | 5080",
+      "sip.example.com    | sip.example.com | 5070"})
+  void advertiseForms(String advertise, String host, int port) {
+    ListenConfig l = parse("{\"listen\": [{\"transport\": \"udp\", \"port\": 5070, \"advertise\": \"" + advertise + "\"}]}").listen().get(0);
+    assertEquals(host, l.advertiseHost());
+    assertEquals(port, l.advertisePort());
+  }
+
+  @Test
+  void noAdvertiseMeansNullHostAndTheListenPort() {
+    ListenConfig l = parse("{\"listen\": [{\"transport\": \"udp\", \"host\": \"127.0.0.1\", \"port\": 5090}]}").listen().get(0);
+    assertNull(l.advertiseHost());
+    assertEquals(5090, l.advertisePort());
+  }
+
+  @Test
+  void portZeroPicksAnyAndIsNoDuplicate() {
+    SipgwConfig c = parse("{\"listen\": [{\"transport\": \"udp\", \"port\": 0}, {\"transport\": \"udp\", \"port\": 0}]}");
+    assertEquals(0, c.listen().get(1).port());
+  }
+
+  @Test
+  void domainsDefaultModeProxyAndLowerCase() {
+    SipgwConfig c = parse("{\"domains\": [{\"name\": \"Example.COM\"}, {\"name\": \"b.example\", \"aliases\": [\"[::2]\"], \"mode\": \"redirect\"}]}");
+    assertEquals(new DomainConfig("example.com", List.of(), DomainMode.PROXY), c.domains().get(0));
+    assertEquals(new DomainConfig("b.example", List.of("::2"), DomainMode.REDIRECT), c.domains().get(1));
+  }
+
+  @Test
+  void redisStoreWithDefaultUrl() {
+    assertEquals(new StoreConfig("redis", "redis://127.0.0.1:6379"), parse("{\"store\": {\"type\": \"redis\"}}").store());
+    assertEquals(new StoreConfig("redis", "redis://db:6380/2"), parse("{\"store\": {\"type\": \"redis\", \"redis\": \"redis://db:6380/2\"}}").store());
+  }
+
+  /** Each rule: the JSON, the key the error must name, and a fragment of its message. */
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      // types and unknown keys
+      "{\"workers\": \"4\"}                                   | workers                   | must be an integer",
+      "{\"workers\": 2.5}                                     | workers                   | must be an integer",
+      "{\"registar\": {}}                                     | registar                  | unknown key",
+      "{\"registrar\": {\"maxExpire\": 10}}                   | registrar.maxExpire       | unknown key",
+      "{\"registrar\": []}                                    | registrar                 | must be an object",
+      "{\"proxy\": {\"recordRoute\": \"yes\"}}                | proxy.recordRoute         | true or false",
+      "{\"listen\": {}}                                       | listen                    | must be an array",
+      "{\"listen\": [\"udp:0.0.0.0:5060\"]}                   | listen[0]                 | must be an object",
+      "{\"listen\": [{\"transport\": \"udp\", \"prot\": 1}]}  | listen[0].prot            | unknown key",
+      // listeners
+      "{\"listen\": []}                                       | listen                    | at least one listener",
+      "{\"listen\": [{\"port\": 5060}]}                       | listen[0].transport       | is required",
+      "{\"listen\": [{\"transport\": \"sctp2\"}]}             | listen[0].transport       | unknown transport",
+      "{\"listen\": [{\"transport\": \"tls\"}]}               | listen[0].transport       | not supported yet",
+      "{\"listen\": [{\"transport\": \"ws\"}]}                | listen[0].transport       | not supported yet",
+      "{\"listen\": [{\"transport\": \"wss\"}]}               | listen[0].transport       | not supported yet",
+      "{\"listen\": [{\"transport\": \"udp\", \"port\": 65536}]} | listen[0].port          | between 0 and 65535",
+      "{\"listen\": [{\"transport\": \"udp\", \"port\": -1}]}   | listen[0].port          | between 0 and 65535",
+      "{\"listen\": [{\"transport\": \"udp\"}, {\"transport\": \"udp\", \"port\": 5060}]} | listen[1] | duplicate of listen[0]",
+      "{\"listen\": [{\"transport\": \"udp\", \"host\": \"bad host\"}]}  | listen[0].host  | not an IP literal or hostname",
+      "{\"listen\": [{\"transport\": \"udp\", \"host\": \"300.1.1.1\"}]} | listen[0].host  | not an IP literal or hostname",
+      "{\"listen\": [{\"transport\": \"udp\", \"host\": \"1::2::3\"}]}   | listen[0].host  | not an IP literal or hostname",
+      "{\"listen\": [{\"transport\": \"udp\", \"host\": \"\"}]}          | listen[0].host  | must not be empty",
+      "{\"listen\": [{\"transport\": \"udp\", \"advertise\": \"1.2.3.4:0\"}]}     | listen[0].advertise | port must be between 1 and 65535",
+      "{\"listen\": [{\"transport\": \"udp\", \"advertise\": \"1.2.3.4:x\"}]}     | listen[0].advertise | bad port",
+      "{\"listen\": [{\"transport\": \"udp\", \"advertise\": \"[::1\"}]}          | listen[0].advertise | missing ']'",
+      "{\"listen\": [{\"transport\": \"udp\", \"advertise\": \"[nope]:5060\"}]}   | listen[0].advertise | not an IPv6 literal",
+      "{\"listen\": [{\"transport\": \"udp\", \"advertise\": \"-bad-:5060\"}]}    | listen[0].advertise | not an IP literal or hostname",
+      // domains
+      "{\"domains\": [{\"aliases\": []}]}                     | domains[0].name           | is required",
+      "{\"domains\": [{\"name\": \"\"}]}                      | domains[0].name           | must not be empty",
+      "{\"domains\": [{\"name\": \"a b\"}]}                   | domains[0].name           | not an IP literal or hostname",
+      "{\"domains\": [{\"name\": \"a\", \"aliases\": [\"\"]}]}| domains[0].aliases[0]     | non-empty string",
+      "{\"domains\": [{\"name\": \"a\", \"mode\": \"stateful\"}]} | domains[0].mode       | proxy\" or \"redirect",
+      "{\"domains\": [{\"name\": \"a\"}, {\"name\": \"b\", \"aliases\": [\"A\"]}]} | domains[1].aliases[0] | already listed at domains[0].name",
+      // registrar
+      "{\"registrar\": {\"maxExpires\": 30}}                  | registrar.maxExpires      | must be >= registrar.minExpires (60), got 30",
+      "{\"registrar\": {\"defaultExpires\": 30}}              | registrar.defaultExpires  | between registrar.minExpires (60) and registrar.maxExpires (3600)",
+      "{\"registrar\": {\"defaultExpires\": 7200}}            | registrar.defaultExpires  | between registrar.minExpires (60) and registrar.maxExpires (3600)",
+      "{\"registrar\": {\"minExpires\": 0}}                   | registrar.minExpires      | between 1 and",
+      "{\"registrar\": {\"maxContacts\": 0}}                  | registrar.maxContacts     | between 1 and 10000",
+      // store, transport, workers, reload
+      "{\"store\": {\"type\": \"mysql\"}}                     | store.type                | \"memory\" or \"redis\"",
+      "{\"store\": {\"redis\": \"redis://h:6379\"}}           | store.redis               | only allowed with store.type",
+      "{\"store\": {\"type\": \"redis\", \"redis\": \"http://h\"}} | store.redis          | redis://",
+      "{\"transport\": {\"maxMessageSize\": 1023}}            | transport.maxMessageSize  | between 1024 and 1048576",
+      "{\"transport\": {\"maxMessageSize\": 1048577}}         | transport.maxMessageSize  | between 1024 and 1048576",
+      "{\"transport\": {\"instances\": -1}}                   | transport.instances       | between 0 and 1024",
+      "{\"transport\": {\"maxConnections\": 0}}               | transport.maxConnections  | between 1 and",
+      "{\"transport\": {\"tcpIdleTimeout\": -5}}              | transport.tcpIdleTimeout  | between 0 and",
+      "{\"workers\": -1}                                      | workers                   | between 0 and 1024",
+      "{\"reload\": {\"scanPeriod\": 10}}                     | reload.scanPeriod         | must be 0 (off) or between 100"})
+  void validationNamesTheKey(String json, String key, String fragment) {
+    ConfigException e = fails(json);
+    assertEquals(key, e.key(), e.getMessage());
+    assertTrue(e.getMessage().startsWith("config key '" + key + "': "), e.getMessage());
+    assertTrue(e.getMessage().contains(fragment), e.getMessage());
+  }
+
+  @Test
+  void absentDefaultExpiresFollowsALowerMaxExpires() {
+    assertEquals(new RegistrarConfig(60, 120, 120, 10), parse("{\"registrar\": {\"maxExpires\": 120}}").registrar());
+    assertEquals(new RegistrarConfig(60, 7200, 3600, 10), parse("{\"registrar\": {\"maxExpires\": 7200}}").registrar());
+    assertEquals(new RegistrarConfig(4000, 7200, 4000, 10), parse("{\"registrar\": {\"minExpires\": 4000, \"maxExpires\": 7200}}").registrar());
+  }
+
+  @Test
+  void restartNeededChangesListsWhatCannotReload() {
+    SipgwConfig a = SipgwConfig.defaults();
+    assertEquals(List.of(), a.restartNeededChanges(parse("{}")));
+    assertEquals(List.of(), a.restartNeededChanges(parse("""
+        {"registrar": {"maxExpires": 7200, "defaultExpires": 600}, "proxy": {"recordRoute": false},
+         "domains": [{"name": "example.com", "mode": "redirect"}], "transport": {"maxMessageSize": 4096}}""")));
+    SipgwConfig b = parse("""
+        {"listen": [{"transport": "udp", "port": 5070}], "workers": 777, "transport": {"instances": 555, "tcpIdleTimeout": 60},
+         "store": {"type": "redis"}, "reload": {"scanPeriod": 0}}""");
+    assertEquals(List.of("listen", "workers", "transport.instances", "transport.tcpIdleTimeout", "store", "reload.scanPeriod"),
+        a.restartNeededChanges(b));
+  }
+
+  @Test
+  void advertiseChangeNeedsRestart() {
+    SipgwConfig a = parse("{\"listen\": [{\"transport\": \"udp\"}]}");
+    SipgwConfig b = parse("{\"listen\": [{\"transport\": \"udp\", \"advertise\": \"198.51.100.1\"}]}");
+    assertEquals(List.of("listen"), a.restartNeededChanges(b));
+    assertFalse(a.equals(b));
+  }
+}
