@@ -1,8 +1,4 @@
 package io.sipgw.config;
-<<<<<<< HEAD
-import java.util.List;
-public record DomainConfig(String name, List<String> aliases, DomainMode mode) {}
-=======
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -55,4 +51,3 @@ public record DomainConfig(String name, List<String> aliases, DomainMode mode) {
         .put("mode", mode.name().toLowerCase(Locale.ROOT));
   }
 }
->>>>>>> config
