@@ -1,23 +1,142 @@
 package io.sipgw;
 
+import io.sipgw.config.ListenConfig;
 import io.sipgw.config.SipgwConfig;
+import io.sipgw.dns.SipResolver;
+import io.sipgw.proxy.LocalDomains;
+import io.sipgw.proxy.RequestRouter;
+import io.sipgw.proxy.ResponseRouter;
+import io.sipgw.proxy.RoutingSettings;
+import io.sipgw.proxy.RoutingVerticle;
+import io.sipgw.registrar.Registrar;
+import io.sipgw.sip.Transport;
+import io.sipgw.store.LocationStore;
+import io.sipgw.store.MemoryLocationStore;
+import io.sipgw.transport.Dispatcher;
+import io.sipgw.transport.InboundCodec;
+import io.sipgw.transport.Listener;
+import io.sipgw.transport.ListenerAddresses;
+import io.sipgw.transport.TcpListenerVerticle;
+import io.sipgw.transport.Transports;
+import io.sipgw.transport.UdpListenerVerticle;
+import io.sipgw.config.RegistrarConfig;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Logger;
 
 /** A running gateway: its listeners, routing verticles and stores. */
 public final class Sipgw {
-  private final Vertx vertx;
+  private static final Logger LOG = Logger.getLogger("sipgw");
+  /** How long an AOR whose last binding went is remembered (480 rather than 404). */
+  private static final long REMEMBER_AOR_MILLIS = 24 * 3600 * 1000L;
 
-  private Sipgw(Vertx vertx) { this.vertx = vertx; }
+  private final Vertx vertx;
+  private final Transports transports;
+  private final LocationStore store;
+  private final AtomicReference<RoutingSettings> routing;
+  private final AtomicReference<RegistrarConfig> registrar;
+  private final List<String> deployments;
+  private final long idleTimer;
+
+  private Sipgw(Vertx vertx, Transports transports, LocationStore store, AtomicReference<RoutingSettings> routing,
+      AtomicReference<RegistrarConfig> registrar, List<String> deployments, long idleTimer) {
+    this.vertx = vertx;
+    this.transports = transports;
+    this.store = store;
+    this.routing = routing;
+    this.registrar = registrar;
+    this.deployments = deployments;
+    this.idleTimer = idleTimer;
+  }
 
   /** Deploys the gateway's verticles on {@code vertx} and binds its listeners. */
   public static Future<Sipgw> start(Vertx vertx, SipgwConfig config) {
-    return Future.failedFuture("the routing core is being built");
+    if (!config.store().type().equals("memory")) {
+      return Future.failedFuture("store.type \"" + config.store().type() + "\" is not available in this release (use \"memory\")");
+    }
+    try {
+      vertx.eventBus().registerDefaultCodec(io.sipgw.transport.InboundMessage.class, new InboundCodec());
+    } catch (IllegalStateException alreadyRegistered) {
+      // a second gateway on the same Vert.x instance shares the codec
+    }
+    return vertx.executeBlocking(() -> ListenerAddresses.resolve(config.listen()), false)
+        .compose(listeners -> deploy(vertx, config, listeners));
   }
 
-  /** Applies the settings that can change at run time. */
-  public void reload(SipgwConfig config) { }
+  private static Future<Sipgw> deploy(Vertx vertx, SipgwConfig config, List<Listener> listeners) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    int workers = config.workers();
+    int instances = config.transport().instances() == 0 ? cores : config.transport().instances();
+    Transports transports = new Transports(vertx, listeners, config.transport().maxMessageSize(), config.transport().maxConnections());
+    LocationStore store = new MemoryLocationStore(vertx, REMEMBER_AOR_MILLIS);
+    AtomicReference<RoutingSettings> routing = new AtomicReference<>(routingSettings(config, transports));
+    AtomicReference<RegistrarConfig> registrarCfg = new AtomicReference<>(config.registrar());
+    Registrar registrar = new Registrar(store, registrarCfg::get, System::currentTimeMillis);
+    RequestRouter requests = new RequestRouter(transports, routing::get, registrar, store, new SipResolver(vertx));
+    ResponseRouter responses = new ResponseRouter(transports);
+    Dispatcher dispatcher = new Dispatcher(vertx, transports, workers);
+
+    List<String> deployments = new ArrayList<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (int i = 0; i < workers; i++) {
+      String address = Dispatcher.ROUTING_ADDRESS + i;
+      chain = chain.compose(v -> vertx.deployVerticle(new RoutingVerticle(address, requests, responses)).map(id -> {
+        deployments.add(id);
+        return null;
+      }));
+    }
+    for (Listener l : listeners) {
+      boolean udp = l.transport() == Transport.UDP;
+      // Several UDP sockets on one port need SO_REUSEPORT, which only the native transport offers.
+      int n = udp && !vertx.isNativeTransportEnabled() ? 1 : instances;
+      DeploymentOptions opts = new DeploymentOptions().setInstances(n);
+      int idle = config.transport().tcpIdleTimeout();
+      chain = chain.compose(v -> (udp
+          ? vertx.deployVerticle(() -> new UdpListenerVerticle(l, transports, dispatcher), opts)
+          : vertx.deployVerticle(() -> new TcpListenerVerticle(l, transports), opts))
+          .recover(e -> Future.failedFuture("cannot listen on " + l.name() + ": " + e.getMessage()))
+          .map(id -> {
+            deployments.add(id);
+            return null;
+          }));
+    }
+    long idleNanos = config.transport().tcpIdleTimeout() * 1_000_000_000L;
+    return chain.transform(ar -> {
+      if (ar.failed()) {
+        List<Future<Void>> undo = new ArrayList<>();
+        for (String id : deployments) undo.add(vertx.undeploy(id));
+        return Future.join(undo).transform(x -> transports.close()).transform(x -> Future.failedFuture(ar.cause()));
+      }
+      long timer = idleNanos <= 0 ? -1
+          : vertx.setPeriodic(Math.max(1000, Math.min(60_000, idleNanos / 4_000_000)), id -> transports.closeIdle(idleNanos));
+      LOG.fine("sipgw deployed: " + workers + " routing instance(s), " + listeners.size() + " listener(s)");
+      return Future.succeededFuture(new Sipgw(vertx, transports, store, routing, registrarCfg, deployments, timer));
+    });
+  }
+
+  private static RoutingSettings routingSettings(SipgwConfig config, Transports transports) {
+    return new RoutingSettings(new LocalDomains(config.domains(), transports), config.proxy());
+  }
+
+  /** The listeners as bound, with the addresses they advertise. */
+  public List<Listener> listeners() { return transports.listeners(); }
+
+  /** Applies the settings that can change at run time: domains, proxy and registrar settings. */
+  public void reload(SipgwConfig config) {
+    routing.set(routingSettings(config, transports));
+    registrar.set(config.registrar());
+    LOG.info("configuration reloaded: " + config.domains().size() + " domain(s), registrar " + config.registrar());
+  }
 
   /** Closes the listeners and undeploys the verticles. */
-  public Future<Void> stop() { return Future.succeededFuture(); }
+  public Future<Void> stop() {
+    if (idleTimer >= 0) vertx.cancelTimer(idleTimer);
+    List<Future<Void>> undo = new ArrayList<>();
+    for (int i = deployments.size() - 1; i >= 0; i--) undo.add(vertx.undeploy(deployments.get(i)));
+    return Future.join(undo).transform(x -> transports.close()).transform(x -> store.close());
+  }
 }

@@ -23,7 +23,7 @@ import java.util.logging.Logger;
 
 /**
  * The registrar (RFC 3261 §10.3): adds, refreshes and removes the bindings of an address of record
- * from a REGISTER and answers with every current binding and its remaining time. Keeps with each
+ * from a REGISTER (the caller names the AOR, with the domain in its canonical form) and answers with every current binding and its remaining time. Keeps with each
  * binding the source address and flow it came from, and its Path (RFC 3327).
  */
 public final class Registrar {
@@ -40,17 +40,15 @@ public final class Registrar {
   }
 
   /** Handles a REGISTER for one of this server's domains; the future holds the response to send. */
-  public Future<Buffer> register(SipRequest req, Flow flow) {
+  public Future<Buffer> register(SipRequest req, Flow flow, String aor) {
     RegistrarConfig cfg = settings.get();
     String callId = req.callId();
-    String aor;
     List<Binding> requested;
     boolean wildcard;
     long cseq;
     try {
       SipUri to = req.to().uri();
-      if (!to.isSip()) return reply(req, 400, "Bad Request (To is not a SIP or SIPS URI)", null);
-      aor = to.aor();
+      if (!to.isSip() || aor == null) return reply(req, 400, "Bad Request (To is not a SIP or SIPS URI)", null);
       cseq = req.cseq().number();
       long headerExpires = req.expires();
       List<HeaderField> contactFields = req.fields(HeaderName.CONTACT);

@@ -13,13 +13,11 @@ import io.vertx.core.net.NetServerOptions;
 public final class TcpListenerVerticle extends VerticleBase {
   private final Listener listener;
   private final Transports transports;
-  private final long idleTimeoutNanos;
   private NetServer server;
 
-  public TcpListenerVerticle(Listener listener, Transports transports, int idleTimeoutSeconds) {
+  public TcpListenerVerticle(Listener listener, Transports transports) {
     this.listener = listener;
     this.transports = transports;
-    this.idleTimeoutNanos = idleTimeoutSeconds * 1_000_000_000L;
   }
 
   @Override
@@ -31,8 +29,6 @@ public final class TcpListenerVerticle extends VerticleBase {
         .setAcceptBacklog(1024)
         .setReuseAddress(true));
     server.connectHandler(socket -> transports.addConnection(socket, listener, socket.remoteAddress().host(), socket.remoteAddress().port()));
-    long period = Math.max(1000, Math.min(60_000, idleTimeoutNanos / 1_000_000 / 4));
-    vertx.setPeriodic(period, id -> transports.closeIdle(idleTimeoutNanos));
     return server.listen();
   }
 

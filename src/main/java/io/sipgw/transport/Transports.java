@@ -122,7 +122,7 @@ public final class Transports {
   public int connectionCount() { return connections.size(); }
 
   /** Closes connections idle for longer than {@code idleNanos}. */
-  void closeIdle(long idleNanos) {
+  public void closeIdle(long idleNanos) {
     for (Connection c : connections.values()) {
       if (c.idleNanos() > idleNanos) {
         LOG.fine("closing idle connection " + c.flow());
