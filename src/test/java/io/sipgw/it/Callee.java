@@ -1,0 +1,77 @@
+package io.sipgw.it;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * A SIPp answering calls with uas.xml in the background, on its own port and transport.
+ *
+ * <p>One SIPp scenario is one Call-ID flow, so this SIPp cannot register itself and then take
+ * INVITEs of other Call-IDs. {@link #registerAt} registers it instead from a throwaway SIPp
+ * (register.xml, one call, its own port) whose REGISTER names this SIPp's address and transport
+ * in its Contact; the registrar stores that Contact and the proxy forwards calls to it — over TCP
+ * by opening a connection to this SIPp's listener.
+ */
+public final class Callee implements AutoCloseable {
+  private static final Duration STOP_BOUND = Duration.ofSeconds(15);
+
+  private final String user;
+  private final String host;
+  private final int port;
+  private final SippTransport transport;
+  private final Path workDir;
+  private final SippRun run;
+
+  private Callee(String user, String host, int port, SippTransport transport, Path workDir, SippRun run) {
+    this.user = user;
+    this.host = host;
+    this.port = port;
+    this.transport = transport;
+    this.workDir = workDir;
+    this.run = run;
+  }
+
+  /** Starts a callee that answers up to {@code calls} calls, then ends by itself; bounded by {@code timeout}. */
+  public static Callee listen(String user, String host, SippTransport transport, int calls, Duration timeout,
+      Path workDir) {
+    Sipp uas = Sipp.scenario("uas.xml")
+        .local(host)
+        .transport(transport)
+        .service(user)
+        .calls(calls)
+        .timeout(timeout)
+        .traceMessages()
+        .workDir(workDir);
+    SippRun run = uas.start();
+    return new Callee(user, host, uas.localPort(), transport, workDir, run);
+  }
+
+  /**
+   * Registers this callee as {@code user@domain} with the registrar at {@code registrarHost:registrarPort},
+   * sending the REGISTER over this callee's transport, and asserts the 200.
+   */
+  public SippResult registerAt(String registrarHost, int registrarPort, String domain) {
+    Path users = InjectionFile.user(workDir, user, domain, host, port, transport);
+    return Sipp.scenario("register.xml")
+        .remote(registrarHost, registrarPort)
+        .local(host)
+        .transport(transport)
+        .injectionFile(users)
+        .calls(1)
+        .timeout(Duration.ofSeconds(10))
+        .traceMessages()
+        .workDir(workDir)
+        .run()
+        .assertSucceeded(1);
+  }
+
+  public int port() { return port; }
+
+  public String host() { return host; }
+
+  /** Stops taking calls (SIGUSR1), lets the calls in progress end, and returns what it did. */
+  public SippResult stop() { return run.stop(STOP_BOUND); }
+
+  @Override
+  public void close() { run.close(); }
+}

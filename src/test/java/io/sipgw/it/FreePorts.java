@@ -1,0 +1,95 @@
+package io.sipgw.it;
+
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Ports free for both UDP and TCP on one loopback address, never the same one twice in a JVM
+ * (a port handed out and not yet bound by its SIPp or gateway would otherwise be handed out
+ * again).
+ */
+public final class FreePorts {
+  public static final String IPV4_LOOPBACK = "127.0.0.1";
+  public static final String IPV6_LOOPBACK = "::1";
+
+  private static final int ATTEMPTS = 200;
+  private static final String TCP_LISTEN = "0A";
+  private static final Set<Integer> handedOut = new HashSet<>();
+
+  private FreePorts() { }
+
+  /** A port on which both a TCP listener and a UDP socket can bind on {@code host} right now. */
+  public static synchronized int udpAndTcp(String host) {
+    InetAddress address = address(host);
+    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+      int port;
+      try (ServerSocket tcp = new ServerSocket()) {
+        tcp.setReuseAddress(false);
+        tcp.bind(new InetSocketAddress(address, 0));
+        port = tcp.getLocalPort();
+        if (handedOut.contains(port)) continue;
+        try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(address, port))) {
+          handedOut.add(port);
+          return port;
+        }
+      } catch (IOException taken) {
+        // the UDP side is in use: try another port
+      }
+    }
+    throw new IllegalStateException("no port free for both UDP and TCP on " + host + " after " + ATTEMPTS + " attempts");
+  }
+
+  /**
+   * Whether a socket is bound to {@code port} on this machine: a TCP listener or a UDP socket,
+   * read from /proc/net (binding a probe socket would race with the process about to bind).
+   */
+  public static boolean isBound(int port, boolean tcp) {
+    String family = tcp ? "tcp" : "udp";
+    for (String table : List.of("/proc/net/" + family, "/proc/net/" + family + "6")) {
+      try {
+        for (String line : Files.readAllLines(Path.of(table))) {
+          String[] column = line.trim().split("\\s+");
+          if (column.length < 4 || !column[1].contains(":")) continue;
+          int localPort = Integer.parseInt(column[1].substring(column[1].indexOf(':') + 1), 16);
+          boolean listening = !tcp || column[3].equals(TCP_LISTEN);
+          if (localPort == port && listening) return true;
+        }
+      } catch (NoSuchFileException noIpv6) {
+        // no such table on this machine
+      } catch (IOException | NumberFormatException e) {
+        throw new IllegalStateException("cannot read " + table, e);
+      }
+    }
+    return false;
+  }
+
+  /** Whether this machine has an IPv6 loopback to bind to. */
+  public static boolean hasIpv6Loopback() {
+    try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(address(IPV6_LOOPBACK), 0))) {
+      return true;
+    } catch (IOException | IllegalStateException none) {
+      return false;
+    }
+  }
+
+  private static InetAddress address(String host) {
+    if (!host.equals(IPV4_LOOPBACK) && !host.equals(IPV6_LOOPBACK)) {
+      throw new IllegalArgumentException("integration tests stay on loopback, not " + host);
+    }
+    try {
+      return InetAddress.getByName(host);
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

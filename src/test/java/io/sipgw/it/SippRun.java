@@ -1,0 +1,116 @@
+package io.sipgw.it;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A started SIPp process. Close it in {@code @AfterEach} (or try-with-resources): closing kills
+ * a SIPp that is still running, so no test leaves one behind, even on failure.
+ */
+public final class SippRun implements AutoCloseable {
+  private static final Duration POLL = Duration.ofMillis(20);
+  private static final Duration KILL_GRACE = Duration.ofSeconds(3);
+
+  private final String command;
+  private final Process process;
+  private final Path stats;
+  private final Path errors;
+  private final Path messages;
+  private final Path screen;
+
+  SippRun(String command, Process process, Path stats, Path errors, Path messages, Path screen) {
+    this.command = command;
+    this.process = process;
+    this.stats = stats;
+    this.errors = errors;
+    this.messages = messages;
+    this.screen = screen;
+  }
+
+  public long pid() { return process.pid(); }
+
+  /** Waits until SIPp has bound its port; fails if it exits first or takes longer than {@code bound}. */
+  void awaitListening(String host, int port, boolean tcp, Duration bound) {
+    long deadline = System.nanoTime() + bound.toNanos();
+    while (!FreePorts.isBound(port, tcp)) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("sipp exited before listening on " + Sipp.hostPort(host, port) + "\n"
+            + result(false).describe());
+      }
+      if (System.nanoTime() > deadline) {
+        close();
+        throw new IllegalStateException("sipp did not listen on " + Sipp.hostPort(host, port) + " within " + bound
+            + "\n" + result(true).describe());
+      }
+      pause();
+    }
+  }
+
+  /** Waits for SIPp to end by itself; kills it after {@code bound} (the result says so). */
+  public SippResult awaitExit(Duration bound) {
+    boolean killed = false;
+    try {
+      if (!process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)) {
+        killed = true;
+        kill();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      kill();
+      killed = true;
+    }
+    return result(killed);
+  }
+
+  /**
+   * Stops a background SIPp as its author meant: SIGUSR1 makes it take no new call, finish the
+   * calls in progress and write its final statistics. Killed after {@code bound}.
+   */
+  public SippResult stop(Duration bound) {
+    if (process.isAlive()) {
+      try {
+        Process signal = new ProcessBuilder("kill", "-USR1", Long.toString(process.pid())).start();
+        signal.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (IOException e) {
+        process.destroy();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return awaitExit(bound);
+  }
+
+  /** Kills SIPp if it still runs. */
+  @Override
+  public void close() {
+    if (process.isAlive()) kill();
+  }
+
+  private void kill() {
+    process.destroy();
+    try {
+      if (!process.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly().waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private SippResult result(boolean killed) {
+    Integer exitCode = process.isAlive() ? null : process.exitValue();
+    return SippResult.read(command, exitCode, killed, stats, errors, messages, screen);
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(POLL.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}

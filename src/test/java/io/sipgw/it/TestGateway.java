@@ -1,0 +1,115 @@
+package io.sipgw.it;
+
+import io.sipgw.Sipgw;
+import io.sipgw.config.SipgwConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * sipgw running in-process on a fresh Vert.x, listening on loopback only (UDP and TCP on
+ * 127.0.0.1, and on ::1 when the machine has it) at random free ports. Domain
+ * {@value #DOMAIN} (aliases 127.0.0.1 and ::1) is proxied, {@value #REDIRECT_DOMAIN}
+ * redirected. Close it in {@code @AfterEach}.
+ */
+public final class TestGateway implements AutoCloseable {
+  public static final String DOMAIN = "localhost";
+  public static final String REDIRECT_DOMAIN = "redirect.test";
+  private static final Duration START_BOUND = Duration.ofSeconds(20);
+  private static final Duration STOP_BOUND = Duration.ofSeconds(10);
+
+  private final Vertx vertx;
+  private final Sipgw sipgw;
+  private final int port;
+  private final int port6;
+
+  private TestGateway(Vertx vertx, Sipgw sipgw, int port, int port6) {
+    this.vertx = vertx;
+    this.sipgw = sipgw;
+    this.port = port;
+    this.port6 = port6;
+  }
+
+  /** Starts a gateway; fails the test if it is not up within twenty seconds. */
+  public static TestGateway start() {
+    int port = FreePorts.udpAndTcp(FreePorts.IPV4_LOOPBACK);
+    int port6 = FreePorts.hasIpv6Loopback() ? FreePorts.udpAndTcp(FreePorts.IPV6_LOOPBACK) : 0;
+    JsonObject json = config(port, port6);
+    Vertx vertx = Vertx.vertx();
+    try {
+      Sipgw sipgw = await(Sipgw.start(vertx, SipgwConfig.fromJson(json)), START_BOUND, "start sipgw with " + json);
+      return new TestGateway(vertx, sipgw, port, port6);
+    } catch (RuntimeException | Error e) {
+      vertx.close();
+      throw e;
+    }
+  }
+
+  /** The test configuration: every listener on loopback. */
+  static JsonObject config(int port, int port6) {
+    JsonArray listen = new JsonArray()
+        .add(listener("udp", FreePorts.IPV4_LOOPBACK, port))
+        .add(listener("tcp", FreePorts.IPV4_LOOPBACK, port));
+    if (port6 != 0) {
+      listen.add(listener("udp", FreePorts.IPV6_LOOPBACK, port6)).add(listener("tcp", FreePorts.IPV6_LOOPBACK, port6));
+    }
+    return new JsonObject()
+        .put("listen", listen)
+        .put("domains", new JsonArray()
+            .add(new JsonObject().put("name", DOMAIN).put("aliases", new JsonArray().add("127.0.0.1").add("::1"))
+                .put("mode", "proxy"))
+            .add(new JsonObject().put("name", REDIRECT_DOMAIN).put("mode", "redirect")))
+        .put("registrar", new JsonObject().put("minExpires", 60).put("maxExpires", 3600)
+            .put("defaultExpires", 3600).put("maxContacts", 10))
+        .put("proxy", new JsonObject().put("recordRoute", true))
+        .put("store", new JsonObject().put("type", "memory"))
+        .put("transport", new JsonObject().put("instances", 2))
+        .put("workers", 2);
+  }
+
+  /** The UDP and TCP port on 127.0.0.1. */
+  public int port() { return port; }
+
+  /** Whether the gateway listens on ::1 too. */
+  public boolean hasIpv6() { return port6 != 0; }
+
+  /** The UDP and TCP port on ::1. */
+  public int port6() {
+    if (port6 == 0) throw new IllegalStateException("this machine has no IPv6 loopback");
+    return port6;
+  }
+
+  /** The port the gateway listens on at {@code host} (127.0.0.1 or ::1). */
+  public int port(String host) { return host.equals(FreePorts.IPV6_LOOPBACK) ? port6() : port; }
+
+  @Override
+  public void close() {
+    try {
+      await(sipgw.stop(), STOP_BOUND, "stop sipgw");
+    } finally {
+      await(vertx.close(), STOP_BOUND, "close Vert.x");
+    }
+  }
+
+  private static JsonObject listener(String transport, String host, int port) {
+    return new JsonObject().put("transport", transport).put("host", host).put("port", port);
+  }
+
+  private static <T> T await(Future<T> future, Duration bound, String what) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(bound.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot " + what + ": " + e.getCause(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("cannot " + what + " within " + bound, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted: " + what, e);
+    }
+  }
+}
