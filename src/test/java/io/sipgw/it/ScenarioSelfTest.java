@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The scenarios and the harness, checked SIPp-to-SIPp without sipgw: when a gateway test
@@ -84,5 +87,20 @@ class ScenarioSelfTest {
         .calls(2).workDir(dir).run();
     assertEquals(0, caller.successfulCalls(), caller::describe);
     assertEquals(2, caller.failedCalls(), caller::describe);
+  }
+
+  @ParameterizedTest
+  @EnumSource(SippTransport.class)
+  void handDrivenPeerGetsItsResponse(SippTransport transport) throws IOException {
+    Sipp stub = Sipp.scenario("selftest/registrar-stub.xml").local(HOST).transport(transport).calls(1).workDir(dir);
+    peer = stub.start();
+    try (SipPeer sipPeer = SipPeer.open(transport, HOST, stub.localPort())) {
+      String aor = "sip:heidi@" + TestGateway.DOMAIN;
+      sipPeer.send(sipPeer.request("REGISTER", "sip:" + TestGateway.DOMAIN, aor, "Expires: 600\r\n"));
+      SipMessageText response = sipPeer.finalResponse(Duration.ofSeconds(5));
+      assertEquals(200, response.status(), response::text);
+      assertEquals("<sip:heidi@" + sipPeer.hostPort() + ";transport=" + transport.uriParam() + ">;expires=600",
+          response.header("Contact"), response::text);
+    }
   }
 }

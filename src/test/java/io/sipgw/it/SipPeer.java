@@ -1,0 +1,169 @@
+package io.sipgw.it;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A hand-driven SIP endpoint on loopback for what SIPp cannot send: malformed requests, requests
+ * with Max-Forwards: 0, garbage. Talks to one gateway address over UDP or one TCP connection.
+ */
+public final class SipPeer implements AutoCloseable {
+  private static final int MAX_DATAGRAM = 65_535;
+  private static final AtomicInteger branches = new AtomicInteger();
+
+  private final SippTransport transport;
+  private final InetSocketAddress gateway;
+  private final DatagramSocket datagrams;
+  private final Socket stream;
+  private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+
+  private SipPeer(SippTransport transport, InetSocketAddress gateway, DatagramSocket datagrams, Socket stream) {
+    this.transport = transport;
+    this.gateway = gateway;
+    this.datagrams = datagrams;
+    this.stream = stream;
+  }
+
+  /** A peer with its own socket on {@code host} talking to the gateway at {@code host:gatewayPort}. */
+  public static SipPeer open(SippTransport transport, String host, int gatewayPort) throws IOException {
+    InetAddress address = InetAddress.getByName(host);
+    InetSocketAddress gateway = new InetSocketAddress(address, gatewayPort);
+    if (transport == SippTransport.UDP) {
+      return new SipPeer(transport, gateway, new DatagramSocket(new InetSocketAddress(address, 0)), null);
+    }
+    Socket socket = new Socket();
+    socket.bind(new InetSocketAddress(address, 0));
+    socket.connect(gateway, 5_000);
+    return new SipPeer(transport, gateway, null, socket);
+  }
+
+  /** This peer's address as {@code host:port}, for Via and Contact. */
+  public String hostPort() {
+    InetSocketAddress local = (InetSocketAddress) (datagrams != null
+        ? datagrams.getLocalSocketAddress() : stream.getLocalSocketAddress());
+    return Sipp.hostPort(local.getAddress().getHostAddress().replaceAll("%.*", ""), local.getPort());
+  }
+
+  /** The gateway as {@code host:port}, for Request-URIs. */
+  public String gatewayHostPort() {
+    return Sipp.hostPort(gateway.getAddress().getHostAddress().replaceAll("%.*", ""), gateway.getPort());
+  }
+
+  /**
+   * A request from this peer: Via (a fresh branch), From, To, Call-ID, CSeq, Max-Forwards, Contact,
+   * Max-Forwards: 70 and Content-Length: 0, in that order; {@code extraHeaders} (full lines,
+   * CRLF-terminated) go after them, and a header given there is not added again.
+   */
+  public String request(String method, String requestUri, String toUri, String extraHeaders) {
+    // a REGISTER is the user's own (From = To, Contact user = AOR user); anything else is from "tester"
+    boolean register = method.equals("REGISTER");
+    String self = register ? toUri.substring(toUri.indexOf(':') + 1, toUri.indexOf('@')) : "tester";
+    String from = register ? toUri : "sip:tester@" + TestGateway.DOMAIN;
+    StringBuilder s = new StringBuilder()
+        .append(method).append(' ').append(requestUri).append(" SIP/2.0\r\n")
+        .append("Via: SIP/2.0/").append(transport.name()).append(' ').append(hostPort())
+        .append(";branch=z9hG4bK-it-").append(branches.incrementAndGet()).append("\r\n")
+        .append("From: <").append(from).append(">;tag=it").append(branches.get()).append("\r\n")
+        .append("To: <").append(toUri).append(">\r\n")
+        .append("Call-ID: ").append(UUID.randomUUID()).append("@it\r\n");
+    if (!extraHeaders.contains("CSeq:")) s.append("CSeq: 1 ").append(method).append("\r\n");
+    if (!extraHeaders.contains("Max-Forwards:")) s.append("Max-Forwards: 70\r\n");
+    if (!extraHeaders.contains("Contact:")) {
+      s.append("Contact: <sip:").append(self).append('@').append(hostPort()).append(";transport=").append(transport.uriParam())
+          .append(">\r\n");
+    }
+    return s.append(extraHeaders).append("Content-Length: 0\r\n\r\n").toString();
+  }
+
+  /** Sends raw bytes to the gateway: one datagram, or on the connection. */
+  public void send(String message) throws IOException {
+    byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+    if (datagrams != null) {
+      datagrams.send(new DatagramPacket(bytes, bytes.length, gateway));
+    } else {
+      OutputStream out = stream.getOutputStream();
+      out.write(bytes);
+      out.flush();
+    }
+  }
+
+  /** The next message the gateway sends this peer, or null if none comes within {@code bound}. */
+  public SipMessageText receive(Duration bound) throws IOException {
+    int timeout = (int) Math.max(1, bound.toMillis());
+    try {
+      if (datagrams != null) {
+        datagrams.setSoTimeout(timeout);
+        DatagramPacket packet = new DatagramPacket(new byte[MAX_DATAGRAM], MAX_DATAGRAM);
+        datagrams.receive(packet);
+        return new SipMessageText(new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8));
+      }
+      stream.setSoTimeout(timeout);
+      return readFramed(stream.getInputStream());
+    } catch (SocketTimeoutException none) {
+      return null;
+    }
+  }
+
+  /** The next final response (1xx skipped); fails if none comes within {@code bound}. */
+  public SipMessageText finalResponse(Duration bound) throws IOException {
+    long deadline = System.nanoTime() + bound.toNanos();
+    while (true) {
+      long left = deadline - System.nanoTime();
+      SipMessageText message = left > 0 ? receive(Duration.ofNanos(left)) : null;
+      if (message == null) throw new AssertionError("no final response from the gateway within " + bound);
+      if (!message.isResponse()) throw new AssertionError("the gateway sent this peer a request:\n" + message);
+      if (message.status() >= 200) return message;
+    }
+  }
+
+  /** Reads one Content-Length-framed message from the connection (RFC 3261 §18.3). */
+  private SipMessageText readFramed(InputStream in) throws IOException {
+    while (true) {
+      byte[] buffered = pending.toByteArray();
+      String text = new String(buffered, StandardCharsets.ISO_8859_1);
+      String trimmed = text.replaceFirst("^(\r\n)+", "");
+      int end = trimmed.indexOf("\r\n\r\n");
+      if (end >= 0) {
+        int length = contentLength(trimmed.substring(0, end));
+        int total = end + 4 + length;
+        if (trimmed.length() >= total) {
+          pending.reset();
+          pending.write(trimmed.substring(total).getBytes(StandardCharsets.ISO_8859_1));
+          return new SipMessageText(trimmed.substring(0, total));
+        }
+      }
+      byte[] chunk = new byte[4096];
+      int n = in.read(chunk);
+      if (n < 0) throw new IOException("the gateway closed the connection; unread: " + text);
+      pending.write(chunk, 0, n);
+    }
+  }
+
+  private static int contentLength(String head) {
+    for (String line : head.split("\r\n")) {
+      String lower = line.toLowerCase();
+      if (lower.startsWith("content-length:") || lower.startsWith("l:")) {
+        return Integer.parseInt(line.substring(line.indexOf(':') + 1).trim());
+      }
+    }
+    return 0;
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (datagrams != null) datagrams.close();
+    if (stream != null) stream.close();
+  }
+}
