@@ -25,7 +25,7 @@ public final class LocalDomains {
     }
   }
 
-  private static String key(String host) { return Hosts.bare(host).toLowerCase(Locale.ROOT); }
+  private static String key(String host) { return Hosts.canonicalIp(host).toLowerCase(Locale.ROOT); }
 
   /** Whether requests for {@code host} are this server's to serve (a domain, an alias or its own address). */
   public boolean isLocal(String host) {

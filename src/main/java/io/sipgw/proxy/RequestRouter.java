@@ -75,6 +75,13 @@ public final class RequestRouter {
   }
 
   private void reject(SipRequest req, Flow flow, int status, String reason) {
+    try {
+      req.topVia();
+    } catch (SipParseException e) {
+      // No Via to answer to (§18.2.2): the request is dropped, not answered.
+      LOG.info("dropped " + req.method() + " from " + flow + ": " + reason + "; " + e.reason() + " (Call-ID " + req.callId() + ")");
+      return;
+    }
     LOG.info("rejected " + req.method() + " from " + flow + " with " + status + " " + reason + " (Call-ID " + req.callId() + ")");
     if (!req.isMethod(Methods.ACK)) responder.reply(req, flow, status, reason);
   }
@@ -320,7 +327,7 @@ public final class RequestRouter {
 
   /** RFC 3261 §18.2.1 received, RFC 3581 §4 rport: the source address the response must go to. */
   private static Via receivedAndRport(Via top, Flow in) {
-    boolean needReceived = !io.sipgw.sip.Hosts.bare(top.host()).equalsIgnoreCase(in.remoteHost());
+    boolean needReceived = !io.sipgw.sip.Hosts.canonicalIp(top.host()).equalsIgnoreCase(in.remoteHost());
     if (top.hasRport()) return top.withParam("received", in.remoteHost()).withParam("rport", Integer.toString(in.remotePort()));
     return needReceived ? top.withParam("received", in.remoteHost()) : null;
   }

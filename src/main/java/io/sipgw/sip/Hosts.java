@@ -40,6 +40,54 @@ public final class Hosts {
     return colons >= 2 && colons <= 7;
   }
 
+  /**
+   * An IP address in its canonical text form: IPv6 compressed as RFC 5952 says ({@code ::1}, not
+   * {@code 0:0:0:0:0:0:0:1}), so the same address always compares equal as text.
+   */
+  public static String canonicalIp(String host) {
+    String h = bare(host);
+    int zone = h.indexOf('%');
+    if (zone >= 0) h = h.substring(0, zone);
+    if (!isIpv6(h) || h.indexOf('.') >= 0) return h;
+    int[] groups = new int[8];
+    String[] halves = h.split("::", -1);
+    if (halves.length > 2) return h;
+    String[] head = halves[0].isEmpty() ? new String[0] : halves[0].split(":");
+    String[] tail = halves.length == 2 && !halves[1].isEmpty() ? halves[1].split(":") : new String[0];
+    if (halves.length == 1 && head.length != 8 || head.length + tail.length > 8) return h;
+    try {
+      for (int i = 0; i < head.length; i++) groups[i] = Integer.parseInt(head[i], 16);
+      for (int i = 0; i < tail.length; i++) groups[8 - tail.length + i] = Integer.parseInt(tail[i], 16);
+    } catch (NumberFormatException e) {
+      return h;
+    }
+    int bestStart = -1, bestLen = 1;
+    for (int i = 0; i < 8; ) {
+      if (groups[i] != 0) {
+        i++;
+        continue;
+      }
+      int j = i;
+      while (j < 8 && groups[j] == 0) j++;
+      if (j - i > bestLen) {
+        bestStart = i;
+        bestLen = j - i;
+      }
+      i = j;
+    }
+    StringBuilder sb = new StringBuilder(39);
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        sb.append("::");
+        i += bestLen - 1;
+        continue;
+      }
+      if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') sb.append(':');
+      sb.append(Integer.toHexString(groups[i]));
+    }
+    return sb.toString();
+  }
+
   /** Host text as it goes in a URI or Via: IPv6 in brackets. */
   public static String forUri(String host) {
     return isIpv6(host) ? "[" + host + "]" : host;

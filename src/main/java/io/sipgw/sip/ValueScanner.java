@@ -144,13 +144,22 @@ public final class ValueScanner {
       String value = null;
       if (consumeSeparator('=')) {
         value = consumeQuoted();
-        if (value == null) {
-          if (peek() == '[') value = expectHost();
-          else value = expectToken("value of parameter " + name);
-        }
+        if (value == null) value = expectParamValue(name);
       }
       params.add(name, value);
     }
+  }
+
+  /** gen-value: a token, or a host (an IPv6 address, bracketed or not as in Via received, §20.42). */
+  private String expectParamValue(String name) throws SipParseException {
+    int start = pos;
+    while (pos < s.length()) {
+      char c = s.charAt(pos);
+      if (Text.isTokenChar(c) || c == ':' || c == '[' || c == ']') pos++;
+      else break;
+    }
+    if (pos == start) throw fail("value of parameter " + name + " expected");
+    return s.substring(start, pos);
   }
 
   public SipParseException fail(String problem) {

@@ -21,9 +21,9 @@ public record Listener(String name, Transport transport, String host, int port, 
 
   /** Whether host and port name this listener (bound or advertised). */
   public boolean matches(String h, int p) {
-    String bare = Hosts.bare(h);
+    String ip = Hosts.canonicalIp(h);
     int port = p <= 0 ? 5060 : p;
-    return port == sentByPort && bare.equalsIgnoreCase(Hosts.bare(sentByHost))
-        || port == this.port && bare.equalsIgnoreCase(Hosts.bare(host));
+    return port == sentByPort && ip.equalsIgnoreCase(Hosts.canonicalIp(sentByHost))
+        || port == this.port && ip.equalsIgnoreCase(Hosts.canonicalIp(host));
   }
 }

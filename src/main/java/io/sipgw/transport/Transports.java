@@ -61,9 +61,9 @@ public final class Transports {
 
   /** Whether host names one of this server's listening addresses, whatever the port. */
   public boolean isLocalHost(String host) {
-    String bare = Hosts.bare(host);
+    String ip = Hosts.canonicalIp(host);
     for (Listener l : listeners) {
-      if (bare.equalsIgnoreCase(Hosts.bare(l.sentByHost())) || bare.equalsIgnoreCase(Hosts.bare(l.host()))) return true;
+      if (ip.equalsIgnoreCase(Hosts.canonicalIp(l.sentByHost())) || ip.equalsIgnoreCase(Hosts.canonicalIp(l.host()))) return true;
     }
     return false;
   }
@@ -100,7 +100,7 @@ public final class Transports {
       socket.close();
       return null;
     }
-    Flow flow = new Flow(listener.transport(), listener, Hosts.bare(remoteHost), remotePort, ids.incrementAndGet());
+    Flow flow = new Flow(listener.transport(), listener, Hosts.canonicalIp(remoteHost), remotePort, ids.incrementAndGet());
     Connection c = new Connection(socket, flow);
     connections.put(c.id(), c);
     byRemote.put(flow.target(), c);

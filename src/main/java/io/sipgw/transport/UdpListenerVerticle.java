@@ -40,7 +40,7 @@ public final class UdpListenerVerticle extends VerticleBase {
     int max = transports.maxMessageSize();
     socket.handler(packet -> {
       Buffer data = packet.data();
-      Flow flow = new Flow(Transport.UDP, listener, Hosts.bare(packet.sender().host()), packet.sender().port(), 0);
+      Flow flow = new Flow(Transport.UDP, listener, Hosts.canonicalIp(packet.sender().host()), packet.sender().port(), 0);
       if (data.length() > max) {
         LOG.info("dropped datagram of " + data.length() + " octets from " + flow + ": larger than transport.maxMessageSize");
         return;
