@@ -120,10 +120,11 @@ public final class Main {
     });
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("sipgw stopping");
-      Future<Void> closed = watcher == null ? Future.succeededFuture() : watcher.close();
+      if (watcher != null) watcher.close();
+      // Closing Vert.x undeploys every verticle (listeners close, routing stops). Vert.x may already
+      // be closing on its own shutdown hook; close() then gives the same completion.
       try {
-        closed.transform(x -> sipgw.stop()).eventually(vertx::close)
-            .toCompletionStage().toCompletableFuture().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        vertx.close().toCompletionStage().toCompletableFuture().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       } catch (Exception e) {
         System.err.println("sipgw: unclean stop: " + e);
       }

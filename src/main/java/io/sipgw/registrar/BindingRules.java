@@ -29,10 +29,13 @@ final class BindingRules {
       int i = indexOf(result, r.key());
       if (i >= 0) {
         Binding old = result.get(i);
-        // §10.3 step 7: same Call-ID needs a higher CSeq, else the whole update is aborted.
-        if (old.callId().equals(r.callId()) && r.cseq() <= old.cseq()) {
+        // §10.3 step 7: same Call-ID needs a higher CSeq, else the whole update is aborted. The same
+        // CSeq is a retransmission of the request that made this binding (no transaction layer
+        // absorbed it): it changes nothing and gets the current bindings again.
+        if (old.callId().equals(r.callId()) && r.cseq() < old.cseq()) {
           return BindingChange.unchanged(RegistrationOutcome.refused(400, "Bad Request (CSeq out of order)"));
         }
+        if (old.callId().equals(r.callId()) && r.cseq() == old.cseq()) continue;
         if (r.expiresAtMillis() == 0) result.remove(i);
         else result.set(i, r);
       } else if (r.expiresAtMillis() != 0) {
