@@ -5,7 +5,13 @@ import io.sipgw.sip.Transport;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.datagram.DatagramSocket;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.NetUtil;
+import io.vertx.core.Promise;
+import io.vertx.core.internal.buffer.BufferInternal;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
@@ -30,7 +36,7 @@ public final class Transports {
   private final List<Listener> listeners;
   private final int maxMessageSize;
   private final int maxConnections;
-  private final Map<String, List<DatagramSocket>> udpSockets = new ConcurrentHashMap<>();
+  private final Map<String, List<DatagramChannel>> udpChannels = new ConcurrentHashMap<>();
   private final Map<Long, Connection> connections = new ConcurrentHashMap<>();
   private final Map<Target, Connection> byRemote = new ConcurrentHashMap<>();
   private final Map<Target, Future<Connection>> connecting = new ConcurrentHashMap<>();
@@ -84,13 +90,13 @@ public final class Transports {
     return false;
   }
 
-  void addUdpSocket(Listener l, DatagramSocket s) {
-    udpSockets.computeIfAbsent(l.name(), k -> new CopyOnWriteArrayList<>()).add(s);
+  void addUdpChannel(Listener l, DatagramChannel c) {
+    udpChannels.computeIfAbsent(l.name(), k -> new CopyOnWriteArrayList<>()).add(c);
   }
 
-  void removeUdpSocket(Listener l, DatagramSocket s) {
-    List<DatagramSocket> list = udpSockets.get(l.name());
-    if (list != null) list.remove(s);
+  void removeUdpChannel(Listener l, DatagramChannel c) {
+    List<DatagramChannel> list = udpChannels.get(l.name());
+    if (list != null) list.remove(c);
   }
 
   /** Registers an accepted or opened connection; returns null (and closes it) when over the cap. */
@@ -184,10 +190,18 @@ public final class Transports {
   }
 
   private Future<Void> sendUdp(Listener l, String host, int port, Buffer data) {
-    List<DatagramSocket> sockets = udpSockets.get(l.name());
-    if (sockets == null || sockets.isEmpty()) return Future.failedFuture("listener " + l.name() + " is not open");
-    DatagramSocket s = sockets.get((rr.getAndIncrement() & 0x7fffffff) % sockets.size());
-    return s.send(data, port, host);
+    List<DatagramChannel> channels = udpChannels.get(l.name());
+    if (channels == null || channels.isEmpty()) return Future.failedFuture("listener " + l.name() + " is not open");
+    InetAddress ip = NetUtil.createInetAddressFromIpAddressString(Hosts.bare(host));
+    if (ip == null) return Future.failedFuture("not an IP address: " + host);
+    DatagramChannel c = channels.get((rr.getAndIncrement() & 0x7fffffff) % channels.size());
+    Promise<Void> sent = Promise.promise();
+    c.writeAndFlush(new DatagramPacket(((BufferInternal) data).getByteBuf(), new InetSocketAddress(ip, port)))
+        .addListener(f -> {
+          if (f.isSuccess()) sent.complete();
+          else sent.fail(f.cause());
+        });
+    return sent.future();
   }
 
   public Future<Void> close() { return client.close(); }
