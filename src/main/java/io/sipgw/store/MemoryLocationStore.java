@@ -16,13 +16,16 @@ import java.util.function.LongSupplier;
  * so a call to it gets 480 (registered user, not reachable now) rather than 404.
  */
 public final class MemoryLocationStore implements LocationStore {
-  private static final long SWEEP_MILLIS = 5_000;
+  private static final long SWEEP_MILLIS = 1_000;
+  /** A full pass over the AORs takes about this many sweep ticks, so no tick stalls its event loop. */
+  private static final int TICKS_PER_PASS = 30;
 
   private final Map<String, Entry> aors = new ConcurrentHashMap<>();
   private final LongSupplier clock;
   private final long rememberMillis;
   private final Vertx vertx;
   private final long timer;
+  private java.util.Iterator<String> sweeping = java.util.Collections.emptyIterator();
 
   /** lastActiveMillis: when the AOR last had a binding (its last change or last expiry). */
   private record Entry(List<Binding> bindings, long lastActiveMillis) { }
@@ -35,7 +38,7 @@ public final class MemoryLocationStore implements LocationStore {
     this.vertx = vertx;
     this.rememberMillis = rememberMillis;
     this.clock = clock;
-    this.timer = vertx == null ? -1 : vertx.setPeriodic(SWEEP_MILLIS, id -> sweep());
+    this.timer = vertx == null ? -1 : vertx.setPeriodic(SWEEP_MILLIS, id -> sweepSome());
   }
 
   @Override
@@ -73,10 +76,26 @@ public final class MemoryLocationStore implements LocationStore {
     return Future.succeededFuture(n);
   }
 
+  /** One tick of the incremental sweep: the next slice of AORs, resuming where the last tick stopped. */
+  private void sweepSome() {
+    int budget = Math.max(1000, aors.size() / TICKS_PER_PASS);
+    long now = clock.getAsLong();
+    for (int i = 0; i < budget; i++) {
+      if (!sweeping.hasNext()) {
+        sweeping = aors.keySet().iterator();
+        if (!sweeping.hasNext()) return;
+      }
+      sweep(sweeping.next(), now);
+    }
+  }
+
   /** Drops expired bindings, and AORs with none left for longer than they are remembered. */
   public void sweep() {
     long now = clock.getAsLong();
-    for (String aor : aors.keySet()) {
+    for (String aor : aors.keySet()) sweep(aor, now);
+  }
+
+  private void sweep(String aor, long now) {
       aors.computeIfPresent(aor, (k, e) -> {
         List<Binding> live = live(e.bindings, now);
         if (live.isEmpty()) {
@@ -86,7 +105,6 @@ public final class MemoryLocationStore implements LocationStore {
         }
         return live.size() == e.bindings.size() ? e : new Entry(live, e.lastActiveMillis);
       });
-    }
   }
 
   private static List<Binding> live(List<Binding> bindings, long now) {

@@ -194,7 +194,13 @@ public final class Transports {
     if (channels == null || channels.isEmpty()) return Future.failedFuture("listener " + l.name() + " is not open");
     InetAddress ip = NetUtil.createInetAddressFromIpAddressString(Hosts.bare(host));
     if (ip == null) return Future.failedFuture("not an IP address: " + host);
-    DatagramChannel c = channels.get((rr.getAndIncrement() & 0x7fffffff) % channels.size());
+    DatagramChannel c = null;
+    // Written from the event loop that owns a socket of this listener, the datagram leaves at once;
+    // from another thread it would be queued to that socket's loop first.
+    for (int i = 0; i < channels.size() && c == null; i++) {
+      if (channels.get(i).eventLoop().inEventLoop()) c = channels.get(i);
+    }
+    if (c == null) c = channels.get((rr.getAndIncrement() & 0x7fffffff) % channels.size());
     Promise<Void> sent = Promise.promise();
     c.writeAndFlush(new DatagramPacket(((BufferInternal) data).getByteBuf(), new InetSocketAddress(ip, port)))
         .addListener(f -> {
