@@ -185,6 +185,14 @@ class MessageParserTest {
   }
 
   @Test
+  void lookupOfANonAsciiNameIsNull() throws Exception {
+    SipMessage m = datagram(invite());
+    assertNull(m.header("\u00e9"));
+    assertNull(HeaderName.lookup("\u00c9"));
+    assertNull(HeaderName.lookup("\u00e9t\u00e9"));
+  }
+
+  @Test
   void knownHeaderIsFoundByNameInAnyCase() throws Exception {
     SipMessage m = datagram(invite());
     assertEquals("3848276298220188511@192.0.2.1", m.header("CALL-id"));
