@@ -73,7 +73,7 @@ public enum HeaderName {
   public static HeaderName lookup(byte[] buf, int from, int to) {
     int len = to - from;
     if (len == 1) {
-      int c = buf[from] | 0x20;
+      int c = (buf[from] & 0xff) | 0x20;
       return c < 128 ? BY_COMPACT[c] : null;
     }
     int first = buf[from] | 0x20;

@@ -31,7 +31,8 @@ public final class MessageParser {
     int lineEnd = lineEnd(buf, p, end);
     if (lineEnd < 0) throw new SipParseException("no line ending after the start line", p);
     int startLineEnd = next(buf, lineEnd, end);
-    boolean response = startsWith(buf, p, lineEnd, "SIP/");
+    // §7.1: the SIP-Version string is case-insensitive.
+    boolean response = startsWithIgnoreCase(buf, p, lineEnd, "SIP/");
 
     List<HeaderField> headers = new ArrayList<>(16);
     p = startLineEnd;
@@ -92,7 +93,7 @@ public final class MessageParser {
     int p = offset;
     while (p < end && (buf[p] == '\r' || buf[p] == '\n')) p++;
     int lineEnd = lineEnd(buf, p, end);
-    if (lineEnd < 0 || startsWith(buf, p, lineEnd, "SIP/")) return null;
+    if (lineEnd < 0 || startsWithIgnoreCase(buf, p, lineEnd, "SIP/")) return null;
     int start = p;
     int sp = p;
     while (sp < lineEnd && isTokenByte(buf[sp])) sp++;
@@ -200,8 +201,9 @@ public final class MessageParser {
   }
 
   private static void checkVersion(byte[] buf, int from, int to) throws SipParseException {
-    if (to - from == 7 && startsWith(buf, from, to, "SIP/2.0")) return;
-    if (startsWith(buf, from, to, "SIP/") || startsWith(buf, from, to, "sip/")) {
+    // §7.1: "The SIP-Version string is case-insensitive" (sip/2.0 is SIP/2.0).
+    if (to - from == 7 && startsWithIgnoreCase(buf, from, to, "SIP/2.0")) return;
+    if (startsWithIgnoreCase(buf, from, to, "SIP/")) {
       throw new SipParseException(505, "Version Not Supported", from);
     }
     throw new SipParseException("malformed SIP-Version", from);
@@ -222,15 +224,20 @@ public final class MessageParser {
     return buf[le] == '\r' ? le + 2 : le + 1;
   }
 
+  /** Whether buf[from, to) begins with {@code s} (upper case), ASCII letters compared case-insensitively. */
+  private static boolean startsWithIgnoreCase(byte[] buf, int from, int to, String s) {
+    if (to - from < s.length()) return false;
+    for (int i = 0; i < s.length(); i++) {
+      int c = buf[from + i];
+      if (c >= 'a' && c <= 'z') c -= 0x20;
+      if (c != s.charAt(i)) return false;
+    }
+    return true;
+  }
+
   private static int trimEnd(byte[] buf, int from, int to) {
     while (to > from && (buf[to - 1] == ' ' || buf[to - 1] == '\t')) to--;
     return to;
-  }
-
-  private static boolean startsWith(byte[] buf, int from, int to, String s) {
-    if (to - from < s.length()) return false;
-    for (int i = 0; i < s.length(); i++) if (buf[from + i] != s.charAt(i)) return false;
-    return true;
   }
 
   private static boolean isTokenByte(byte b) { return b > 0 && Text.isTokenChar((char) b); }

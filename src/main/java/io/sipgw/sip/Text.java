@@ -30,7 +30,7 @@ public final class Text {
         int len = sb.length();
         while (len > 0 && (sb.charAt(len - 1) == ' ' || sb.charAt(len - 1) == '\t')) len--;
         sb.setLength(len);
-        sb.append(' ');
+        if (len > 0) sb.append(' '); // a value that starts on a continuation line has no leading LWS (§7.3.1)
       } else {
         sb.append((char) (b & 0xff));
         p++;

@@ -54,8 +54,9 @@ public final class StreamFramer {
           p += 4;
           continue;
         }
+        // The stream may be cut anywhere: what is left might be the start of a ping. Wait for more.
+        if (isPingPrefix(p)) break;
         if (startsWith(p, "\r\n")) {
-          if (p + 2 == len) break; // might be the first half of a ping: wait for more
           p += 2;
           continue;
         }
@@ -141,6 +142,13 @@ public final class StreamFramer {
     if (n != 14) return false;
     String s = "content-length";
     for (int i = 0; i < 14; i++) if ((data[from + i] | 0x20) != s.charAt(i)) return false;
+    return true;
+  }
+
+  /** Whether the octets from p to the end are a proper prefix of a CRLFCRLF ping. */
+  private boolean isPingPrefix(int p) {
+    if (len - p >= 4) return false;
+    for (int i = p; i < len; i++) if (data[i] != "\r\n\r\n".charAt(i - p)) return false;
     return true;
   }
 
