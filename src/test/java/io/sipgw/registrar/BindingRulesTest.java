@@ -54,10 +54,13 @@ class BindingRulesTest {
   }
 
   @Test
-  void sameCallIdWithEqualCSeqIsRefused() {
+  void sameCallIdWithEqualCSeqIsARetransmissionThatChangesNothing() {
     Binding old = binding("sip:a@192.0.2.10:5062", 60_000, "c1", 5);
-    assertRefused(BindingRules.apply(List.of(old), List.of(binding("sip:a@192.0.2.10:5062", 120_000, "c1", 5)), 10),
-        400, "Bad Request (CSeq out of order)");
+    BindingChange<RegistrationOutcome> c =
+        BindingRules.apply(List.of(old), List.of(binding("sip:a@192.0.2.10:5062", 120_000, "c1", 5)), 10);
+    assertEquals(List.of(old), c.bindings());
+    assertEquals(200, c.result().status());
+    assertEquals(List.of(old), c.result().bindings());
   }
 
   @Test

@@ -179,8 +179,16 @@ class RegistrarTest {
   @Test
   void sameCallIdWithOldCSeqIsRefusedAndChangesNothing() throws Exception {
     send(register("c1", 5, "Contact: <sip:alice@192.0.2.10:5062>", "Expires: 600"));
-    String r = send(register("c1", 5, "Contact: <sip:alice@192.0.2.10:5062>", "Expires: 60"));
+    String r = send(register("c1", 4, "Contact: <sip:alice@192.0.2.10:5062>", "Expires: 60"));
     assertEquals("SIP/2.0 400 Bad Request (CSeq out of order)", statusLine(r));
+    assertEquals(now.get() + 600_000, lookup().bindings().get(0).expiresAtMillis());
+  }
+
+  @Test
+  void sameCallIdAndCSeqIsARetransmissionAnsweredWithTheBindingsUnchanged() throws Exception {
+    send(register("c1", 5, "Contact: <sip:alice@192.0.2.10:5062>", "Expires: 600"));
+    String r = send(register("c1", 5, "Contact: <sip:alice@192.0.2.10:5062>", "Expires: 60"));
+    assertEquals("SIP/2.0 200 OK", statusLine(r));
     assertEquals(now.get() + 600_000, lookup().bindings().get(0).expiresAtMillis());
   }
 
