@@ -76,9 +76,10 @@ public final class RequestRouter {
 
   private void reject(SipRequest req, Flow flow, int status, String reason) {
     try {
-      req.topVia();
+      if (!flow.transport().reliable()) req.topVia();
     } catch (SipParseException e) {
-      // No Via to answer to (§18.2.2): the request is dropped, not answered.
+      // Over UDP a response goes where the top Via says (§18.2.2); with no usable Via the request is
+      // dropped. Over a connection the response goes back on it, Via or not.
       LOG.info("dropped " + req.method() + " from " + flow + ": " + reason + "; " + e.reason() + " (Call-ID " + req.callId() + ")");
       return;
     }
