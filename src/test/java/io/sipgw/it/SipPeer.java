@@ -87,6 +87,25 @@ public final class SipPeer implements AutoCloseable {
     return s.append(extraHeaders).append("Content-Length: 0\r\n\r\n").toString();
   }
 
+  /**
+   * A response to {@code request} as a UAS sends it (RFC 3261 §8.2.6.2): every Via,
+   * Record-Route (for a 2xx to a dialog-creating request, §12.1.1), From, To with
+   * {@code ;tag=toTag} added when it has none, Call-ID and CSeq copied; {@code extraHeaders}
+   * (full CRLF-terminated lines) after them, then Content-Length: 0.
+   */
+  public static String response(SipMessageText request, int status, String reason, String toTag, String extraHeaders) {
+    StringBuilder s = new StringBuilder("SIP/2.0 ").append(status).append(' ').append(reason).append("\r\n");
+    for (String via : request.headers("Via")) s.append("Via: ").append(via).append("\r\n");
+    for (String rr : request.headers("Record-Route")) s.append("Record-Route: ").append(rr).append("\r\n");
+    s.append("From: ").append(request.headers("From").get(0)).append("\r\n");
+    String to = request.headers("To").get(0);
+    if (!to.contains(";tag=") && toTag != null) to = to + ";tag=" + toTag;
+    s.append("To: ").append(to).append("\r\n");
+    s.append("Call-ID: ").append(request.headers("Call-ID").get(0)).append("\r\n");
+    s.append("CSeq: ").append(request.header("CSeq")).append("\r\n");
+    return s.append(extraHeaders).append("Content-Length: 0\r\n\r\n").toString();
+  }
+
   /** Sends raw bytes to the gateway: one datagram, or on the connection. */
   public void send(String message) throws IOException {
     byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
