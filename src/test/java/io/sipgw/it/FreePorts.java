@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Ports free for both UDP and TCP on one loopback address, never the same one twice in a JVM
+ * Ports free for both UDP and TCP on one loopback address (::1 or any of 127.0.0.0/8), never the same one twice in a JVM
  * (a port handed out and not yet bound by its SIPp or gateway would otherwise be handed out
  * again).
  */
@@ -82,12 +82,15 @@ public final class FreePorts {
     }
   }
 
+  /** A loopback address given as a literal: ::1 or any of 127.0.0.0/8 (Linux routes all of it to lo). */
   private static InetAddress address(String host) {
-    if (!host.equals(IPV4_LOOPBACK) && !host.equals(IPV6_LOOPBACK)) {
+    if (!host.equals(IPV6_LOOPBACK) && !host.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}")) {
       throw new IllegalArgumentException("integration tests stay on loopback, not " + host);
     }
     try {
-      return InetAddress.getByName(host);
+      InetAddress address = InetAddress.getByName(host);
+      if (!address.isLoopbackAddress()) throw new IllegalArgumentException("not a loopback address: " + host);
+      return address;
     } catch (UnknownHostException e) {
       throw new IllegalStateException(e);
     }

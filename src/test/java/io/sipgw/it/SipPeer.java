@@ -87,6 +87,25 @@ public final class SipPeer implements AutoCloseable {
     return s.append(extraHeaders).append("Content-Length: 0\r\n\r\n").toString();
   }
 
+  /**
+   * A response to {@code request} as a UAS sends it (RFC 3261 §8.2.6.2): every Via,
+   * Record-Route (for a 2xx to a dialog-creating request, §12.1.1), From, To with
+   * {@code ;tag=toTag} added when it has none, Call-ID and CSeq copied; {@code extraHeaders}
+   * (full CRLF-terminated lines) after them, then Content-Length: 0.
+   */
+  public static String response(SipMessageText request, int status, String reason, String toTag, String extraHeaders) {
+    StringBuilder s = new StringBuilder("SIP/2.0 ").append(status).append(' ').append(reason).append("\r\n");
+    for (String via : request.headers("Via")) s.append("Via: ").append(via).append("\r\n");
+    for (String rr : request.headers("Record-Route")) s.append("Record-Route: ").append(rr).append("\r\n");
+    s.append("From: ").append(request.headers("From").get(0)).append("\r\n");
+    String to = request.headers("To").get(0);
+    if (!to.contains(";tag=") && toTag != null) to = to + ";tag=" + toTag;
+    s.append("To: ").append(to).append("\r\n");
+    s.append("Call-ID: ").append(request.headers("Call-ID").get(0)).append("\r\n");
+    s.append("CSeq: ").append(request.header("CSeq")).append("\r\n");
+    return s.append(extraHeaders).append("Content-Length: 0\r\n\r\n").toString();
+  }
+
   /** Sends raw bytes to the gateway: one datagram, or on the connection. */
   public void send(String message) throws IOException {
     byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
@@ -96,6 +115,73 @@ public final class SipPeer implements AutoCloseable {
       OutputStream out = stream.getOutputStream();
       out.write(bytes);
       out.flush();
+    }
+  }
+
+  /**
+   * Sends {@code message} on the connection {@code pieceSize} bytes at a time, each piece its own
+   * flushed write with Nagle off and {@code pause} between pieces, so the gateway's framer sees
+   * the message cut at every point. TCP only.
+   */
+  public void sendInPieces(String message, int pieceSize, Duration pause) throws IOException {
+    if (stream == null) throw new IllegalStateException("pieces are for a connection, not for datagrams");
+    byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+    stream.setTcpNoDelay(true);
+    OutputStream out = stream.getOutputStream();
+    for (int i = 0; i < bytes.length; i += pieceSize) {
+      out.write(bytes, i, Math.min(pieceSize, bytes.length - i));
+      out.flush();
+      if (!pause.isZero()) {
+        try {
+          Thread.sleep(pause.toMillis(), pause.toNanosPart() % 1_000_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted while sending in pieces", e);
+        }
+      }
+    }
+  }
+
+  /**
+   * The raw bytes the gateway sends on the connection until it has been quiet for {@code quiet}
+   * (or closed it), as ISO-8859-1 text, unframed: for keep-alive pongs. Bytes already buffered
+   * by {@link #receive} come first. TCP only.
+   */
+  public String receiveRaw(Duration quiet) throws IOException {
+    if (stream == null) throw new IllegalStateException("raw reads are for a connection");
+    ByteArrayOutputStream raw = new ByteArrayOutputStream();
+    raw.write(pending.toByteArray());
+    pending.reset();
+    stream.setSoTimeout((int) Math.max(1, quiet.toMillis()));
+    byte[] chunk = new byte[4096];
+    try {
+      int n;
+      while ((n = stream.getInputStream().read(chunk)) > 0) raw.write(chunk, 0, n);
+    } catch (SocketTimeoutException quietNow) {
+      // nothing more for a while
+    }
+    return raw.toString(StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * Whether the gateway closes the connection within {@code bound} (end of stream or reset);
+   * bytes it sends before closing are discarded. TCP only.
+   */
+  public boolean awaitClosed(Duration bound) throws IOException {
+    if (stream == null) throw new IllegalStateException("only a connection closes");
+    long deadline = System.nanoTime() + bound.toNanos();
+    byte[] chunk = new byte[4096];
+    while (true) {
+      long left = (deadline - System.nanoTime()) / 1_000_000;
+      if (left <= 0) return false;
+      stream.setSoTimeout((int) left);
+      try {
+        if (stream.getInputStream().read(chunk) < 0) return true;
+      } catch (SocketTimeoutException stillOpen) {
+        return false;
+      } catch (java.net.SocketException reset) {
+        return true;
+      }
     }
   }
 

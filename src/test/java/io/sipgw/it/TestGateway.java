@@ -36,10 +36,16 @@ public final class TestGateway implements AutoCloseable {
   }
 
   /** Starts a gateway; fails the test if it is not up within twenty seconds. */
-  public static TestGateway start() {
+  public static TestGateway start() { return start(new JsonObject()); }
+
+  /**
+   * Starts a gateway whose test configuration is deep-merged with {@code overrides}, e.g.
+   * {@code {"transport": {"maxMessageSize": 2048}}}; fails the test if it is not up within twenty seconds.
+   */
+  public static TestGateway start(JsonObject overrides) {
     int port = FreePorts.udpAndTcp(FreePorts.IPV4_LOOPBACK);
     int port6 = FreePorts.hasIpv6Loopback() ? FreePorts.udpAndTcp(FreePorts.IPV6_LOOPBACK) : 0;
-    JsonObject json = config(port, port6);
+    JsonObject json = config(port, port6).mergeIn(overrides, true);
     Vertx vertx = Vertx.vertx();
     try {
       Sipgw sipgw = await(Sipgw.start(vertx, SipgwConfig.fromJson(json)), START_BOUND, "start sipgw with " + json);
