@@ -12,4 +12,4 @@ WORKDIR /opt/sipgw
 COPY --from=build /src/target/sipgw.jar sipgw.jar
 COPY --from=build /src/conf conf
 EXPOSE 5060/udp 5060/tcp
-ENTRYPOINT ["java", "-jar", "sipgw.jar"]
+ENTRYPOINT ["java", "-XX:MaxTenuringThreshold=0", "-jar", "sipgw.jar"]

@@ -118,7 +118,10 @@ public final class RequestRouter {
       return;
     }
     LocalDomains domains = s.domains();
-    if (!domains.isLocal(target.host())) {
+    // An in-dialog request that came along our Record-Route goes to its Request-URI, the remote
+    // target of the dialog, without a location lookup (as Kamailio's loose_route() then t_relay()).
+    boolean inDialogRouted = !removed.isEmpty() && req.to().tag() != null;
+    if (inDialogRouted || !isLocal(domains, target)) {
       if (!mayForward(req, flow)) return;
       resolveAndForward(req, flow, removal, newRequestUri, target, null);
       return;
@@ -150,6 +153,19 @@ public final class RequestRouter {
         forwardToBindings(req, flow, removal, ar.result().bindings());
       }
     });
+  }
+
+  /**
+   * Whether a Request-URI is for this server: its host is a local domain or one of our addresses,
+   * and an explicit port, if any, is one we listen on for an IP host (a phone's Contact on this
+   * machine, {@code sip:bob@127.0.0.1:5070}, is not ours).
+   */
+  private boolean isLocal(LocalDomains domains, SipUri uri) {
+    if (!domains.isLocal(uri.host())) return false;
+    if (uri.port() <= 0) return true;
+    String h = io.sipgw.sip.Hosts.bare(uri.host());
+    boolean ip = io.sipgw.sip.Hosts.isIpv4(h) || io.sipgw.sip.Hosts.isIpv6(h);
+    return !ip || transports.isLocal(uri.host(), uri.port());
   }
 
   /** Whether a URI names this proxy itself (its Record-Route or an address with no user part). */

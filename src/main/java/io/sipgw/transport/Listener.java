@@ -7,7 +7,13 @@ import io.sipgw.sip.Transport;
  * A configured listening socket and the address it puts in Via and Record-Route: the advertised
  * address if one is configured (as Kamailio's {@code advertise}), otherwise the bound one.
  */
-public record Listener(String name, Transport transport, String host, int port, String sentByHost, int sentByPort) {
+public record Listener(String name, Transport transport, String host, int port, String sentByHost, int sentByPort,
+    java.util.Set<String> boundAddresses) {
+
+  /** A listener bound to one address. */
+  public Listener(String name, Transport transport, String host, int port, String sentByHost, int sentByPort) {
+    this(name, transport, host, port, sentByHost, sentByPort, java.util.Set.of(Hosts.canonicalIp(host)));
+  }
 
   public boolean isIpv6() { return Hosts.isIpv6(Hosts.bare(host)); }
 
@@ -19,11 +25,18 @@ public record Listener(String name, Transport transport, String host, int port, 
     return "<sip:" + sentBy() + ";transport=" + transport.uriParam() + ";lr>";
   }
 
-  /** Whether host and port name this listener (bound or advertised). */
+  /** Whether host and port name this listener (advertised, or an address it is bound to). */
   public boolean matches(String h, int p) {
-    String ip = Hosts.canonicalIp(h);
     int port = p <= 0 ? 5060 : p;
-    return port == sentByPort && ip.equalsIgnoreCase(Hosts.canonicalIp(sentByHost))
-        || port == this.port && ip.equalsIgnoreCase(Hosts.canonicalIp(host));
+    return port == sentByPort && hasAddress(h) || port == this.port && hasAddress(h);
+  }
+
+  /**
+   * Whether {@code h} is an address of this listener: the advertised one or one it receives on (every
+   * address of the machine, of its family, for a wildcard bind).
+   */
+  public boolean hasAddress(String h) {
+    String ip = Hosts.canonicalIp(h).toLowerCase(java.util.Locale.ROOT);
+    return ip.equals(Hosts.canonicalIp(sentByHost).toLowerCase(java.util.Locale.ROOT)) || boundAddresses.contains(ip);
   }
 }

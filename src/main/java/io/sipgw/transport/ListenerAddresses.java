@@ -33,9 +33,24 @@ public final class ListenerAddresses {
       String sentBy = c.advertiseHost() != null ? c.advertiseHost() : concrete(c.host());
       int sentByPort = c.advertiseHost() != null || c.port() != 0 ? (c.port() == 0 ? port : c.advertisePort()) : port;
       String name = c.transport().uriParam() + ":" + Hosts.forUri(c.host()) + ":" + port;
-      out.add(new Listener(name, c.transport(), c.host(), port, sentBy, sentByPort));
+      out.add(new Listener(name, c.transport(), c.host(), port, sentBy, sentByPort, boundAddresses(c.host())));
     }
     return out;
+  }
+
+  /** The addresses a socket bound to {@code host} receives on: all of the family's for a wildcard. */
+  private static java.util.Set<String> boundAddresses(String host) throws SocketException {
+    String bare = Hosts.bare(host);
+    if (!bare.equals("0.0.0.0") && !bare.equals("::")) return java.util.Set.of(Hosts.canonicalIp(bare).toLowerCase());
+    boolean v6 = bare.equals("::");
+    java.util.Set<String> out = new java.util.HashSet<>();
+    for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+      for (InetAddress a : Collections.list(ni.getInetAddresses())) {
+        // A v6 wildcard socket also receives IPv4 (mapped) unless IPV6_V6ONLY is set.
+        if (v6 || !(a instanceof Inet6Address)) out.add(Hosts.canonicalIp(a.getHostAddress()).toLowerCase());
+      }
+    }
+    return java.util.Set.copyOf(out);
   }
 
   private static String concrete(String host) throws SocketException {

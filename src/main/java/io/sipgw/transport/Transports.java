@@ -31,6 +31,8 @@ import java.util.logging.Logger;
  */
 public final class Transports {
   private static final Logger LOG = Logger.getLogger("sipgw.transport");
+  /** How long a connection with a framing fault stays open for the answers to what came before it. */
+  private static final long CLOSE_GRACE_MILLIS = 500;
 
   private final Vertx vertx;
   private final List<Listener> listeners;
@@ -67,9 +69,8 @@ public final class Transports {
 
   /** Whether host names one of this server's listening addresses, whatever the port. */
   public boolean isLocalHost(String host) {
-    String ip = Hosts.canonicalIp(host);
     for (Listener l : listeners) {
-      if (ip.equalsIgnoreCase(Hosts.canonicalIp(l.sentByHost())) || ip.equalsIgnoreCase(Hosts.canonicalIp(l.host()))) return true;
+      if (l.hasAddress(host)) return true;
     }
     return false;
   }
@@ -232,7 +233,9 @@ public final class Transports {
     public void fatal(int status, String reason, byte[] head) {
       LOG.info("closing connection " + c.flow() + ": " + reason);
       Future<Void> done = head != null ? dispatcher.rejectHead(head, status, reason, c.flow()) : Future.succeededFuture();
-      done.onComplete(r -> socket.close());
+      // Messages framed before the fault are still being routed on other loops: close once their
+      // answers have had time to go out, not before.
+      done.onComplete(r -> vertx.setTimer(CLOSE_GRACE_MILLIS, id -> socket.close()));
     }
   }
 }
