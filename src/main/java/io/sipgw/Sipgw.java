@@ -129,6 +129,7 @@ public final class Sipgw {
   public void reload(SipgwConfig config) {
     routing.set(routingSettings(config, transports));
     registrar.set(config.registrar());
+    transports.limits(config.transport().maxMessageSize(), config.transport().maxConnections());
     LOG.info("configuration reloaded: " + config.domains().size() + " domain(s), registrar " + config.registrar());
   }
 

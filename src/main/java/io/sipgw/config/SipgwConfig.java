@@ -176,8 +176,6 @@ public final class SipgwConfig {
     if (workers() != newer.workers()) keys.add("workers");
     if (instances(transport) != instances(newer.transport)) keys.add("transport.instances");
     if (transport.tcpIdleTimeout() != newer.transport.tcpIdleTimeout()) keys.add("transport.tcpIdleTimeout");
-    if (transport.maxMessageSize() != newer.transport.maxMessageSize()) keys.add("transport.maxMessageSize");
-    if (transport.maxConnections() != newer.transport.maxConnections()) keys.add("transport.maxConnections");
     if (!store.equals(newer.store)) keys.add("store");
     if (reload.scanPeriod() != newer.reload.scanPeriod()) keys.add("reload.scanPeriod");
     return List.copyOf(keys);

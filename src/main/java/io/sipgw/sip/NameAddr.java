@@ -37,15 +37,7 @@ public final class NameAddr {
 
   /** Parses a comma-separated list of name-addr / addr-spec values. */
   public static List<NameAddr> parseList(String value, String header) throws SipParseException {
-    List<NameAddr> out = new ArrayList<>(2);
-    ValueScanner sc = new ValueScanner(value, header);
-    sc.skipLws();
-    do {
-      out.add(parse(sc));
-    } while (sc.consumeSeparator(','));
-    sc.skipLws();
-    if (!sc.atEnd()) throw sc.fail("unexpected '" + sc.peek() + "'");
-    return out;
+    return new ValueScanner(value, header).list(NameAddr::parse);
   }
 
   /** Parses one value at the scanner's position (LWS skipped before). */

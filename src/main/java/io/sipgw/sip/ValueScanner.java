@@ -162,6 +162,23 @@ public final class ValueScanner {
     return s.substring(start, pos);
   }
 
+  /** Reads one element of a comma-separated list at the scanner's position. */
+  public interface Element<T> {
+    T parse(ValueScanner sc) throws SipParseException;
+  }
+
+  /** A whole value as a comma-separated list (§7.3.1): one element or more, nothing after the last. */
+  public <T> java.util.List<T> list(Element<T> element) throws SipParseException {
+    java.util.List<T> out = new java.util.ArrayList<>(2);
+    skipLws();
+    do {
+      out.add(element.parse(this));
+    } while (consumeSeparator(','));
+    skipLws();
+    if (!atEnd()) throw fail("unexpected '" + peek() + "'");
+    return out;
+  }
+
   public SipParseException fail(String problem) {
     return new SipParseException("malformed " + what + ": " + problem, pos);
   }

@@ -25,15 +25,7 @@ public final class Via {
   }
 
   public static List<Via> parseList(String value) throws SipParseException {
-    List<Via> out = new ArrayList<>(2);
-    ValueScanner sc = new ValueScanner(value, "Via");
-    sc.skipLws();
-    do {
-      out.add(parse(sc));
-    } while (sc.consumeSeparator(','));
-    sc.skipLws();
-    if (!sc.atEnd()) throw sc.fail("unexpected '" + sc.peek() + "'");
-    return out;
+    return new ValueScanner(value, "Via").list(Via::parse);
   }
 
   /** Parses the first Via value of a header value (the rest, if any, is not read). */

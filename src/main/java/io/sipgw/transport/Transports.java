@@ -36,8 +36,8 @@ public final class Transports {
 
   private final Vertx vertx;
   private final List<Listener> listeners;
-  private final int maxMessageSize;
-  private final int maxConnections;
+  private volatile int maxMessageSize;
+  private volatile int maxConnections;
   private final Map<String, List<DatagramChannel>> udpChannels = new ConcurrentHashMap<>();
   private final Map<Long, Connection> connections = new ConcurrentHashMap<>();
   private final Map<Target, Connection> byRemote = new ConcurrentHashMap<>();
@@ -60,6 +60,12 @@ public final class Transports {
   public List<Listener> listeners() { return listeners; }
 
   public int maxMessageSize() { return maxMessageSize; }
+
+  /** New limits, applied on reload: a new message size to every datagram and new connection, a new cap to new connections. */
+  public void limits(int maxMessageSize, int maxConnections) {
+    this.maxMessageSize = maxMessageSize;
+    this.maxConnections = maxConnections;
+  }
 
   /** Whether host:port names one of this server's listeners. */
   public boolean isLocal(String host, int port) {

@@ -86,7 +86,6 @@ public final class UdpListenerVerticle extends VerticleBase {
   /** Copies each datagram out of Netty's buffer and hands it to the dispatcher on this verticle's context. */
   private final class Receiver extends SimpleChannelInboundHandler<DatagramPacket> {
     private final ContextInternal ctx;
-    private final int max = transports.maxMessageSize();
 
     Receiver(ContextInternal ctx) { this.ctx = ctx; }
 
@@ -97,7 +96,7 @@ public final class UdpListenerVerticle extends VerticleBase {
       String host = Hosts.canonicalIp(sender.getAddress().getHostAddress());
       Flow flow = new Flow(Transport.UDP, listener, host, sender.getPort(), 0);
       int len = data.readableBytes();
-      if (len > max) {
+      if (len > transports.maxMessageSize()) {
         LOG.info("dropped datagram of " + len + " octets from " + flow + ": larger than transport.maxMessageSize");
         return;
       }
