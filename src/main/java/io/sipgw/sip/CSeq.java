@@ -8,7 +8,7 @@ public record CSeq(long number, String method) {
     ValueScanner sc = new ValueScanner(value, "CSeq");
     sc.skipLws();
     String digits = sc.consumeUntil(" \t\r\n");
-    if (digits.isEmpty() || digits.length() > 20 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+    if (digits.isEmpty() || digits.length() > 20 || !Text.isDigits(digits)) {
       throw sc.fail("sequence number expected");
     }
     long n = digits.length() > 10 ? MAX + 1 : Long.parseLong(digits);

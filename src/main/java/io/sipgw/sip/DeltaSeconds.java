@@ -8,7 +8,7 @@ public final class DeltaSeconds {
 
   public static long parse(String v, String what) throws SipParseException {
     String s = v.trim();
-    if (s.isEmpty() || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
+    if (s.isEmpty() || !Text.isDigits(s)) {
       throw new SipParseException("malformed " + what + ": '" + (s.length() > 20 ? s.substring(0, 20) + "…" : s) + "' is not delta-seconds");
     }
     if (s.length() > 10) return MAX;

@@ -5,10 +5,17 @@ import java.util.List;
 
 /** Ordered parameters ({@code ;name=value}, value null for a flag); names compare case-insensitively. */
 public final class Params {
-  private final List<String> names = new ArrayList<>(4);
-  private final List<String> values = new ArrayList<>(4);
+  private static final List<String> NONE = List.of();
+
+  // Most values carry no parameters or one or two: the lists are made on the first add.
+  private List<String> names = NONE;
+  private List<String> values = NONE;
 
   public void add(String name, String value) {
+    if (names == NONE) {
+      names = new ArrayList<>(4);
+      values = new ArrayList<>(4);
+    }
     names.add(name);
     values.add(value);
   }
@@ -56,8 +63,7 @@ public final class Params {
 
   public Params copy() {
     Params p = new Params();
-    p.names.addAll(names);
-    p.values.addAll(values);
+    for (int i = 0; i < names.size(); i++) p.add(names.get(i), values.get(i));
     return p;
   }
 

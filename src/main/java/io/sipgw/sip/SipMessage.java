@@ -28,6 +28,8 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
   private Via topVia;
   private NameAddr from;
   private NameAddr to;
+  private List<Via> vias;
+  private List<NameAddr> contacts;
 
   SipMessage(byte[] buf, int start, int startLineEnd, List<HeaderField> headers, int headersEnd, int bodyStart, int end) {
     this.buf = buf;
@@ -116,9 +118,13 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
 
   /** Every Via value, top first. */
   public List<Via> vias() throws SipParseException {
-    List<Via> out = new ArrayList<>(2);
-    for (HeaderField f : fields(HeaderName.VIA)) out.addAll(Via.parseList(f.value()));
-    return out;
+    List<Via> v = vias;
+    if (v == null) {
+      List<Via> out = new ArrayList<>(2);
+      for (HeaderField f : fields(HeaderName.VIA)) out.addAll(Via.parseList(f.value()));
+      vias = v = Collections.unmodifiableList(out);
+    }
+    return v;
   }
 
   public NameAddr from() throws SipParseException {
@@ -141,6 +147,16 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
 
   /** Every name-addr value of a list header (Contact, Route, Record-Route, Path), in order. */
   public List<NameAddr> addresses(HeaderName h) throws SipParseException {
+    if (h == HeaderName.CONTACT) {
+      // Read by validation and again by the registrar or proxy: parsed once.
+      List<NameAddr> c = contacts;
+      if (c == null) contacts = c = Collections.unmodifiableList(parseAddresses(h));
+      return c;
+    }
+    return parseAddresses(h);
+  }
+
+  private List<NameAddr> parseAddresses(HeaderName h) throws SipParseException {
     List<HeaderField> fs = fields(h);
     if (fs.isEmpty()) return List.of();
     List<NameAddr> out = new ArrayList<>(fs.size());
@@ -152,7 +168,7 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
   public int maxForwards() throws SipParseException {
     String v = header(HeaderName.MAX_FORWARDS);
     if (v == null) return -1;
-    if (v.isEmpty() || v.length() > 9 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+    if (v.isEmpty() || v.length() > 9 || !Text.isDigits(v)) {
       throw new SipParseException("malformed Max-Forwards");
     }
     return Integer.parseInt(v);

@@ -67,7 +67,7 @@ public final class SipUri {
     int port = -1;
     if (sc.consumeChar(':')) {
       String digits = sc.consumeUntil(";");
-      if (digits.isEmpty() || digits.length() > 5 || !digits.chars().allMatch(Character::isDigit)) {
+      if (digits.isEmpty() || digits.length() > 5 || !Text.isDigits(digits)) {
         throw new SipParseException("malformed URI: bad port in '" + shorten(text) + "'");
       }
       port = Integer.parseInt(digits);

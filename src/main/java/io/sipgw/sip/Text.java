@@ -50,5 +50,14 @@ public final class Text {
     }
   }
 
+  /** Whether every character is an ASCII digit (true for the empty string). */
+  public static boolean isDigits(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') return false;
+    }
+    return true;
+  }
+
   public static boolean isWhitespace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 }
