@@ -53,9 +53,10 @@ public final class ResponseBuilder {
 
   public Buffer toBuffer() {
     byte[] b = request.buf;
-    Buffer out = Buffer.buffer(512);
-    out.appendString("SIP/2.0 ").appendString(Integer.toString(status)).appendByte((byte) ' ')
-        .appendString(reason, "ISO-8859-1").appendString("\r\n");
+    // One allocation sized for the copied headers and the extra ones; text is ISO-8859-1, byte for char.
+    ByteWriter out = new ByteWriter(request.headersEnd - request.start + extra.length() + 128
+        + (body != null ? body.length() + 64 : 0));
+    out.ascii("SIP/2.0 ").ascii(Integer.toString(status)).ascii(" ").ascii(reason).ascii("\r\n");
     for (HeaderField f : request.headers) {
       HeaderName k = f.known();
       if (k == HeaderName.VIA || k == HeaderName.FROM || k == HeaderName.CALL_ID || k == HeaderName.CSEQ) {
@@ -63,22 +64,22 @@ public final class ResponseBuilder {
       } else if (k == HeaderName.TO) {
         if (status > 100 && !hasTag(f)) {
           String tag = toTag != null ? toTag : derivedTag();
-          out.appendBytes(b, f.lineStart, f.valueEnd - f.lineStart).appendString(";tag=").appendString(tag).appendString("\r\n");
+          out.bytes(b, f.lineStart, f.valueEnd - f.lineStart).ascii(";tag=").ascii(tag).ascii("\r\n");
         } else {
           copyLine(out, b, f);
         }
       }
     }
-    out.appendString(extra.toString(), "ISO-8859-1");
+    out.ascii(extra);
     if (body != null) {
-      out.appendString("Content-Type: ").appendString(contentType).appendString("\r\n");
-      byte[] bb = Text.bytes(body);
-      out.appendString("Content-Length: " + bb.length + "\r\n\r\n").appendBytes(bb);
+      out.ascii("Content-Type: ").ascii(contentType).ascii("\r\n");
+      out.ascii("Content-Length: ").ascii(Integer.toString(body.length())).ascii("\r\n\r\n").ascii(body);
     } else {
-      out.appendString("Content-Length: 0\r\n\r\n");
+      out.ascii("Content-Length: 0\r\n\r\n");
     }
-    return out;
+    return out.toBuffer();
   }
+
 
   private String derivedTag() {
     return "sgw" + Integer.toHexString((request.callId() + request.header(HeaderName.CSEQ)).hashCode() & 0x7fffffff);
@@ -92,8 +93,8 @@ public final class ResponseBuilder {
     }
   }
 
-  private static void copyLine(Buffer out, byte[] b, HeaderField f) {
-    out.appendBytes(b, f.lineStart, f.lineEnd - f.lineStart);
-    if (b[f.lineEnd - 1] != '\n') out.appendString("\r\n");
+  private static void copyLine(ByteWriter out, byte[] b, HeaderField f) {
+    out.bytes(b, f.lineStart, f.lineEnd - f.lineStart);
+    if (b[f.lineEnd - 1] != '\n') out.ascii("\r\n");
   }
 }

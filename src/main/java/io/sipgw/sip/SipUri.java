@@ -31,7 +31,9 @@ public final class SipUri {
   public static SipUri parse(String text) throws SipParseException {
     int colon = text.indexOf(':');
     if (colon <= 0) throw new SipParseException("malformed URI: no scheme in '" + shorten(text) + "'");
-    String scheme = text.substring(0, colon).toLowerCase(Locale.ROOT);
+    String scheme = colon == 3 && text.regionMatches(true, 0, "sip", 0, 3) ? "sip"
+        : colon == 4 && text.regionMatches(true, 0, "sips", 0, 4) ? "sips"
+        : text.substring(0, colon).toLowerCase(Locale.ROOT);
     for (int i = 0; i < colon; i++) {
       char c = text.charAt(i);
       if (!(Character.isLetterOrDigit(c) || c == '+' || c == '-' || c == '.') || !Character.isLetter(text.charAt(0))) {
