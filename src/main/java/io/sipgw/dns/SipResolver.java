@@ -7,6 +7,7 @@ import io.sipgw.transport.Target;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.dns.DnsClient;
+import io.vertx.core.dns.DnsClientOptions;
 import io.vertx.core.dns.SrvRecord;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -24,9 +25,18 @@ public final class SipResolver {
   private final Vertx vertx;
   private final DnsClient dns;
 
+  /** Queries SRV records through the system's DNS servers (Vert.x's default {@link DnsClientOptions}). */
   public SipResolver(Vertx vertx) {
+    this(vertx, new DnsClientOptions());
+  }
+
+  /**
+   * Queries SRV records through the DNS server {@code options} name (host, port, timeout); A/AAAA
+   * lookups still go through the system resolver.
+   */
+  public SipResolver(Vertx vertx, DnsClientOptions options) {
     this.vertx = vertx;
-    this.dns = vertx.createDnsClient();
+    this.dns = vertx.createDnsClient(options);
   }
 
   /** The targets for a URI, best first; {@code allowed} is the set of transports this server can use. */
