@@ -107,6 +107,14 @@ class SipResolverTest {
   }
 
   @Test
+  void rootTargetMeansNotAvailableOverThatTransport() throws Exception {
+    // RFC 2782: a target of "." means the service is decidedly not available at this domain.
+    dns.srv("_sip._udp.example.test", new Srv(10, 0, 5080, "."));
+    dns.srv("_sip._tcp.example.test", new Srv(10, 0, 5070, "127.0.0.4"));
+    assertEquals(List.of(new Target(Transport.TCP, "127.0.0.4", 5070)), resolve("sip:bob@example.test", UDP_TCP));
+  }
+
+  @Test
   void unknownTransportParamFails() {
     Exception e = assertThrows(Exception.class, () -> resolve("sip:bob@example.test;transport=xyz", UDP_TCP));
     assertTrue(e.getMessage().contains("xyz"), e.getMessage());
