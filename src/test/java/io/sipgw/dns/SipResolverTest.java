@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -112,6 +113,26 @@ class SipResolverTest {
     dns.srv("_sip._udp.example.test", new Srv(10, 0, 5080, "."));
     dns.srv("_sip._tcp.example.test", new Srv(10, 0, 5070, "127.0.0.4"));
     assertEquals(List.of(new Target(Transport.TCP, "127.0.0.4", 5070)), resolve("sip:bob@example.test", UDP_TCP));
+  }
+
+  @Test
+  void weightsWithinAPriorityAreAProbabilityNotAnOrder() throws Exception {
+    // RFC 2782: within one priority, a record is drawn with probability proportional to its weight.
+    dns.srv("_sip._udp.example.test", new Srv(10, 3, 5080, "127.0.0.2"), new Srv(10, 1, 5080, "127.0.0.3"),
+        new Srv(5, 0, 5080, "127.0.0.6"));
+    Target first = new Target(Transport.UDP, "127.0.0.6", 5080);
+    Target heavy = new Target(Transport.UDP, "127.0.0.2", 5080);
+    Target light = new Target(Transport.UDP, "127.0.0.3", 5080);
+    int lightSecond = 0;
+    for (int i = 0; i < 200; i++) {
+      List<Target> targets = resolve("sip:bob@example.test", UDP_TCP);
+      assertEquals(3, targets.size(), targets.toString());
+      assertEquals(first, targets.get(0));
+      assertEquals(Set.of(heavy, light), Set.copyOf(targets.subList(1, 3)));
+      if (targets.get(1).equals(light)) lightSecond++;
+    }
+    // About 1 in 5 (RFC 2782's draw over 0..sum inclusive); 10..90 is many standard deviations wide.
+    assertTrue(lightSecond >= 10 && lightSecond <= 90, "light target drawn ahead of the heavy one " + lightSecond + " times in 200");
   }
 
   @Test
