@@ -7,16 +7,20 @@ import io.sipgw.transport.Target;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.dns.DnsClient;
+import io.vertx.core.dns.DnsClientOptions;
 import io.vertx.core.dns.SrvRecord;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Locates a SIP server for a URI as RFC 3263 §4 says: transport from the URI's transport parameter or
  * scheme; an IP address or an explicit port goes straight to A/AAAA; otherwise SRV records
- * (_sip._udp, _sip._tcp; _sips._tcp for SIPS) ordered by priority, then A/AAAA on 5060/5061.
+ * (_sip._udp, _sip._tcp; _sips._tcp for SIPS) ordered by priority and weight as RFC 2782 says, then
+ * A/AAAA on 5060/5061.
  * NAPTR is not consulted (Vert.x's DNS client has no NAPTR query); SRV is tried for each transport
  * sipgw listens on, UDP first, which is what §4.1 prescribes when NAPTR yields nothing.
  */
@@ -24,9 +28,18 @@ public final class SipResolver {
   private final Vertx vertx;
   private final DnsClient dns;
 
+  /** Queries SRV records through the system's DNS servers (Vert.x's default {@link DnsClientOptions}). */
   public SipResolver(Vertx vertx) {
+    this(vertx, new DnsClientOptions());
+  }
+
+  /**
+   * Queries SRV records through the DNS server {@code options} name (host, port, timeout); A/AAAA
+   * lookups still go through the system resolver.
+   */
+  public SipResolver(Vertx vertx, DnsClientOptions options) {
     this.vertx = vertx;
-    this.dns = vertx.createDnsClient();
+    this.dns = vertx.createDnsClient(options);
   }
 
   /** The targets for a URI, best first; {@code allowed} is the set of transports this server can use. */
@@ -57,8 +70,7 @@ public final class SipResolver {
     String name = (t == Transport.TLS ? "_sips._tcp." : t == Transport.TCP ? "_sip._tcp." : "_sip._udp.") + host;
     return dns.resolveSRV(name).compose(records -> {
       if (records == null || records.isEmpty()) return srv(host, order, i + 1);
-      List<SrvRecord> sorted = new ArrayList<>(records);
-      sorted.sort(Comparator.comparingInt(SrvRecord::priority).thenComparing(r -> -r.weight()));
+      List<SrvRecord> sorted = order(records, ThreadLocalRandom.current());
       List<Future<List<Target>>> lookups = new ArrayList<>();
       for (SrvRecord r : sorted) lookups.add(address(r.target(), t, r.port()).recover(e -> Future.succeededFuture(List.of())));
       return Future.all(lookups).map(all -> {
@@ -67,6 +79,31 @@ public final class SipResolver {
         return out;
       }).compose(out -> out.isEmpty() ? srv(host, order, i + 1) : Future.succeededFuture(out));
     }, e -> srv(host, order, i + 1));
+  }
+
+  /**
+   * RFC 2782 ordering: lowest priority first; within one priority, records are drawn at random with
+   * probability proportional to weight (zero-weight records first in the candidate list, so they get
+   * a small chance), each drawn record removed before the next draw.
+   */
+  static List<SrvRecord> order(List<SrvRecord> records, Random random) {
+    List<SrvRecord> byPriority = new ArrayList<>(records);
+    byPriority.sort(Comparator.comparingInt(SrvRecord::priority).thenComparingInt(r -> r.weight() == 0 ? 0 : 1));
+    List<SrvRecord> out = new ArrayList<>(records.size());
+    for (int start = 0; start < byPriority.size(); ) {
+      int end = start;
+      while (end < byPriority.size() && byPriority.get(end).priority() == byPriority.get(start).priority()) end++;
+      List<SrvRecord> group = new ArrayList<>(byPriority.subList(start, end));
+      while (!group.isEmpty()) {
+        int sum = 0;
+        for (SrvRecord r : group) sum += r.weight();
+        int pick = random.nextInt(sum + 1), running = 0, k = 0;
+        while ((running += group.get(k).weight()) < pick) k++;
+        out.add(group.remove(k));
+      }
+      start = end;
+    }
+    return out;
   }
 
   /** A/AAAA (and /etc/hosts) on a worker thread: the system resolver blocks. */
