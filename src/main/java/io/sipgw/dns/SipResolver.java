@@ -72,7 +72,11 @@ public final class SipResolver {
       if (records == null || records.isEmpty()) return srv(host, order, i + 1);
       List<SrvRecord> sorted = order(records, ThreadLocalRandom.current());
       List<Future<List<Target>>> lookups = new ArrayList<>();
-      for (SrvRecord r : sorted) lookups.add(address(r.target(), t, r.port()).recover(e -> Future.succeededFuture(List.of())));
+      for (SrvRecord r : sorted) {
+        // RFC 2782: a target of "." (null here) means the service is not available at this domain.
+        if (r.target() == null || r.target().isEmpty() || r.target().equals(".")) continue;
+        lookups.add(address(r.target(), t, r.port()).recover(e -> Future.succeededFuture(List.of())));
+      }
       return Future.all(lookups).map(all -> {
         List<Target> out = new ArrayList<>();
         for (int k = 0; k < lookups.size(); k++) out.addAll(all.<List<Target>>resultAt(k));
