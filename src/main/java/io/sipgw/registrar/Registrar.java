@@ -63,7 +63,6 @@ public final class Registrar {
         List<String> path = pathOf(req);
         String ua = req.header(HeaderName.USER_AGENT);
         for (NameAddr c : req.addresses(HeaderName.CONTACT)) {
-          if (c.uri().toString().equals("*")) return reply(req, 400, "Bad Request (Contact * mixed with other contacts)", null);
           ContactRequest cr = ContactRequest.of(c, headerExpires, cfg.defaultExpires());
           long expires = cr.expires();
           if (expires != 0 && expires < cfg.minExpires()) {

@@ -32,7 +32,15 @@ public final class MessageValidator {
     r.maxForwards();
     if (r.has(HeaderName.CONTACT)) {
       HeaderField c = r.field(HeaderName.CONTACT);
-      if (!(r.count(HeaderName.CONTACT) == 1 && c.value().equals("*"))) r.addresses(HeaderName.CONTACT);
+      if (!(r.count(HeaderName.CONTACT) == 1 && c.value().equals("*"))) {
+        for (HeaderField f : r.fields(HeaderName.CONTACT)) {
+          for (String part : f.value().split(",")) {
+            // §10.2.2: "*" stands alone, only in a REGISTER that removes every binding.
+            if (part.trim().equals("*")) throw new SipParseException("Contact * mixed with other contacts");
+          }
+        }
+        r.addresses(HeaderName.CONTACT);
+      }
     }
     r.addresses(HeaderName.ROUTE);
   }

@@ -45,7 +45,11 @@ public final class TestGateway implements AutoCloseable {
   public static TestGateway start(JsonObject overrides) {
     int port = FreePorts.udpAndTcp(FreePorts.IPV4_LOOPBACK);
     int port6 = FreePorts.hasIpv6Loopback() ? FreePorts.udpAndTcp(FreePorts.IPV6_LOOPBACK) : 0;
-    JsonObject json = config(port, port6).mergeIn(overrides, true);
+    return start(port, port6, config(port, port6).mergeIn(overrides, true));
+  }
+
+  /** Starts a gateway on the given ports with exactly this configuration. */
+  static TestGateway start(int port, int port6, JsonObject json) {
     Vertx vertx = Vertx.vertx();
     try {
       Sipgw sipgw = await(Sipgw.start(vertx, SipgwConfig.fromJson(json)), START_BOUND, "start sipgw with " + json);
