@@ -8,10 +8,13 @@ public record CSeq(long number, String method) {
     ValueScanner sc = new ValueScanner(value, "CSeq");
     sc.skipLws();
     String digits = sc.consumeUntil(" \t\r\n");
-    if (digits.isEmpty() || digits.length() > 20 || !Text.isDigits(digits)) {
+    if (digits.isEmpty() ||  !Text.isDigits(digits)) {
       throw sc.fail("sequence number expected");
     }
-    long n = digits.length() > 10 ? MAX + 1 : Long.parseLong(digits);
+    int z = 0;
+    while (z < digits.length() - 1 && digits.charAt(z) == '0') z++; // leading zeros are allowed (RFC 4475 §3.1.1.1)
+    String significant = digits.substring(z);
+    long n = significant.length() > 10 ? MAX + 1 : Long.parseLong(significant);
     if (n > MAX) throw sc.fail("sequence number larger than 2**32-1");
     sc.skipLws();
     String method = sc.expectToken("method");

@@ -30,14 +30,24 @@ public final class Hosts {
   /** A bare IPv6 address (no brackets). */
   public static boolean isIpv6(String h) {
     if (h.isEmpty() || h.indexOf(':') < 0) return false;
-    int colons = 0;
-    for (int i = 0; i < h.length(); i++) {
-      char c = h.charAt(i);
-      boolean ok = c == ':' || c == '.' || c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
-      if (!ok) return false;
-      if (c == ':') colons++;
+    int doubleColon = h.indexOf("::");
+    if (doubleColon >= 0 && h.indexOf("::", doubleColon + 1) >= 0) return false;
+    String[] groups = h.split(":", -1);
+    int count = 0;
+    for (int i = 0; i < groups.length; i++) {
+      String g = groups[i];
+      if (g.isEmpty()) continue; // the "::" or a leading/trailing colon of it
+      if (i == groups.length - 1 && g.indexOf('.') >= 0) {
+        if (!isIpv4(g)) return false;
+        count += 2;
+        continue;
+      }
+      if (g.length() > 4) return false;
+      for (int k = 0; k < g.length(); k++) if (Character.digit(g.charAt(k), 16) < 0) return false;
+      count++;
     }
-    return colons >= 2 && colons <= 7;
+    if (doubleColon < 0) return count == 8 && !h.startsWith(":") && !h.endsWith(":");
+    return count <= 7;
   }
 
   /**

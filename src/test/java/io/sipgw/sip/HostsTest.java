@@ -108,4 +108,14 @@ class HostsTest {
     assertEquals("::1", Hosts.bare("::1"));
     assertEquals("example.com", Hosts.bare("example.com"));
   }
+
+  @Test
+  void ipv6NeedsAtMostEightGroupsOfFourHexDigitsAndOneDoubleColon() {
+    org.junit.jupiter.api.Assertions.assertTrue(Hosts.isIpv6("2001:db8::1"));
+    org.junit.jupiter.api.Assertions.assertTrue(Hosts.isIpv6("::ffff:192.0.2.1"));
+    org.junit.jupiter.api.Assertions.assertTrue(Hosts.isIpv6("1:2:3:4:5:6:7:8"));
+    for (String bad : new String[] {":::::", "a:b:c", "12345::1", "1::2::3", "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7"}) {
+      org.junit.jupiter.api.Assertions.assertFalse(Hosts.isIpv6(bad), bad);
+    }
+  }
 }

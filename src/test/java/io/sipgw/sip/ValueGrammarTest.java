@@ -33,8 +33,14 @@ class ValueGrammarTest {
   void cseqRefusesHugeNumbers() {
     assertEquals("malformed CSeq: sequence number larger than 2**32-1",
         assertThrows(SipParseException.class, () -> CSeq.parse("99999999999999999999 ACK")).reason());
-    assertEquals("malformed CSeq: sequence number expected",
+    assertEquals("malformed CSeq: sequence number larger than 2**32-1",
         assertThrows(SipParseException.class, () -> CSeq.parse("999999999999999999999 ACK")).reason());
+  }
+
+  @Test
+  void cseqAcceptsLeadingZerosBeyondTenDigits() throws SipParseException {
+    assertEquals(new CSeq(1, "INVITE"), CSeq.parse("00000000001 INVITE"));
+    assertEquals(new CSeq(9, "INVITE"), CSeq.parse("0009 INVITE"));
   }
 
   @Test
