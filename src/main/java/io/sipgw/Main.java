@@ -124,8 +124,8 @@ public final class Main {
       // Closing Vert.x undeploys every verticle (listeners close, routing stops). Vert.x may already
       // be closing on its own shutdown hook; close() then gives the same completion.
       try {
-        vertx.close().toCompletionStage().toCompletableFuture().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      } catch (Exception e) {
+        awaitClosed(vertx);
+      } catch (RuntimeException e) {
         System.err.println("sipgw: unclean stop: " + e);
       }
     }, "sipgw-shutdown"));
@@ -134,14 +134,24 @@ public final class Main {
 
   private static void closeQuietly(Vertx vertx) {
     try {
-      vertx.close().toCompletionStage().toCompletableFuture().get(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (Exception ignored) {
+      awaitClosed(vertx);
+    } catch (RuntimeException ignored) {
       // exiting anyway
     }
   }
 
-  /** Waits for {@code f} on this (non Vert.x) thread; a failure is rethrown as is when unchecked. */
+  /** Closes Vert.x and waits, bounded, for it: only from the main or the shutdown thread. */
+  private static void awaitClosed(Vertx vertx) {
+    outsideVertx();
+    vertx.close().toCompletionStage().toCompletableFuture().orTimeout(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS).join();
+  }
+
+  /**
+   * Waits for {@code f} on the main thread, where start-up and the CLI commands run; a failure is
+   * rethrown as is when unchecked. Never on an event loop: that would stall every call it serves.
+   */
   private static <T> T await(Future<T> f) {
+    outsideVertx();
     try {
       return f.toCompletionStage().toCompletableFuture().join();
     } catch (CompletionException e) {
@@ -149,6 +159,10 @@ public final class Main {
       if (cause instanceof RuntimeException re) throw re;
       throw new IllegalStateException(cause != null ? cause.getMessage() : e.getMessage(), cause);
     }
+  }
+
+  private static void outsideVertx() {
+    if (io.vertx.core.Context.isOnVertxThread()) throw new IllegalStateException("blocking wait on a Vert.x thread");
   }
 
   private static void configureLogging() {
