@@ -29,6 +29,8 @@ public final class StreamFramer {
   private byte[] data = new byte[4096];
   private int len;
   private boolean failed;
+  /** How far the header section of the message at the start of the buffer has been searched already. */
+  private int scanned;
 
   public StreamFramer(int maxMessageSize, Sink sink) {
     this.maxMessageSize = maxMessageSize;
@@ -63,7 +65,7 @@ public final class StreamFramer {
         p++;
         continue;
       }
-      int headEnd = headerEnd(p);
+      int headEnd = headerEnd(p, p == 0 ? scanned : 0);
       if (headEnd < 0) {
         if (len - p > maxMessageSize) fail(513, "Message Too Large", null);
         break;
@@ -85,6 +87,7 @@ public final class StreamFramer {
       if (len - p < total) break;
       sink.message(copy(p, p + (int) total));
       p += (int) total;
+      scanned = 0; // the next message has not been searched yet
     }
     if (p > 0) {
       System.arraycopy(data, p, data, 0, len - p);
@@ -98,15 +101,23 @@ public final class StreamFramer {
   }
 
   /** Position after the empty line that ends the header section starting at p, or -1. */
-  private int headerEnd(int p) {
-    for (int i = p; i < len - 1; i++) {
+  private int headerEnd(int p, int already) {
+    // Resume a little before where the last search stopped: a message trickling in byte by byte is
+    // searched once, not once per byte. A found end is remembered too (its body may still be coming).
+    int from = Math.max(p, p + already - 3);
+    for (int i = from; i < len - 1; i++) {
       if (data[i] == '\n') {
-        if (data[i + 1] == '\n') return i + 2;
-        if (data[i + 1] == '\r' && i + 2 < len && data[i + 2] == '\n') return i + 3;
+        int end = data[i + 1] == '\n' ? i + 2 : data[i + 1] == '\r' && i + 2 < len && data[i + 2] == '\n' ? i + 3 : -1;
+        if (end > 0) {
+          scanned = i - p;
+          return end;
+        }
       }
     }
+    scanned = Math.max(0, len - 1 - p);
     return -1;
   }
+
 
   /** Content-Length from the header lines in [from, to): -1 if absent, -2 if malformed or conflicting. */
   private long contentLength(int from, int to) {

@@ -57,6 +57,28 @@ class StreamFramerTest {
   }
 
   @Test
+  void aLongMessageThenAShortOneInLaterChunksAreBothFramed() {
+    // the search of the first header section resumes where it stopped; the next message starts afresh
+    StreamFramer f = framer(65535);
+    byteByByte(f, MESSAGE.substring(0, 40));
+    f.feed(buf(MESSAGE.substring(40)));
+    f.feed(buf(OPTIONS.substring(0, 10)));
+    f.feed(buf(OPTIONS.substring(10)));
+    byteByByte(f, MESSAGE);
+    assertEquals(List.of("message:" + MESSAGE, "message:" + OPTIONS, "message:" + MESSAGE), sink.events);
+  }
+
+  @Test
+  void aBodyArrivingAfterItsHeaderSectionIsFramedWithIt() {
+    StreamFramer f = framer(65535);
+    int bodyStart = MESSAGE.indexOf("\r\n\r\n") + 4;
+    f.feed(buf(MESSAGE.substring(0, bodyStart)));
+    f.feed(buf(MESSAGE.substring(bodyStart, bodyStart + 3)));
+    byteByByte(f, MESSAGE.substring(bodyStart + 3) + OPTIONS);
+    assertEquals(List.of("message:" + MESSAGE, "message:" + OPTIONS), sink.events);
+  }
+
+  @Test
   void oneMessageSplitByteByByte() {
     StreamFramer f = framer(65535);
     byteByByte(f, MESSAGE);
