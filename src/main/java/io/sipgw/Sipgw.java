@@ -1,6 +1,7 @@
 package io.sipgw;
 
 import io.sipgw.config.ListenConfig;
+import io.sipgw.config.RegistrarConfig;
 import io.sipgw.config.SipgwConfig;
 import io.sipgw.dns.SipResolver;
 import io.sipgw.proxy.LocalDomains;
@@ -14,12 +15,12 @@ import io.sipgw.store.LocationStore;
 import io.sipgw.store.MemoryLocationStore;
 import io.sipgw.transport.Dispatcher;
 import io.sipgw.transport.InboundCodec;
+import io.sipgw.transport.InboundMessage;
 import io.sipgw.transport.Listener;
 import io.sipgw.transport.ListenerAddresses;
 import io.sipgw.transport.TcpListenerVerticle;
 import io.sipgw.transport.Transports;
 import io.sipgw.transport.UdpListenerVerticle;
-import io.sipgw.config.RegistrarConfig;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -59,7 +60,7 @@ public final class Sipgw {
       return Future.failedFuture("store.type \"" + config.store().type() + "\" is not available in this release (use \"memory\")");
     }
     try {
-      vertx.eventBus().registerDefaultCodec(io.sipgw.transport.InboundMessage.class, new InboundCodec());
+      vertx.eventBus().registerDefaultCodec(InboundMessage.class, new InboundCodec());
     } catch (IllegalStateException alreadyRegistered) {
       // a second gateway on the same Vert.x instance shares the codec
     }

@@ -1,5 +1,6 @@
 package io.sipgw.config;
 
+import io.sipgw.sip.Transport;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -93,8 +94,8 @@ public final class SipgwConfig {
 
   private static List<ListenConfig> readListen(ConfigObject root) {
     JsonArray a = root.array("listen");
-    if (a == null) return List.of(new ListenConfig(io.sipgw.sip.Transport.UDP, "0.0.0.0", 5060, null, 5060),
-        new ListenConfig(io.sipgw.sip.Transport.TCP, "0.0.0.0", 5060, null, 5060));
+    if (a == null) return List.of(new ListenConfig(Transport.UDP, "0.0.0.0", 5060, null, 5060),
+        new ListenConfig(Transport.TCP, "0.0.0.0", 5060, null, 5060));
     if (a.isEmpty()) throw new ConfigException("listen", "needs at least one listener");
     List<ListenConfig> out = new ArrayList<>();
     Map<String, Integer> seen = new HashMap<>();

@@ -6,6 +6,7 @@ import io.sipgw.registrar.Registrar;
 import io.sipgw.sip.Escapes;
 import io.sipgw.sip.HeaderField;
 import io.sipgw.sip.HeaderName;
+import io.sipgw.sip.Hosts;
 import io.sipgw.sip.MessageEdit;
 import io.sipgw.sip.MessageValidator;
 import io.sipgw.sip.Methods;
@@ -163,8 +164,8 @@ public final class RequestRouter {
   private boolean isLocal(LocalDomains domains, SipUri uri) {
     if (!domains.isLocal(uri.host())) return false;
     if (uri.port() <= 0) return true;
-    String h = io.sipgw.sip.Hosts.bare(uri.host());
-    boolean ip = io.sipgw.sip.Hosts.isIpv4(h) || io.sipgw.sip.Hosts.isIpv6(h);
+    String h = Hosts.bare(uri.host());
+    boolean ip = Hosts.isIpv4(h) || Hosts.isIpv6(h);
     return !ip || transports.isLocal(uri.host(), uri.port());
   }
 
@@ -344,7 +345,7 @@ public final class RequestRouter {
 
   /** RFC 3261 §18.2.1 received, RFC 3581 §4 rport: the source address the response must go to. */
   private static Via receivedAndRport(Via top, Flow in) {
-    boolean needReceived = !io.sipgw.sip.Hosts.canonicalIp(top.host()).equalsIgnoreCase(in.remoteHost());
+    boolean needReceived = !Hosts.canonicalIp(top.host()).equalsIgnoreCase(in.remoteHost());
     if (top.hasRport()) return top.withParam("received", in.remoteHost()).withParam("rport", Integer.toString(in.remotePort()));
     return needReceived ? top.withParam("received", in.remoteHost()) : null;
   }

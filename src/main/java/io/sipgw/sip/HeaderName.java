@@ -1,5 +1,8 @@
 package io.sipgw.sip;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
 /**
  * The header names sipgw reads or writes, with their compact forms (RFC 3261 §7.3.3, §20).
  * Recognised from the received bytes without building a String.
@@ -59,7 +62,7 @@ public enum HeaderName {
 
   HeaderName(String canonical, char compact) {
     this.canonical = canonical;
-    this.lower = canonical.toLowerCase(java.util.Locale.ROOT).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    this.lower = canonical.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.ISO_8859_1);
     this.compact = compact;
   }
 
@@ -86,7 +89,7 @@ public enum HeaderName {
 
   /** Recognises a header name given as text. */
   public static HeaderName lookup(String name) {
-    byte[] b = name.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    byte[] b = name.getBytes(StandardCharsets.ISO_8859_1);
     return b.length == 0 ? null : lookup(b, 0, b.length);
   }
 

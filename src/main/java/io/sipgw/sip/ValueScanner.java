@@ -1,5 +1,8 @@
 package io.sipgw.sip;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Reads the grammar of a header value (RFC 3261 §25.1). {@code consumeX} returns whether it matched
  * and does not move on failure; {@code expectX} throws {@link SipParseException} naming what was
@@ -168,8 +171,8 @@ public final class ValueScanner {
   }
 
   /** A whole value as a comma-separated list (§7.3.1): one element or more, nothing after the last. */
-  public <T> java.util.List<T> list(Element<T> element) throws SipParseException {
-    java.util.List<T> out = new java.util.ArrayList<>(2);
+  public <T> List<T> list(Element<T> element) throws SipParseException {
+    List<T> out = new ArrayList<>(2);
     skipLws();
     do {
       out.add(element.parse(this));

@@ -3,6 +3,8 @@ package io.sipgw.store;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,7 +27,7 @@ public final class MemoryLocationStore implements LocationStore {
   private final long rememberMillis;
   private final Vertx vertx;
   private final long timer;
-  private java.util.Iterator<String> sweeping = java.util.Collections.emptyIterator();
+  private Iterator<String> sweeping = Collections.emptyIterator();
 
   /** lastActiveMillis: when the AOR last had a binding (its last change or last expiry). */
   private record Entry(List<Binding> bindings, long lastActiveMillis) { }

@@ -2,17 +2,19 @@ package io.sipgw.transport;
 
 import io.sipgw.sip.Hosts;
 import io.sipgw.sip.Transport;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * A configured listening socket and the address it puts in Via and Record-Route: the advertised
  * address if one is configured (as Kamailio's {@code advertise}), otherwise the bound one.
  */
 public record Listener(String name, Transport transport, String host, int port, String sentByHost, int sentByPort,
-    java.util.Set<String> boundAddresses) {
+    Set<String> boundAddresses) {
 
   /** A listener bound to one address. */
   public Listener(String name, Transport transport, String host, int port, String sentByHost, int sentByPort) {
-    this(name, transport, host, port, sentByHost, sentByPort, java.util.Set.of(Hosts.canonicalIp(host)));
+    this(name, transport, host, port, sentByHost, sentByPort, Set.of(Hosts.canonicalIp(host)));
   }
 
   public boolean isIpv6() { return Hosts.isIpv6(Hosts.bare(host)); }
@@ -36,7 +38,7 @@ public record Listener(String name, Transport transport, String host, int port, 
    * address of the machine, of its family, for a wildcard bind).
    */
   public boolean hasAddress(String h) {
-    String ip = Hosts.canonicalIp(h).toLowerCase(java.util.Locale.ROOT);
-    return ip.equals(Hosts.canonicalIp(sentByHost).toLowerCase(java.util.Locale.ROOT)) || boundAddresses.contains(ip);
+    String ip = Hosts.canonicalIp(h).toLowerCase(Locale.ROOT);
+    return ip.equals(Hosts.canonicalIp(sentByHost).toLowerCase(Locale.ROOT)) || boundAddresses.contains(ip);
   }
 }

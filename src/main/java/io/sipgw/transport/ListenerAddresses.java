@@ -13,7 +13,11 @@ import java.net.ServerSocket;
 import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns configured listeners into {@link Listener}s with a concrete address to advertise: the
@@ -26,7 +30,7 @@ public final class ListenerAddresses {
 
   public static List<Listener> resolve(List<ListenConfig> configs) throws IOException {
     List<Listener> out = new ArrayList<>();
-    java.util.Map<String, Integer> chosen = new java.util.HashMap<>();
+    Map<String, Integer> chosen = new HashMap<>();
     for (ListenConfig c : configs) {
       int port = c.port();
       if (port == 0) port = chosen.computeIfAbsent(c.host(), h -> freePort(h));
@@ -39,18 +43,18 @@ public final class ListenerAddresses {
   }
 
   /** The addresses a socket bound to {@code host} receives on: all of the family's for a wildcard. */
-  private static java.util.Set<String> boundAddresses(String host) throws SocketException {
+  private static Set<String> boundAddresses(String host) throws SocketException {
     String bare = Hosts.bare(host);
-    if (!bare.equals("0.0.0.0") && !bare.equals("::")) return java.util.Set.of(Hosts.canonicalIp(bare).toLowerCase());
+    if (!bare.equals("0.0.0.0") && !bare.equals("::")) return Set.of(Hosts.canonicalIp(bare).toLowerCase());
     boolean v6 = bare.equals("::");
-    java.util.Set<String> out = new java.util.HashSet<>();
+    Set<String> out = new HashSet<>();
     for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
       for (InetAddress a : Collections.list(ni.getInetAddresses())) {
         // A v6 wildcard socket also receives IPv4 (mapped) unless IPV6_V6ONLY is set.
         if (v6 || !(a instanceof Inet6Address)) out.add(Hosts.canonicalIp(a.getHostAddress()).toLowerCase());
       }
     }
-    return java.util.Set.copyOf(out);
+    return Set.copyOf(out);
   }
 
   private static String concrete(String host) throws SocketException {
