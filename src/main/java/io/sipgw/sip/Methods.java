@@ -36,8 +36,4 @@ public final class Methods {
     return true;
   }
 
-  public static boolean isKnown(String m) {
-    for (String k : KNOWN) if (k.equals(m)) return true;
-    return false;
-  }
 }

@@ -62,8 +62,4 @@ public final class Dispatcher {
     String phrase = status == 400 ? "Bad Request (" + reason + ")" : reason;
     return transports.send(flow, ResponseBuilder.of(r, status, phrase).toBuffer());
   }
-
-  Future<Void> rejectHead(byte[] head, int status, String reason, Flow flow) {
-    return reject(head, head.length, status, reason, flow);
-  }
 }

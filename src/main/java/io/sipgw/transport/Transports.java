@@ -132,8 +132,6 @@ public final class Transports {
     byRemote.remove(c.flow().target(), c);
   }
 
-  public int connectionCount() { return connections.size(); }
-
   /** Closes connections idle for longer than {@code idleNanos}. */
   public void closeIdle(long idleNanos) {
     for (Connection c : connections.values()) {
@@ -167,18 +165,10 @@ public final class Transports {
     return connect(target).compose(conn -> conn.write(data));
   }
 
-  /** The open connection to a target, if any. */
-  public Connection connectionTo(Target target) { return byRemote.get(target); }
-
   /** The flow of an open connection, or null if it has closed. */
   public Flow openFlow(long connectionId) {
     Connection c = connections.get(connectionId);
     return c == null ? null : c.flow();
-  }
-
-  /** Whether the connection of a flow is still open. */
-  public boolean isOpen(Flow flow) {
-    return flow.transport() == Transport.UDP || connections.containsKey(flow.connectionId());
   }
 
   private Future<Connection> connect(Target target) {
@@ -238,7 +228,7 @@ public final class Transports {
     @Override
     public void fatal(int status, String reason, byte[] head) {
       LOG.info("closing connection " + c.flow() + ": " + reason);
-      Future<Void> done = head != null ? dispatcher.rejectHead(head, status, reason, c.flow()) : Future.succeededFuture();
+      Future<Void> done = head != null ? dispatcher.reject(head, head.length, status, reason, c.flow()) : Future.succeededFuture();
       // Messages framed before the fault are still being routed on other loops: close once their
       // answers have had time to go out, not before.
       done.onComplete(r -> vertx.setTimer(CLOSE_GRACE_MILLIS, id -> socket.close()));
