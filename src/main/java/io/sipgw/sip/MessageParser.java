@@ -35,40 +35,8 @@ public final class MessageParser {
     boolean response = startsWithIgnoreCase(buf, p, lineEnd, "SIP/");
 
     List<HeaderField> headers = new ArrayList<>(16);
-    p = startLineEnd;
-    int headersEnd = -1;
-    HeaderField last = null;
-    while (p < end) {
-      byte b = buf[p];
-      if (b == '\r' || b == '\n') {
-        int le = lineEnd(buf, p, end);
-        if (le != p) throw new SipParseException("stray CR in header section", p);
-        headersEnd = p;
-        p = next(buf, p, end);
-        break;
-      }
-      int le = lineEnd(buf, p, end);
-      if (le < 0) le = end; // last header line of a datagram without its line ending
-      if (b == ' ' || b == '\t') {
-        if (last == null) throw new SipParseException("header section starts with white space", p);
-        last.valueEnd = trimEnd(buf, last.valueStart, le);
-        last.lineEnd = next(buf, le, end);
-        p = last.lineEnd;
-        continue;
-      }
-      int nameEnd = p;
-      while (nameEnd < le && isTokenByte(buf[nameEnd])) nameEnd++;
-      if (nameEnd == p) throw new SipParseException("malformed header name", p);
-      int c = nameEnd;
-      while (c < le && (buf[c] == ' ' || buf[c] == '\t')) c++;
-      if (c == le || buf[c] != ':') throw new SipParseException("header '" + Text.of(buf, p, nameEnd) + "' has no colon", p);
-      int vs = c + 1;
-      while (vs < le && (buf[vs] == ' ' || buf[vs] == '\t')) vs++;
-      if (headers.size() == MAX_HEADERS) throw new SipParseException("more than " + MAX_HEADERS + " header lines", p);
-      last = new HeaderField(buf, HeaderName.lookup(buf, p, nameEnd), p, nameEnd, vs, trimEnd(buf, vs, le), next(buf, le, end));
-      headers.add(last);
-      p = last.lineEnd;
-    }
+    int headersEnd = locateHeaders(buf, startLineEnd, end, false, headers);
+    p = headersEnd < 0 ? end : next(buf, headersEnd, end);
     if (headersEnd < 0) {
       // The header section ran to the end with no empty line. A datagram is complete as it is; treat
       // the header section as closed and the body as empty (RFC 4475 §3.1.2.15 baddn ends this way).
@@ -99,12 +67,39 @@ public final class MessageParser {
     while (sp < lineEnd && isTokenByte(buf[sp])) sp++;
     String method = sp > p ? Methods.intern(buf, p, sp) : "UNKNOWN";
     List<HeaderField> headers = new ArrayList<>(16);
-    p = next(buf, lineEnd, end);
+    int headersEnd;
+    try {
+      headersEnd = locateHeaders(buf, next(buf, lineEnd, end), end, true, headers);
+    } catch (SipParseException lenientNeverThrows) {
+      return null;
+    }
+    p = headersEnd < 0 ? end : headersEnd;
+    SipRequest r = new SipRequest(buf, start, next(buf, lineEnd, end), method, "", headers, p, p, p);
+    for (HeaderName h : new HeaderName[] {HeaderName.VIA, HeaderName.FROM, HeaderName.TO, HeaderName.CALL_ID, HeaderName.CSEQ}) {
+      if (!r.has(h)) return null;
+    }
+    return r;
+  }
+
+  /**
+   * Locates the header lines from {@code p} (name recognised, value offsets kept, folded lines
+   * joined) into {@code out}. Returns the offset of the empty line that ends the section, or -1 if
+   * the bytes end first. Strict, a malformed line is a {@link SipParseException}; lenient (to salvage
+   * what an error response needs), a malformed line is skipped and the header limit just stops it.
+   */
+  private static int locateHeaders(byte[] buf, int p, int end, boolean lenient, List<HeaderField> out)
+      throws SipParseException {
     HeaderField last = null;
-    while (p < end && buf[p] != '\r' && buf[p] != '\n' && headers.size() < MAX_HEADERS) {
+    while (p < end) {
+      byte b = buf[p];
+      if (b == '\r' || b == '\n') {
+        if (!lenient && lineEnd(buf, p, end) != p) throw new SipParseException("stray CR in header section", p);
+        return p;
+      }
       int le = lineEnd(buf, p, end);
-      if (le < 0) le = end;
-      if ((buf[p] == ' ' || buf[p] == '\t') && last != null) {
+      if (le < 0) le = end; // last header line of a datagram without its line ending
+      if ((b == ' ' || b == '\t') && (last != null || !lenient)) {
+        if (last == null) throw new SipParseException("header section starts with white space", p);
         last.valueEnd = trimEnd(buf, last.valueStart, le);
         last.lineEnd = next(buf, le, end);
         p = last.lineEnd;
@@ -114,19 +109,24 @@ public final class MessageParser {
       while (nameEnd < le && isTokenByte(buf[nameEnd])) nameEnd++;
       int c = nameEnd;
       while (c < le && (buf[c] == ' ' || buf[c] == '\t')) c++;
-      if (nameEnd > p && c < le && buf[c] == ':') {
-        int vs = c + 1;
-        while (vs < le && (buf[vs] == ' ' || buf[vs] == '\t')) vs++;
-        last = new HeaderField(buf, HeaderName.lookup(buf, p, nameEnd), p, nameEnd, vs, trimEnd(buf, vs, le), next(buf, le, end));
-        headers.add(last);
+      boolean wellFormed = nameEnd > p && c < le && buf[c] == ':';
+      if (!wellFormed || out.size() == MAX_HEADERS) {
+        if (lenient) {
+          if (out.size() == MAX_HEADERS) return -1;
+          p = next(buf, le, end);
+          continue;
+        }
+        if (nameEnd == p) throw new SipParseException("malformed header name", p);
+        if (!wellFormed) throw new SipParseException("header '" + Text.of(buf, p, nameEnd) + "' has no colon", p);
+        throw new SipParseException("more than " + MAX_HEADERS + " header lines", p);
       }
-      p = next(buf, le, end);
+      int vs = c + 1;
+      while (vs < le && (buf[vs] == ' ' || buf[vs] == '\t')) vs++;
+      last = new HeaderField(buf, HeaderName.lookup(buf, p, nameEnd), p, nameEnd, vs, trimEnd(buf, vs, le), next(buf, le, end));
+      out.add(last);
+      p = last.lineEnd;
     }
-    SipRequest r = new SipRequest(buf, start, next(buf, lineEnd, end), method, "", headers, p, p, p);
-    for (HeaderName h : new HeaderName[] {HeaderName.VIA, HeaderName.FROM, HeaderName.TO, HeaderName.CALL_ID, HeaderName.CSEQ}) {
-      if (!r.has(h)) return null;
-    }
-    return r;
+    return -1;
   }
 
   private static int bodyEnd(byte[] buf, List<HeaderField> headers, int bodyStart, int end, boolean datagram)
