@@ -110,8 +110,9 @@ public final class RequestRouter {
     if (first < routes.size() && !removed.contains(first)) {
       // Loose routing (§16.6 step 6): the Request-URI stays, the request goes to the next Route.
       SipUri next = routes.get(first).uri();
-      if (!mayForward(req, flow)) return;
-      resolveAndForward(req, flow, removal, newRequestUri, next, null);
+      String loopKey = mayForward(req, flow);
+      if (loopKey == null) return;
+      resolveAndForward(req, flow, new ForwardPlan(removal, loopKey), newRequestUri, next, null);
       return;
     }
     if (!target.isSip()) {
@@ -123,8 +124,9 @@ public final class RequestRouter {
     // target of the dialog, without a location lookup (as Kamailio's loose_route() then t_relay()).
     boolean inDialogRouted = !removed.isEmpty() && req.to().tag() != null;
     if (inDialogRouted || !isLocal(domains, target)) {
-      if (!mayForward(req, flow)) return;
-      resolveAndForward(req, flow, removal, newRequestUri, target, null);
+      String loopKey = mayForward(req, flow);
+      if (loopKey == null) return;
+      resolveAndForward(req, flow, new ForwardPlan(removal, loopKey), newRequestUri, target, null);
       return;
     }
     if (req.isMethod(Methods.REGISTER)) {
@@ -135,7 +137,9 @@ public final class RequestRouter {
       toServer(req, flow);
       return;
     }
-    if (!mayForward(req, flow)) return;
+    String loopKey = mayForward(req, flow);
+    if (loopKey == null) return;
+    ForwardPlan plan = new ForwardPlan(removal, loopKey);
     String aor = Escapes.unescape(target.user()) + "@" + domains.canonical(target.host());
     DomainMode mode = domains.mode(target.host());
     store.lookup(aor).onComplete(ar -> {
@@ -151,7 +155,7 @@ public final class RequestRouter {
       } else if (mode == DomainMode.REDIRECT) {
         redirect(req, flow, ar.result().bindings());
       } else {
-        forwardToBindings(req, flow, removal, ar.result().bindings());
+        forwardToBindings(req, flow, plan, ar.result().bindings());
       }
     });
   }
@@ -218,7 +222,7 @@ public final class RequestRouter {
   }
 
   /** Forwards to every binding, highest q first (parallel forking; serial forking needs state). */
-  private void forwardToBindings(SipRequest req, Flow flow, RouteRemoval removal, List<Binding> bindings) {
+  private void forwardToBindings(SipRequest req, Flow flow, ForwardPlan plan, List<Binding> bindings) {
     for (Binding b : sortedByQ(bindings)) {
       SipUri contact;
       try {
@@ -233,7 +237,7 @@ public final class RequestRouter {
         // RFC 3327 §5.3: the stored Path becomes the Route set toward the contact.
         try {
           SipUri first = NameAddr.parse(path.get(0), "Path").uri();
-          resolveAndForward(req, flow, removal, contact.toString(), first, path);
+          resolveAndForward(req, flow, plan, contact.toString(), first, path);
         } catch (SipParseException e) {
           LOG.warning("stored Path of " + b.aor() + " is not valid: " + e.reason());
         }
@@ -241,17 +245,17 @@ public final class RequestRouter {
       }
       Flow open = src.connectionId() != 0 ? transports.openFlow(src.connectionId()) : null;
       if (open != null) {
-        forward(req, flow, removal, contact.toString(), NextHop.of(open), null);
+        forward(req, flow, plan, contact.toString(), NextHop.of(open), null);
       } else if (NatDetection.behindNat(contact.host(), src.host())) {
         Transport t = Transport.parse(src.transport());
-        forward(req, flow, removal, contact.toString(), NextHop.of(new Target(t, src.host(), src.port())), null);
+        forward(req, flow, plan, contact.toString(), NextHop.of(new Target(t, src.host(), src.port())), null);
       } else {
-        resolveAndForward(req, flow, removal, contact.toString(), contact, null);
+        resolveAndForward(req, flow, plan, contact.toString(), contact, null);
       }
     }
   }
 
-  private void resolveAndForward(SipRequest req, Flow flow, RouteRemoval removal, String newRequestUri, SipUri next, List<String> routeSet) {
+  private void resolveAndForward(SipRequest req, Flow flow, ForwardPlan plan, String newRequestUri, SipUri next, List<String> routeSet) {
     List<Transport> allowed = new ArrayList<>(2);
     if (transports.supports(Transport.UDP)) allowed.add(Transport.UDP);
     if (transports.supports(Transport.TCP)) allowed.add(Transport.TCP);
@@ -260,12 +264,12 @@ public final class RequestRouter {
         reject(req, flow, 404, "Not Found (cannot resolve " + next.host() + ")");
         return;
       }
-      forward(req, flow, removal, newRequestUri, NextHop.of(ar.result().get(0)), routeSet);
+      forward(req, flow, plan, newRequestUri, NextHop.of(ar.result().get(0)), routeSet);
     });
   }
 
   /** Forwards one copy of the request (RFC 3261 §16.6 steps 1-8, stateless). */
-  private void forward(SipRequest req, Flow in, RouteRemoval removal, String newRequestUri, NextHop hop, List<String> routeSet) {
+  private void forward(SipRequest req, Flow in, ForwardPlan plan, String newRequestUri, NextHop hop, List<String> routeSet) {
     try {
       boolean ack = req.isMethod(Methods.ACK);
       int maxForwards = req.maxForwards();
@@ -275,9 +279,8 @@ public final class RequestRouter {
         reject(req, in, 503, "Service Unavailable (no " + target.transport() + " listener)");
         return;
       }
-      String loopKey = Branches.loopKey(req);
       MessageEdit edit = req.edit();
-      removal.applyTo(edit);
+      plan.removal().applyTo(edit);
       if (newRequestUri != null) edit.requestUri(newRequestUri);
       HeaderField mf = req.field(HeaderName.MAX_FORWARDS);
       if (mf != null) edit.replace(mf, Integer.toString(maxForwards - 1));
@@ -292,7 +295,7 @@ public final class RequestRouter {
       Via top = req.topVia();
       Via marked = receivedAndRport(top, in);
       if (marked != null) edit.replaceFirstValue(HeaderName.VIA, top.toString(), marked.toString());
-      String branch = Branches.branch(loopKey, req, hop.toString());
+      String branch = Branches.branch(plan.loopKey(), req, hop.toString());
       String via = "SIP/2.0/" + out.transport().viaName() + " " + out.sentBy() + ";branch=" + branch
           + (in.connectionId() != 0 ? ";" + FLOW_PARAM + "=" + in.connectionId() : "");
       edit.prepend(HeaderName.VIA, via);
@@ -313,24 +316,26 @@ public final class RequestRouter {
 
   /**
    * The checks of §16.3 that decide whether a request may be forwarded at all: Max-Forwards (483),
-   * loop detection (482), Proxy-Require (420). Answers and returns false if not.
+   * loop detection (482), Proxy-Require (420). Returns the request's loop key (the first part of
+   * every branch it is forwarded with), or answers and returns null.
    */
-  private boolean mayForward(SipRequest req, Flow in) throws SipParseException {
+  private String mayForward(SipRequest req, Flow in) throws SipParseException {
     if (req.maxForwards() == 0) {
       reject(req, in, 483, "Too Many Hops");
-      return false;
+      return null;
     }
-    if (isLoop(req, Branches.loopKey(req))) {
+    String loopKey = Branches.loopKey(req);
+    if (isLoop(req, loopKey)) {
       reject(req, in, 482, "Loop Detected");
-      return false;
+      return null;
     }
     String unsupported = unsupported(req.header(HeaderName.PROXY_REQUIRE));
     if (unsupported != null && !req.isMethod(Methods.ACK) && !req.isMethod(Methods.CANCEL)) {
       LOG.info("rejected " + req.method() + " from " + in + " with 420: Proxy-Require " + unsupported + " (Call-ID " + req.callId() + ")");
       responder.send(req, in, ResponseBuilder.of(req, 420).header(HeaderName.UNSUPPORTED, unsupported).toBuffer());
-      return false;
+      return null;
     }
-    return true;
+    return loopKey;
   }
 
   /** §16.3 step 4: one of our Vias with this request's loop key means it came back unchanged. */
