@@ -62,7 +62,7 @@ public final class ResponseBuilder {
       if (k == HeaderName.VIA || k == HeaderName.FROM || k == HeaderName.CALL_ID || k == HeaderName.CSEQ) {
         copyLine(out, b, f);
       } else if (k == HeaderName.TO) {
-        if (status > 100 && !hasTag(f)) {
+        if (status > 100 && !hasTag()) {
           String tag = toTag != null ? toTag : derivedTag();
           out.bytes(b, f.lineStart, f.valueEnd - f.lineStart).ascii(";tag=").ascii(tag).ascii("\r\n");
         } else {
@@ -85,9 +85,10 @@ public final class ResponseBuilder {
     return "sgw" + Integer.toHexString((request.callId() + request.header(HeaderName.CSEQ)).hashCode() & 0x7fffffff);
   }
 
-  private static boolean hasTag(HeaderField to) {
+  /** Whether the request's To has a tag (its parsed To is cached: validation has read it). */
+  private boolean hasTag() {
     try {
-      return NameAddr.parse(to.value(), "To").tag() != null;
+      return request.to().tag() != null;
     } catch (SipParseException e) {
       return true;
     }
