@@ -3,10 +3,9 @@ package io.sipgw;
 import io.sipgw.config.ListenConfig;
 import io.sipgw.config.RegistrarConfig;
 import io.sipgw.config.SipgwConfig;
+import io.sipgw.config.TransactionConfig;
 import io.sipgw.dns.SipResolver;
 import io.sipgw.proxy.LocalDomains;
-import io.sipgw.proxy.RequestRouter;
-import io.sipgw.proxy.ResponseRouter;
 import io.sipgw.proxy.RoutingSettings;
 import io.sipgw.proxy.RoutingVerticle;
 import io.sipgw.registrar.Registrar;
@@ -40,16 +39,19 @@ public final class Sipgw {
   private final LocationStore store;
   private final AtomicReference<RoutingSettings> routing;
   private final AtomicReference<RegistrarConfig> registrar;
+  private final AtomicReference<TransactionConfig> transaction;
   private final List<String> deployments;
   private final long idleTimer;
 
   private Sipgw(Vertx vertx, Transports transports, LocationStore store, AtomicReference<RoutingSettings> routing,
-      AtomicReference<RegistrarConfig> registrar, List<String> deployments, long idleTimer) {
+      AtomicReference<RegistrarConfig> registrar, AtomicReference<TransactionConfig> transaction, List<String> deployments,
+      long idleTimer) {
     this.vertx = vertx;
     this.transports = transports;
     this.store = store;
     this.routing = routing;
     this.registrar = registrar;
+    this.transaction = transaction;
     this.deployments = deployments;
     this.idleTimer = idleTimer;
   }
@@ -76,16 +78,17 @@ public final class Sipgw {
     LocationStore store = new MemoryLocationStore(vertx, REMEMBER_AOR_MILLIS);
     AtomicReference<RoutingSettings> routing = new AtomicReference<>(routingSettings(config, transports));
     AtomicReference<RegistrarConfig> registrarCfg = new AtomicReference<>(config.registrar());
+    AtomicReference<TransactionConfig> transactionCfg = new AtomicReference<>(config.transaction());
     Registrar registrar = new Registrar(store, registrarCfg::get, System::currentTimeMillis);
-    RequestRouter requests = new RequestRouter(transports, routing::get, registrar, store, new SipResolver(vertx));
-    ResponseRouter responses = new ResponseRouter(transports);
+    RoutingVerticle.Shared shared = new RoutingVerticle.Shared(transports, routing::get, registrar, store, new SipResolver(vertx),
+        transactionCfg::get, workers);
     Dispatcher dispatcher = new Dispatcher(vertx, transports, workers);
 
     List<String> deployments = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     for (int i = 0; i < workers; i++) {
       String address = Dispatcher.ROUTING_ADDRESS + i;
-      chain = chain.compose(v -> vertx.deployVerticle(new RoutingVerticle(address, requests, responses)).map(id -> {
+      chain = chain.compose(v -> vertx.deployVerticle(new RoutingVerticle(address, shared)).map(id -> {
         deployments.add(id);
         return null;
       }));
@@ -115,7 +118,7 @@ public final class Sipgw {
       long timer = idleNanos <= 0 ? -1
           : vertx.setPeriodic(Math.max(1000, Math.min(60_000, idleNanos / 4_000_000)), id -> transports.closeIdle(idleNanos));
       LOG.fine("sipgw deployed: " + workers + " routing instance(s), " + listeners.size() + " listener(s)");
-      return Future.succeededFuture(new Sipgw(vertx, transports, store, routing, registrarCfg, deployments, timer));
+      return Future.succeededFuture(new Sipgw(vertx, transports, store, routing, registrarCfg, transactionCfg, deployments, timer));
     });
   }
 
@@ -126,10 +129,11 @@ public final class Sipgw {
   /** The listeners as bound, with the addresses they advertise. */
   public List<Listener> listeners() { return transports.listeners(); }
 
-  /** Applies the settings that can change at run time: domains, proxy and registrar settings. */
+  /** Applies the settings that can change at run time: domains, proxy, registrar and transaction settings. */
   public void reload(SipgwConfig config) {
     routing.set(routingSettings(config, transports));
     registrar.set(config.registrar());
+    transaction.set(config.transaction());
     transports.limits(config.transport().maxMessageSize(), config.transport().maxConnections());
     LOG.info("configuration reloaded: " + config.domains().size() + " domain(s), registrar " + config.registrar());
   }

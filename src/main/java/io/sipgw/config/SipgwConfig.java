@@ -29,6 +29,7 @@ public final class SipgwConfig {
   private final List<DomainConfig> domains;
   private final RegistrarConfig registrar;
   private final ProxyConfig proxy;
+  private final TransactionConfig transaction;
   private final StoreConfig store;
   private final TransportConfig transport;
   private final int workers;
@@ -36,11 +37,12 @@ public final class SipgwConfig {
   private final JsonObject json;
 
   private SipgwConfig(List<ListenConfig> listen, List<DomainConfig> domains, RegistrarConfig registrar, ProxyConfig proxy,
-                      StoreConfig store, TransportConfig transport, int workers, ReloadConfig reload) {
+                      TransactionConfig transaction, StoreConfig store, TransportConfig transport, int workers, ReloadConfig reload) {
     this.listen = List.copyOf(listen);
     this.domains = List.copyOf(domains);
     this.registrar = registrar;
     this.proxy = proxy;
+    this.transaction = transaction;
     this.store = store;
     this.transport = transport;
     this.workers = workers;
@@ -56,12 +58,13 @@ public final class SipgwConfig {
     List<DomainConfig> domains = readDomains(root);
     RegistrarConfig registrar = RegistrarConfig.read(ConfigObject.at(root, "registrar"));
     ProxyConfig proxy = ProxyConfig.read(ConfigObject.at(root, "proxy"));
+    TransactionConfig transaction = TransactionConfig.read(ConfigObject.at(root, "transaction"));
     StoreConfig store = StoreConfig.read(ConfigObject.at(root, "store"));
     TransportConfig transport = TransportConfig.read(ConfigObject.at(root, "transport"));
     int workers = root.integer("workers", DEFAULT_WORKERS, 0, 1024);
     ReloadConfig reload = ReloadConfig.read(ConfigObject.at(root, "reload"));
     root.rejectUnknownKeys();
-    return new SipgwConfig(listen, domains, registrar, proxy, store, transport, workers, reload);
+    return new SipgwConfig(listen, domains, registrar, proxy, transaction, store, transport, workers, reload);
   }
 
   /** The embedded default: conf/sipgw.json as packaged in the jar (UDP and TCP on 0.0.0.0:5060). */
@@ -141,7 +144,7 @@ public final class SipgwConfig {
     JsonArray d = new JsonArray();
     domains.forEach(x -> d.add(x.toJson()));
     return new JsonObject().put("listen", l).put("domains", d).put("registrar", registrar.toJson())
-        .put("proxy", proxy.toJson()).put("store", store.toJson()).put("transport", transport.toJson())
+        .put("proxy", proxy.toJson()).put("transaction", transaction.toJson()).put("store", store.toJson()).put("transport", transport.toJson())
         .put("workers", workers).put("reload", reload.toJson());
   }
 
@@ -155,6 +158,9 @@ public final class SipgwConfig {
   public RegistrarConfig registrar() { return registrar; }
 
   public ProxyConfig proxy() { return proxy; }
+
+  /** Transaction timers and the transaction cap ({@code transaction.*}), reloadable. */
+  public TransactionConfig transaction() { return transaction; }
 
   public StoreConfig store() { return store; }
 

@@ -7,7 +7,8 @@ import io.sipgw.sip.SipRequest;
 import io.sipgw.sip.Via;
 
 /**
- * Branch parameters for requests this proxy forwards without state (RFC 3261 §16.11): the same request
+ * Branch parameters. Statefully forwarded requests get a unique one ({@link #stateful}). Those
+ * forwarded without state (RFC 3261 §16.11): the same request
  * (and its CANCEL, and the ACK of a non-2xx) always gets the same branch, a different target a
  * different one. The branch starts with a hash of what identifies the request for loop detection
  * (§16.6 step 8), so a request that comes back unchanged is recognised (§16.3 step 4, 482).
@@ -39,6 +40,17 @@ final class Branches {
     h = fnv(h, target);
     return Via.MAGIC_COOKIE + loopKey + "." + Long.toHexString(h);
   }
+
+  /**
+   * A branch for one client transaction of the stateful proxy: unique in space and time (§8.1.1.7),
+   * so it starts with a random per-process part and a counter, after the loop key.
+   */
+  static String stateful(String loopKey) {
+    return Via.MAGIC_COOKIE + loopKey + "." + PROCESS + Long.toHexString(COUNTER.incrementAndGet());
+  }
+
+  private static final String PROCESS = Long.toHexString(new java.security.SecureRandom().nextLong() >>> 24) + "s";
+  private static final java.util.concurrent.atomic.AtomicLong COUNTER = new java.util.concurrent.atomic.AtomicLong();
 
   private static long fnv(long h, String s) {
     if (s == null) return h * 0x100000001b3L;

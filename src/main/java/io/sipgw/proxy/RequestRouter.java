@@ -4,10 +4,8 @@ import io.sipgw.config.DomainMode;
 import io.sipgw.dns.SipResolver;
 import io.sipgw.registrar.Registrar;
 import io.sipgw.sip.Escapes;
-import io.sipgw.sip.HeaderField;
 import io.sipgw.sip.HeaderName;
 import io.sipgw.sip.Hosts;
-import io.sipgw.sip.MessageEdit;
 import io.sipgw.sip.MessageValidator;
 import io.sipgw.sip.Methods;
 import io.sipgw.sip.NameAddr;
@@ -19,11 +17,14 @@ import io.sipgw.sip.Transport;
 import io.sipgw.sip.Via;
 import io.sipgw.store.Binding;
 import io.sipgw.store.LocationStore;
+import io.sipgw.transaction.InviteServerTransaction;
+import io.sipgw.transaction.ServerTransaction;
+import io.sipgw.transaction.TransactionKey;
+import io.sipgw.transaction.TransactionTable;
 import io.sipgw.transport.Flow;
 import io.sipgw.transport.Listener;
 import io.sipgw.transport.Target;
 import io.sipgw.transport.Transports;
-import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -37,45 +38,92 @@ import java.util.logging.Logger;
  * The routing core for requests (RFC 3261 §16): validation, Route preprocessing, REGISTER to the
  * registrar, location lookup for local users (404, 480, redirect with 302, or forwarding to every
  * binding), RFC 3263 forwarding for other domains, Max-Forwards, loop detection and Record-Route.
- * Forwarding is stateless (§16.11) in this release; a transaction layer goes in front of {@link #route}.
+ * Requests it forwards get a server transaction and a {@link ResponseContext} (stateful, §16.2);
+ * ACK and REGISTER are handled without state, as is a CANCEL that matches no transaction (§16.10).
+ * One instance per routing event loop: its transaction table is that loop's.
  */
 public final class RequestRouter {
   private static final Logger LOG = Logger.getLogger("sipgw.proxy");
   static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, PRACK, UPDATE, INFO, REFER, NOTIFY, SUBSCRIBE, MESSAGE";
-  /** Our Via parameter naming the connection a request arrived on, so its responses go back on it (§18.2.2). */
-  static final String FLOW_PARAM = "fid";
 
   private final Transports transports;
   private final Supplier<RoutingSettings> settings;
   private final Registrar registrar;
   private final LocationStore store;
-  private final SipResolver resolver;
   private final Responder responder;
+  private final RequestForwarder forwarder;
+  private final TransactionTable table;
+  private final OverloadLog overload = new OverloadLog();
 
   public RequestRouter(Transports transports, Supplier<RoutingSettings> settings, Registrar registrar, LocationStore store,
-      SipResolver resolver) {
+      SipResolver resolver, TransactionTable table) {
     this.transports = transports;
     this.settings = settings;
     this.registrar = registrar;
     this.store = store;
-    this.resolver = resolver;
+    this.table = table;
     this.responder = new Responder(transports);
+    this.forwarder = new RequestForwarder(transports, settings, resolver);
   }
 
   /** Handles one received request. Never throws: a bad request is answered, a lost one logged. */
   public void route(SipRequest req, Flow flow) {
+    IncomingRequest in = new IncomingRequest(req, flow, null);
     try {
       MessageValidator.validateRequest(req);
-      handle(req, flow);
+      in = transaction(req, flow);
+      if (in != null) handle(in);
     } catch (SipParseException e) {
-      reject(req, flow, e.status(), e.status() == 400 ? "Bad Request (" + e.reason() + ")" : e.reason());
+      reject(in, e.status(), e.status() == 400 ? "Bad Request (" + e.reason() + ")" : e.reason());
     } catch (RuntimeException e) {
       LOG.severe("error routing " + req.method() + " from " + flow + ": " + e + " (Call-ID " + req.callId() + ")");
-      if (!req.isMethod(Methods.ACK)) responder.reply(req, flow, 500, "Server Internal Error");
+      if (in != null && !req.isMethod(Methods.ACK)) send(in, 500, ResponseBuilder.of(req, 500).toBuffer());
     }
   }
 
-  private void reject(SipRequest req, Flow flow, int status, String reason) {
+  /**
+   * The transaction layer's part (§17.2.3): a retransmission is answered by its transaction, the
+   * ACK of a non-2xx absorbed, a CANCEL matched to its INVITE (§9.2); anything else to be handled
+   * gets a server transaction, unless the table is full (503). Returns null when nothing is left to do.
+   */
+  private IncomingRequest transaction(SipRequest req, Flow flow) throws SipParseException {
+    String method = req.method();
+    if (method.equals(Methods.ACK)) {
+      ServerTransaction st = table.server(TransactionKey.server(req, Methods.INVITE));
+      if (st instanceof InviteServerTransaction invite && invite.ack()) return null;
+      return new IncomingRequest(req, flow, null); // the ACK of a 2xx goes end to end (§13.2.2.4)
+    }
+    // The registrar answers statelessly, as Kamailio's save() does: a retransmitted REGISTER is
+    // recognised by its Call-ID and CSeq and answered again.
+    if (method.equals(Methods.REGISTER)) return new IncomingRequest(req, flow, null);
+    String key = TransactionKey.server(req, method);
+    if (table.retransmission(key)) return null;
+    if (method.equals(Methods.CANCEL)) {
+      ServerTransaction invite = table.server(TransactionKey.server(req, Methods.INVITE));
+      if (invite == null) return new IncomingRequest(req, flow, null); // §16.10: forwarded statelessly
+      ServerTransaction st = table.newServer(key, req, flow.transport().reliable(), responder.wireFor(req, flow));
+      st.respond(200, ResponseBuilder.of(req, 200).toBuffer());
+      invite.cancel();
+      return null;
+    }
+    if (table.full()) {
+      int retry = table.timing().retryAfter();
+      overload.rejected(req, flow, table.serverCount());
+      responder.send(req, flow, ResponseBuilder.of(req, 503, "Service Unavailable (transaction table full)")
+          .header(HeaderName.RETRY_AFTER, Integer.toString(retry)).toBuffer());
+      return null;
+    }
+    return new IncomingRequest(req, flow, table.newServer(key, req, flow.transport().reliable(), responder.wireFor(req, flow)));
+  }
+
+  private void send(IncomingRequest in, int status, Buffer response) {
+    if (in.tx() != null) in.tx().respond(status, response);
+    else responder.send(in.req(), in.flow(), response);
+  }
+
+  private void reject(IncomingRequest in, int status, String reason) {
+    SipRequest req = in.req();
+    Flow flow = in.flow();
     try {
       if (!flow.transport().reliable()) req.topVia();
     } catch (SipParseException e) {
@@ -85,10 +133,11 @@ public final class RequestRouter {
       return;
     }
     LOG.info("rejected " + req.method() + " from " + flow + " with " + status + " " + reason + " (Call-ID " + req.callId() + ")");
-    if (!req.isMethod(Methods.ACK)) responder.reply(req, flow, status, reason);
+    if (!req.isMethod(Methods.ACK)) send(in, status, ResponseBuilder.of(req, status, reason).toBuffer());
   }
 
-  private void handle(SipRequest req, Flow flow) throws SipParseException {
+  private void handle(IncomingRequest in) throws SipParseException {
+    SipRequest req = in.req();
     RoutingSettings s = settings.get();
     SipUri ruri = req.requestUri();
     List<NameAddr> routes = req.addresses(HeaderName.ROUTE);
@@ -104,19 +153,26 @@ public final class RequestRouter {
     // §16.4: Route values naming this proxy are removed (two when we record-routed twice).
     int first = 0;
     while (first < routes.size() && !removed.contains(first) && isOwnUri(routes.get(first).uri())) removed.add(first++);
-    RouteRemoval removal = new RouteRemoval(req, removed);
     String newRequestUri = target == ruri ? null : target.toString();
 
     if (first < routes.size() && !removed.contains(first)) {
-      // Loose routing (§16.6 step 6): the Request-URI stays, the request goes to the next Route.
+      // §16.6 step 6: the request goes to the next Route. A loose router gets it as it is; a strict
+      // router (no lr) gets its own URI as Request-URI, and the Request-URI goes last in the Route set.
       SipUri next = routes.get(first).uri();
-      String loopKey = mayForward(req, flow);
+      String lastRoute = null;
+      if (!next.isLooseRouter()) {
+        removed.add(first);
+        lastRoute = target.toString();
+        newRequestUri = next.toString();
+      }
+      String loopKey = mayForward(in);
       if (loopKey == null) return;
-      resolveAndForward(req, flow, new ForwardPlan(removal, loopKey), newRequestUri, next, null);
+      ForwardPlan plan = new ForwardPlan(new RouteRemoval(req, removed), loopKey, newRequestUri, lastRoute);
+      relay(in, plan, List.of(BranchTarget.resolve(null, next, null, 1.0f)), null);
       return;
     }
     if (!target.isSip()) {
-      reject(req, flow, 416, "Unsupported URI Scheme");
+      reject(in, 416, "Unsupported URI Scheme");
       return;
     }
     LocalDomains domains = s.domains();
@@ -124,39 +180,84 @@ public final class RequestRouter {
     // target of the dialog, without a location lookup (as Kamailio's loose_route() then t_relay()).
     boolean inDialogRouted = !removed.isEmpty() && req.to().tag() != null;
     if (inDialogRouted || !isLocal(domains, target)) {
-      String loopKey = mayForward(req, flow);
+      String loopKey = mayForward(in);
       if (loopKey == null) return;
-      resolveAndForward(req, flow, new ForwardPlan(removal, loopKey), newRequestUri, target, null);
+      ForwardPlan plan = new ForwardPlan(new RouteRemoval(req, removed), loopKey, newRequestUri, null);
+      relay(in, plan, List.of(BranchTarget.resolve(null, target, null, 1.0f)), null);
       return;
     }
     if (req.isMethod(Methods.REGISTER)) {
-      register(req, flow, domains);
+      register(in, domains);
       return;
     }
     if (target.user() == null) {
-      toServer(req, flow);
+      toServer(in);
       return;
     }
-    String loopKey = mayForward(req, flow);
+    String loopKey = mayForward(in);
     if (loopKey == null) return;
-    ForwardPlan plan = new ForwardPlan(removal, loopKey);
+    ForwardPlan plan = new ForwardPlan(new RouteRemoval(req, removed), loopKey, newRequestUri, null);
     String aor = Escapes.unescape(target.user()) + "@" + domains.canonical(target.host());
     DomainMode mode = domains.mode(target.host());
     store.lookup(aor).onComplete(ar -> {
       if (ar.failed()) {
         LOG.warning("location lookup of " + aor + " failed: " + ar.cause().getMessage() + " (Call-ID " + req.callId() + ")");
-        reject(req, flow, 500, "Server Internal Error (location service unavailable)");
+        reject(in, 500, "Server Internal Error (location service unavailable)");
         return;
       }
       if (!ar.result().known()) {
-        reject(req, flow, 404, "Not Found");
+        reject(in, 404, "Not Found");
       } else if (ar.result().bindings().isEmpty()) {
-        reject(req, flow, 480, "Temporarily Unavailable");
+        if (in.tx() == null) reject(in, 480, "Temporarily Unavailable");
+        else new ResponseContext(forwarder, table, s.proxy(), in, plan, aor).start(List.of(), 480, "Temporarily Unavailable");
       } else if (mode == DomainMode.REDIRECT) {
-        redirect(req, flow, ar.result().bindings());
+        redirect(in, ar.result().bindings());
       } else {
-        forwardToBindings(req, flow, plan, ar.result().bindings());
+        relay(in, plan, targets(ar.result().bindings()), aor);
       }
+    });
+  }
+
+  /**
+   * Forwards to the targets: through a response context when the request has a server transaction,
+   * else each copy on its own, without state (§16.11).
+   */
+  private void relay(IncomingRequest in, ForwardPlan plan, List<BranchTarget> targets, String aor) {
+    if (in.tx() != null) {
+      new ResponseContext(forwarder, table, settings.get().proxy(), in, plan, aor).start(targets, 0, null);
+      return;
+    }
+    for (BranchTarget t : targets) forwardStateless(in, plan, t);
+  }
+
+  private void forwardStateless(IncomingRequest in, ForwardPlan plan, BranchTarget t) {
+    SipRequest req = in.req();
+    forwarder.hopFor(t).onComplete(ar -> {
+      if (ar.failed()) {
+        reject(in, 404, "Not Found (cannot resolve " + t + ")");
+        return;
+      }
+      NextHop hop = ar.result();
+      Listener out = forwarder.listenerFor(hop);
+      if (out == null) {
+        reject(in, 503, "Service Unavailable (no " + hop.target().transport() + " listener)");
+        return;
+      }
+      Buffer data;
+      try {
+        data = forwarder.build(in, plan, t, out, Branches.branch(plan.loopKey(), req, hop.toString()));
+      } catch (SipParseException e) {
+        reject(in, 400, "Bad Request (" + e.reason() + ")");
+        return;
+      }
+      forwarder.wireTo(hop).send(data).onComplete(sent -> {
+        if (sent.succeeded()) {
+          LOG.fine(() -> "forwarded " + req.method() + " statelessly to " + hop + " (Call-ID " + req.callId() + ")");
+        } else {
+          LOG.info("could not forward " + req.method() + " to " + hop + ": " + sent.cause().getMessage() + " (Call-ID " + req.callId() + ")");
+          if (!req.isMethod(Methods.ACK)) reject(in, 503, "Service Unavailable (next hop unreachable)");
+        }
+      });
     });
   }
 
@@ -178,33 +279,36 @@ public final class RequestRouter {
     return uri.isSip() && uri.user() == null && transports.isLocal(uri.host(), uri.port());
   }
 
-  private void register(SipRequest req, Flow flow, LocalDomains domains) throws SipParseException {
+  private void register(IncomingRequest in, LocalDomains domains) throws SipParseException {
+    SipRequest req = in.req();
     SipUri to = req.to().uri();
     if (to.isSip() && !domains.isLocal(to.host())) {
-      reject(req, flow, 403, "Forbidden (not a domain of this registrar)");
+      reject(in, 403, "Forbidden (not a domain of this registrar)");
       return;
     }
     String unsupported = unsupported(req.header(HeaderName.REQUIRE), "path", "outbound");
     if (unsupported != null) {
-      LOG.info("rejected REGISTER from " + flow + " with 420: Require " + unsupported + " (Call-ID " + req.callId() + ")");
-      responder.send(req, flow, ResponseBuilder.of(req, 420).header(HeaderName.UNSUPPORTED, unsupported).toBuffer());
+      LOG.info("rejected REGISTER from " + in.flow() + " with 420: Require " + unsupported + " (Call-ID " + req.callId() + ")");
+      send(in, 420, ResponseBuilder.of(req, 420).header(HeaderName.UNSUPPORTED, unsupported).toBuffer());
       return;
     }
     String aor = to.isSip() ? Escapes.unescape(to.user() == null ? "" : to.user()) + "@" + domains.canonical(to.host()) : null;
-    registrar.register(req, flow, aor).onSuccess(resp -> responder.send(req, flow, resp));
+    registrar.register(req, in.flow(), aor).onSuccess(resp -> send(in, 200, resp));
   }
 
   /** A request addressed to the server itself (no user part): OPTIONS is answered, the rest is not served. */
-  private void toServer(SipRequest req, Flow flow) {
+  private void toServer(IncomingRequest in) {
+    SipRequest req = in.req();
     if (req.isMethod(Methods.OPTIONS)) {
-      responder.send(req, flow, ResponseBuilder.of(req, 200).header(HeaderName.ALLOW, ALLOW)
+      send(in, 200, ResponseBuilder.of(req, 200).header(HeaderName.ALLOW, ALLOW)
           .header(HeaderName.ACCEPT, "application/sdp").toBuffer());
     } else {
-      reject(req, flow, 404, "Not Found");
+      reject(in, 404, "Not Found");
     }
   }
 
-  private void redirect(SipRequest req, Flow flow, List<Binding> bindings) {
+  private void redirect(IncomingRequest in, List<Binding> bindings) {
+    SipRequest req = in.req();
     if (req.isMethod(Methods.ACK)) return;
     long now = System.currentTimeMillis();
     ResponseBuilder rb = ResponseBuilder.of(req, 302);
@@ -212,7 +316,7 @@ public final class RequestRouter {
       rb.header(HeaderName.CONTACT, "<" + b.contact() + ">" + (b.q() != 1.0f ? ";q=" + b.q() : "") + ";expires=" + b.remainingSeconds(now));
     }
     LOG.fine(() -> "redirected " + req.method() + " to " + bindings.size() + " contact(s) (Call-ID " + req.callId() + ")");
-    responder.send(req, flow, rb.toBuffer());
+    send(in, 302, rb.toBuffer());
   }
 
   private static List<Binding> sortedByQ(List<Binding> bindings) {
@@ -221,8 +325,13 @@ public final class RequestRouter {
     return sorted;
   }
 
-  /** Forwards to every binding, highest q first (parallel forking; serial forking needs state). */
-  private void forwardToBindings(SipRequest req, Flow flow, ForwardPlan plan, List<Binding> bindings) {
+  /**
+   * Where each binding is reached, highest q first: through its stored Path (RFC 3327 §5.3), over
+   * its own open connection, to the address it registered from when it is behind NAT, or at its
+   * Contact.
+   */
+  private List<BranchTarget> targets(List<Binding> bindings) {
+    List<BranchTarget> out = new ArrayList<>(bindings.size());
     for (Binding b : sortedByQ(bindings)) {
       SipUri contact;
       try {
@@ -234,10 +343,8 @@ public final class RequestRouter {
       Binding.Source src = b.source();
       List<String> path = b.path();
       if (!path.isEmpty()) {
-        // RFC 3327 §5.3: the stored Path becomes the Route set toward the contact.
         try {
-          SipUri first = NameAddr.parse(path.get(0), "Path").uri();
-          resolveAndForward(req, flow, plan, contact.toString(), first, path);
+          out.add(BranchTarget.resolve(contact.toString(), NameAddr.parse(path.get(0), "Path").uri(), path, b.q()));
         } catch (SipParseException e) {
           LOG.warning("stored Path of " + b.aor() + " is not valid: " + e.reason());
         }
@@ -245,73 +352,15 @@ public final class RequestRouter {
       }
       Flow open = src.connectionId() != 0 ? transports.openFlow(src.connectionId()) : null;
       if (open != null) {
-        forward(req, flow, plan, contact.toString(), NextHop.of(open), null);
+        out.add(BranchTarget.via(contact.toString(), NextHop.of(open), b.q()));
       } else if (NatDetection.behindNat(contact.host(), src.host())) {
         Transport t = Transport.parse(src.transport());
-        forward(req, flow, plan, contact.toString(), NextHop.of(new Target(t, src.host(), src.port())), null);
+        out.add(BranchTarget.via(contact.toString(), NextHop.of(new Target(t, src.host(), src.port())), b.q()));
       } else {
-        resolveAndForward(req, flow, plan, contact.toString(), contact, null);
+        out.add(BranchTarget.resolve(contact.toString(), contact, null, b.q()));
       }
     }
-  }
-
-  private void resolveAndForward(SipRequest req, Flow flow, ForwardPlan plan, String newRequestUri, SipUri next, List<String> routeSet) {
-    List<Transport> allowed = new ArrayList<>(2);
-    if (transports.supports(Transport.UDP)) allowed.add(Transport.UDP);
-    if (transports.supports(Transport.TCP)) allowed.add(Transport.TCP);
-    resolver.resolve(next, allowed).onComplete(ar -> {
-      if (ar.failed() || ar.result().isEmpty()) {
-        reject(req, flow, 404, "Not Found (cannot resolve " + next.host() + ")");
-        return;
-      }
-      forward(req, flow, plan, newRequestUri, NextHop.of(ar.result().get(0)), routeSet);
-    });
-  }
-
-  /** Forwards one copy of the request (RFC 3261 §16.6 steps 1-8, stateless). */
-  private void forward(SipRequest req, Flow in, ForwardPlan plan, String newRequestUri, NextHop hop, List<String> routeSet) {
-    try {
-      boolean ack = req.isMethod(Methods.ACK);
-      int maxForwards = req.maxForwards();
-      Target target = hop.target();
-      Listener out = hop.flow() != null ? hop.flow().listener() : transports.listenerFor(target.transport(), target.isIpv6());
-      if (out == null) {
-        reject(req, in, 503, "Service Unavailable (no " + target.transport() + " listener)");
-        return;
-      }
-      MessageEdit edit = req.edit();
-      plan.removal().applyTo(edit);
-      if (newRequestUri != null) edit.requestUri(newRequestUri);
-      HeaderField mf = req.field(HeaderName.MAX_FORWARDS);
-      if (mf != null) edit.replace(mf, Integer.toString(maxForwards - 1));
-      else edit.append(HeaderName.MAX_FORWARDS.canonical(), "70");
-      if (routeSet != null) edit.prepend(HeaderName.ROUTE, String.join(", ", routeSet));
-      if (settings.get().proxy().recordRoute() && isDialogInitial(req)) {
-        edit.prepend(HeaderName.RECORD_ROUTE, in.listener().routeUri());
-        // Two Record-Route entries when the request leaves by another listener, so each side of the
-        // call sees one it can reach (as Kamailio's double record-routing does).
-        if (!out.equals(in.listener())) edit.prepend(HeaderName.RECORD_ROUTE, out.routeUri());
-      }
-      Via top = req.topVia();
-      Via marked = receivedAndRport(top, in);
-      if (marked != null) edit.replaceFirstValue(HeaderName.VIA, top.toString(), marked.toString());
-      String branch = Branches.branch(plan.loopKey(), req, hop.toString());
-      String via = "SIP/2.0/" + out.transport().viaName() + " " + out.sentBy() + ";branch=" + branch
-          + (in.connectionId() != 0 ? ";" + FLOW_PARAM + "=" + in.connectionId() : "");
-      edit.prepend(HeaderName.VIA, via);
-      Buffer data = edit.toBuffer();
-      Future<Void> sent = hop.flow() != null ? transports.send(hop.flow(), data) : transports.send(target, data);
-      sent.onComplete(ar -> {
-        if (ar.succeeded()) {
-          LOG.fine(() -> "forwarded " + req.method() + " from " + in + " to " + hop + " (Call-ID " + req.callId() + ")");
-        } else {
-          LOG.info("could not forward " + req.method() + " to " + hop + ": " + ar.cause().getMessage() + " (Call-ID " + req.callId() + ")");
-          if (!ack) responder.reply(req, in, 503, "Service Unavailable (next hop unreachable)");
-        }
-      });
-    } catch (SipParseException e) {
-      reject(req, in, 400, "Bad Request (" + e.reason() + ")");
-    }
+    return out;
   }
 
   /**
@@ -319,20 +368,21 @@ public final class RequestRouter {
    * loop detection (482), Proxy-Require (420). Returns the request's loop key (the first part of
    * every branch it is forwarded with), or answers and returns null.
    */
-  private String mayForward(SipRequest req, Flow in) throws SipParseException {
+  private String mayForward(IncomingRequest in) throws SipParseException {
+    SipRequest req = in.req();
     if (req.maxForwards() == 0) {
-      reject(req, in, 483, "Too Many Hops");
+      reject(in, 483, "Too Many Hops");
       return null;
     }
     String loopKey = Branches.loopKey(req);
     if (isLoop(req, loopKey)) {
-      reject(req, in, 482, "Loop Detected");
+      reject(in, 482, "Loop Detected");
       return null;
     }
     String unsupported = unsupported(req.header(HeaderName.PROXY_REQUIRE));
     if (unsupported != null && !req.isMethod(Methods.ACK) && !req.isMethod(Methods.CANCEL)) {
-      LOG.info("rejected " + req.method() + " from " + in + " with 420: Proxy-Require " + unsupported + " (Call-ID " + req.callId() + ")");
-      responder.send(req, in, ResponseBuilder.of(req, 420).header(HeaderName.UNSUPPORTED, unsupported).toBuffer());
+      LOG.info("rejected " + req.method() + " from " + in.flow() + " with 420: Proxy-Require " + unsupported + " (Call-ID " + req.callId() + ")");
+      send(in, 420, ResponseBuilder.of(req, 420).header(HeaderName.UNSUPPORTED, unsupported).toBuffer());
       return null;
     }
     return loopKey;
@@ -346,19 +396,6 @@ public final class RequestRouter {
       if (b != null && b.startsWith(prefix) && transports.isLocal(v.host(), v.port())) return true;
     }
     return false;
-  }
-
-  /** RFC 3261 §18.2.1 received, RFC 3581 §4 rport: the source address the response must go to. */
-  private static Via receivedAndRport(Via top, Flow in) {
-    boolean needReceived = !Hosts.canonicalIp(top.host()).equalsIgnoreCase(in.remoteHost());
-    if (top.hasRport()) return top.withParam("received", in.remoteHost()).withParam("rport", Integer.toString(in.remotePort()));
-    return needReceived ? top.withParam("received", in.remoteHost()) : null;
-  }
-
-  /** Requests that may create a dialog get Record-Route: no To tag, and not REGISTER, CANCEL or ACK. */
-  private static boolean isDialogInitial(SipRequest req) throws SipParseException {
-    if (req.isMethod(Methods.REGISTER) || req.isMethod(Methods.CANCEL) || req.isMethod(Methods.ACK)) return false;
-    return req.to().tag() == null;
   }
 
   /** The option tags of a Require/Proxy-Require value that are not in {@code supported}, or null. */

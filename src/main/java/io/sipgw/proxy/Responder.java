@@ -4,6 +4,7 @@ import io.sipgw.sip.ResponseBuilder;
 import io.sipgw.sip.SipParseException;
 import io.sipgw.sip.SipRequest;
 import io.sipgw.sip.Via;
+import io.sipgw.transaction.Wire;
 import io.sipgw.transport.Flow;
 import io.sipgw.transport.Target;
 import io.sipgw.transport.Transports;
@@ -12,7 +13,7 @@ import io.vertx.core.buffer.Buffer;
 import java.util.logging.Logger;
 
 /**
- * Sends this server's own responses where RFC 3261 §18.2.2 and RFC 3581 §4 say: back over the
+ * Sends this server's responses where RFC 3261 §18.2.2 and RFC 3581 §4 say: back over the
  * connection a request came on; over UDP to the source address and port when the client asked for
  * rport, else to the source address and the Via's sent-by port.
  */
@@ -23,8 +24,9 @@ final class Responder {
 
   Responder(Transports transports) { this.transports = transports; }
 
-  Future<Void> send(SipRequest req, Flow flow, Buffer response) {
-    if (flow.transport().reliable()) return transports.send(flow, response);
+  /** The way back for the responses to {@code req}, worked out once (a server transaction keeps it). */
+  Wire wireFor(SipRequest req, Flow flow) {
+    if (flow.transport().reliable()) return data -> transports.send(flow, data);
     int port = flow.remotePort();
     try {
       Via v = req.topVia();
@@ -32,12 +34,16 @@ final class Responder {
     } catch (SipParseException e) {
       // no usable Via: the source port is all there is
     }
-    return transports.send(new Target(flow.transport(), flow.remoteHost(), port), response)
+    Target to = new Target(flow.transport(), flow.remoteHost(), port);
+    return data -> transports.send(to, data);
+  }
+
+  Future<Void> send(SipRequest req, Flow flow, Buffer response) {
+    return wireFor(req, flow).send(response)
         .onFailure(e -> LOG.info("could not send response to " + flow + ": " + e.getMessage() + " (Call-ID " + req.callId() + ")"));
   }
 
   Future<Void> reply(SipRequest req, Flow flow, int status, String reason) {
     return send(req, flow, ResponseBuilder.of(req, status, reason).toBuffer());
   }
-
 }

@@ -7,6 +7,7 @@ import io.sipgw.sip.SipParseException;
 import io.sipgw.sip.SipResponse;
 import io.sipgw.sip.Transport;
 import io.sipgw.sip.Via;
+import io.sipgw.transaction.TransactionTable;
 import io.sipgw.transport.Flow;
 import io.sipgw.transport.Target;
 import io.sipgw.transport.Transports;
@@ -15,21 +16,27 @@ import java.util.List;
 import java.util.logging.Logger;
 
 /**
- * Forwards responses by their Via (RFC 3261 §16.7 step 3 / §16.11, stateless): our top Via is
- * removed and the response goes to the next one — over the connection the request came on when it
+ * Hands a response to the client transaction it matches (§17.1.3); one that matches none (a 2xx
+ * retransmitted after its transaction ended, or the answer to a request forwarded without state) is
+ * forwarded by its Via (§16.7 step 1, §16.11): our top Via is removed and the response goes to the next one — over the connection the request came on when it
  * came on one (§18.2.2), else to its received/rport address (RFC 3581 §4) or sent-by.
  */
 public final class ResponseRouter {
   private static final Logger LOG = Logger.getLogger("sipgw.proxy");
 
   private final Transports transports;
+  private final TransactionTable table;
 
-  public ResponseRouter(Transports transports) { this.transports = transports; }
+  public ResponseRouter(Transports transports, TransactionTable table) {
+    this.transports = transports;
+    this.table = table;
+  }
 
   public void forward(SipResponse resp, Flow flow) {
     List<Via> vias;
     try {
       MessageValidator.validateResponse(resp);
+      if (table.receive(resp)) return;
       vias = resp.vias();
     } catch (SipParseException e) {
       LOG.info("dropped response from " + flow + ": " + e.reason() + " (Call-ID " + resp.callId() + ")");
@@ -46,7 +53,7 @@ public final class ResponseRouter {
     }
     Via next = vias.get(1);
     Buffer data = resp.edit().removeFirstValue(HeaderName.VIA, top.toString()).toBuffer();
-    String fid = top.params().get(RequestRouter.FLOW_PARAM);
+    String fid = top.params().get(RequestForwarder.FLOW_PARAM);
     if (fid != null) {
       Flow back = transports.openFlow(parseId(fid));
       if (back != null) {

@@ -1,30 +1,46 @@
 package io.sipgw.proxy;
 
+import io.sipgw.config.TransactionConfig;
+import io.sipgw.dns.SipResolver;
+import io.sipgw.registrar.Registrar;
 import io.sipgw.sip.SipRequest;
 import io.sipgw.sip.SipResponse;
+import io.sipgw.store.LocationStore;
+import io.sipgw.transaction.ContextScheduler;
+import io.sipgw.transaction.TransactionTable;
 import io.sipgw.transport.InboundMessage;
+import io.sipgw.transport.Transports;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
+import java.util.function.Supplier;
 
 /**
  * One routing instance on one event loop. The dispatcher sends it every message whose Call-ID hashes
- * to its address, so the messages of a call are handled in order, on one thread, without locks.
+ * to its address, so the messages of a call are handled in order, on one thread, without locks; its
+ * transaction table is its own.
  */
 public final class RoutingVerticle extends VerticleBase {
+  /** What every routing instance shares. */
+  public record Shared(Transports transports, Supplier<RoutingSettings> settings, Registrar registrar, LocationStore store,
+      SipResolver resolver, Supplier<TransactionConfig> transactions, int instances) { }
+
   private final String address;
-  private final RequestRouter requests;
-  private final ResponseRouter responses;
+  private final Shared shared;
+  private TransactionTable table;
   private MessageConsumer<InboundMessage> consumer;
 
-  public RoutingVerticle(String address, RequestRouter requests, ResponseRouter responses) {
+  public RoutingVerticle(String address, Shared shared) {
     this.address = address;
-    this.requests = requests;
-    this.responses = responses;
+    this.shared = shared;
   }
 
   @Override
   public Future<?> start() {
+    table = new TransactionTable(new ContextScheduler(context), shared.transactions(), shared.instances());
+    RequestRouter requests = new RequestRouter(shared.transports(), shared.settings(), shared.registrar(), shared.store(),
+        shared.resolver(), table);
+    ResponseRouter responses = new ResponseRouter(shared.transports(), table);
     consumer = vertx.eventBus().localConsumer(address, msg -> {
       InboundMessage in = msg.body();
       if (in.message() instanceof SipRequest r) requests.route(r, in.flow());
@@ -32,6 +48,9 @@ public final class RoutingVerticle extends VerticleBase {
     });
     return consumer.completion();
   }
+
+  /** This instance's transactions (for tests and statistics). */
+  public TransactionTable transactions() { return table; }
 
   @Override
   public Future<?> stop() { return consumer.unregister(); }

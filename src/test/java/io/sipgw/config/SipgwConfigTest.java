@@ -28,7 +28,8 @@ class SipgwConfigTest {
     SipgwConfig c = SipgwConfig.defaults();
     assertEquals(List.of("udp:0.0.0.0:5060", "tcp:0.0.0.0:5060"), c.listen().stream().map(ListenConfig::name).toList());
     assertEquals(new RegistrarConfig(60, 3600, 3600, 10), c.registrar());
-    assertEquals(new ProxyConfig(true), c.proxy());
+    assertEquals(ProxyConfig.defaults(), c.proxy());
+    assertEquals(TransactionConfig.defaults(), c.transaction());
     assertEquals(new StoreConfig("memory", null), c.store());
     assertEquals(new TransportConfig(0, 3600, 65535, 19000), c.transport());
     assertEquals(new ReloadConfig(5000), c.reload());
@@ -206,5 +207,34 @@ class SipgwConfigTest {
     SipgwConfig b = parse("{\"listen\": [{\"transport\": \"udp\", \"advertise\": \"198.51.100.1\"}]}");
     assertEquals(List.of("listen"), a.restartNeededChanges(b));
     assertFalse(a.equals(b));
+  }
+
+  @Test
+  void proxyForkingTimerCAndFailureRoutesAreRead() {
+    SipgwConfig c = parse("{\"proxy\": {\"forking\": \"serial\", \"timerC\": 30, \"failureRoutes\": ["
+        + "{\"codes\": [486, \"5xx\"], \"target\": \"sip:vm@127.0.0.1:5090\"}, {\"codes\": [480], \"target\": \"sip:x@h\", \"aor\": \"bob@localhost\"}]}}");
+    ProxyConfig p = c.proxy();
+    assertTrue(p.serialForking());
+    assertEquals(30, p.timerC());
+    assertEquals("sip:vm@127.0.0.1:5090", p.failureRoute(486, "alice@localhost").target().toString());
+    assertEquals("sip:vm@127.0.0.1:5090", p.failureRoute(503, "alice@localhost").target().toString());
+    assertEquals(null, p.failureRoute(404, "alice@localhost"));
+    assertEquals(null, p.failureRoute(480, "alice@localhost"), "the 480 rule is for bob only");
+    assertEquals("sip:x@h", p.failureRoute(480, "BOB@localhost").target().toString());
+    assertEquals(c, parse(c.json().encode()), "the effective JSON reads back the same");
+  }
+
+  @Test
+  void badProxyAndTransactionValuesNameTheirKey() {
+    assertEquals("proxy.forking", fails("{\"proxy\": {\"forking\": \"random\"}}").key());
+    assertEquals("proxy.timerC", fails("{\"proxy\": {\"timerC\": 0}}").key());
+    assertEquals("proxy.failureRoutes[0].codes[1]", fails("{\"proxy\": {\"failureRoutes\": [{\"codes\": [486, 200], \"target\": \"sip:a@b\"}]}}").key());
+    assertEquals("proxy.failureRoutes[0].codes[0]", fails("{\"proxy\": {\"failureRoutes\": [{\"codes\": [\"2xx\"], \"target\": \"sip:a@b\"}]}}").key());
+    assertEquals("proxy.failureRoutes[0].target", fails("{\"proxy\": {\"failureRoutes\": [{\"codes\": [486], \"target\": \"tel:+123\"}]}}").key());
+    assertEquals("proxy.failureRoutes[0].target", fails("{\"proxy\": {\"failureRoutes\": [{\"codes\": [486]}]}}").key());
+    assertEquals("proxy.failureRoutes[0].when", fails("{\"proxy\": {\"failureRoutes\": [{\"codes\": [486], \"target\": \"sip:a@b\", \"when\": 1}]}}").key());
+    assertEquals("transaction.t2", fails("{\"transaction\": {\"t1\": 500, \"t2\": 400}}").key());
+    assertEquals("transaction.maxTransactions", fails("{\"transaction\": {\"maxTransactions\": 0}}").key());
+    assertEquals("transaction.t3", fails("{\"transaction\": {\"t3\": 1}}").key());
   }
 }

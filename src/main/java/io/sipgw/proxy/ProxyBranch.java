@@ -1,0 +1,26 @@
+package io.sipgw.proxy;
+
+import io.sipgw.transaction.ClientTransaction;
+import io.sipgw.transaction.Scheduler;
+
+/** One branch of a proxied request (RFC 3261 §16.6): its target, its client transaction and its state. */
+final class ProxyBranch {
+  final BranchTarget target;
+  /** Null while the target is being resolved. */
+  ClientTransaction tx;
+  /** A provisional response came: the branch may be cancelled now (§9.1). */
+  boolean provisional;
+  /** Cancel as soon as that is allowed (before a provisional, §9.1) or resolved. */
+  boolean cancelWanted;
+  boolean cancelSent;
+  /** Timer C fired: whatever final response comes counts as 408 (§16.8). */
+  boolean timedOut;
+  /** The final status this branch ended with; 0 while it is pending. */
+  int finalStatus;
+  long timerC = Scheduler.NONE;
+  long cancelGuard = Scheduler.NONE;
+
+  ProxyBranch(BranchTarget target) { this.target = target; }
+
+  boolean pending() { return finalStatus == 0; }
+}

@@ -1,0 +1,109 @@
+package io.sipgw.proxy;
+
+import io.sipgw.dns.SipResolver;
+import io.sipgw.sip.HeaderField;
+import io.sipgw.sip.HeaderName;
+import io.sipgw.sip.Hosts;
+import io.sipgw.sip.MessageEdit;
+import io.sipgw.sip.Methods;
+import io.sipgw.sip.SipParseException;
+import io.sipgw.sip.SipRequest;
+import io.sipgw.sip.Transport;
+import io.sipgw.sip.Via;
+import io.sipgw.transaction.Wire;
+import io.sipgw.transport.Flow;
+import io.sipgw.transport.Listener;
+import io.sipgw.transport.Transports;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Makes the copy of a request that goes to one target (RFC 3261 §16.6 steps 1-8): Request-URI, Route
+ * removal and a stored Path, Max-Forwards, Record-Route, received/rport on the sender's Via and our
+ * Via on top; and finds the next hop of a target (RFC 3263).
+ */
+final class RequestForwarder {
+  /** Our Via parameter naming the connection a request arrived on, so its responses go back on it (§18.2.2). */
+  static final String FLOW_PARAM = "fid";
+
+  private final Transports transports;
+  private final Supplier<RoutingSettings> settings;
+  private final SipResolver resolver;
+
+  RequestForwarder(Transports transports, Supplier<RoutingSettings> settings, SipResolver resolver) {
+    this.transports = transports;
+    this.settings = settings;
+    this.resolver = resolver;
+  }
+
+  /** The next hop of a target: known already, or the first RFC 3263 result for its URI. */
+  Future<NextHop> hopFor(BranchTarget t) {
+    if (t.hop() != null) return Future.succeededFuture(t.hop());
+    List<Transport> allowed = new ArrayList<>(3);
+    for (Transport tr : new Transport[] {Transport.UDP, Transport.TCP, Transport.TLS}) {
+      if (transports.supports(tr)) allowed.add(tr);
+    }
+    return resolver.resolve(t.next(), allowed).compose(list -> list.isEmpty()
+        ? Future.failedFuture("no address for " + t.next().host())
+        : Future.succeededFuture(NextHop.of(list.get(0))));
+  }
+
+  /** The listener a request to {@code hop} leaves from, or null when there is none for its transport. */
+  Listener listenerFor(NextHop hop) {
+    return hop.flow() != null ? hop.flow().listener() : transports.listenerFor(hop.target().transport(), hop.target().isIpv6());
+  }
+
+  /** How to send to {@code hop}: over its open flow, or to its address (a connection reused or opened). */
+  Wire wireTo(NextHop hop) {
+    Flow f = hop.flow();
+    return f != null ? data -> transports.send(f, data) : data -> transports.send(hop.target(), data);
+  }
+
+  /** The copy of {@code in}'s request for {@code target}, leaving by {@code out} with our {@code branch}. */
+  Buffer build(IncomingRequest in, ForwardPlan plan, BranchTarget target, Listener out, String branch) throws SipParseException {
+    SipRequest req = in.req();
+    Flow from = in.flow();
+    int maxForwards = req.maxForwards();
+    MessageEdit edit = req.edit();
+    plan.removal().applyTo(edit);
+    String requestUri = target.requestUri() != null ? target.requestUri() : plan.requestUri();
+    if (requestUri != null) edit.requestUri(requestUri);
+    if (plan.lastRoute() != null) {
+      // §16.6 step 6: the next hop is a strict router; the Request-URI goes last in the Route set.
+      edit.append(HeaderName.ROUTE.canonical(), "<" + plan.lastRoute() + ">");
+    }
+    HeaderField mf = req.field(HeaderName.MAX_FORWARDS);
+    if (mf != null) edit.replace(mf, Integer.toString(maxForwards - 1));
+    else edit.append(HeaderName.MAX_FORWARDS.canonical(), "70");
+    if (target.routeSet() != null) edit.prepend(HeaderName.ROUTE, String.join(", ", target.routeSet()));
+    if (settings.get().proxy().recordRoute() && isDialogInitial(req)) {
+      edit.prepend(HeaderName.RECORD_ROUTE, from.listener().routeUri());
+      // Two Record-Route entries when the request leaves by another listener, so each side of the
+      // call sees one it can reach (as Kamailio's double record-routing does).
+      if (!out.equals(from.listener())) edit.prepend(HeaderName.RECORD_ROUTE, out.routeUri());
+    }
+    Via top = req.topVia();
+    Via marked = receivedAndRport(top, from);
+    if (marked != null) edit.replaceFirstValue(HeaderName.VIA, top.toString(), marked.toString());
+    String via = "SIP/2.0/" + out.transport().viaName() + " " + out.sentBy() + ";branch=" + branch
+        + (from.connectionId() != 0 ? ";" + FLOW_PARAM + "=" + from.connectionId() : "");
+    edit.prepend(HeaderName.VIA, via);
+    return edit.toBuffer();
+  }
+
+  /** RFC 3261 §18.2.1 received, RFC 3581 §4 rport: the source address the response must go to. */
+  private static Via receivedAndRport(Via top, Flow in) {
+    boolean needReceived = !Hosts.canonicalIp(top.host()).equalsIgnoreCase(in.remoteHost());
+    if (top.hasRport()) return top.withParam("received", in.remoteHost()).withParam("rport", Integer.toString(in.remotePort()));
+    return needReceived ? top.withParam("received", in.remoteHost()) : null;
+  }
+
+  /** Requests that may create a dialog get Record-Route: no To tag, and not REGISTER, CANCEL or ACK. */
+  private static boolean isDialogInitial(SipRequest req) throws SipParseException {
+    if (req.isMethod(Methods.REGISTER) || req.isMethod(Methods.CANCEL) || req.isMethod(Methods.ACK)) return false;
+    return req.to().tag() == null;
+  }
+}

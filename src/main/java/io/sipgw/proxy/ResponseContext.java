@@ -1,0 +1,339 @@
+package io.sipgw.proxy;
+
+import io.sipgw.config.FailureRoute;
+import io.sipgw.config.ProxyConfig;
+import io.sipgw.sip.HeaderName;
+import io.sipgw.sip.Methods;
+import io.sipgw.sip.RequestBuilder;
+import io.sipgw.sip.ResponseBuilder;
+import io.sipgw.sip.SipParseException;
+import io.sipgw.sip.SipResponse;
+import io.sipgw.transaction.ClientTransaction;
+import io.sipgw.transaction.Scheduler;
+import io.sipgw.transaction.ServerTransaction;
+import io.sipgw.transaction.TransactionTable;
+import io.sipgw.transport.Listener;
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * The response context of one statefully proxied request (RFC 3261 §16.7): its branches, in one
+ * group (parallel forking) or in groups of falling q (serial forking, §16.6); provisional and 2xx
+ * responses forwarded at once, the best final response chosen when every branch has ended (6xx
+ * first, then the lowest class; a 503 goes up as 500); the other branches cancelled after a 2xx or
+ * a 6xx, or when the caller cancels (§16.10); Timer C per INVITE branch (§16.8); and one failure
+ * route for a local user, when the best response is one the config names.
+ */
+final class ResponseContext implements ClientTransaction.User {
+  private static final Logger LOG = Logger.getLogger("sipgw.proxy");
+  /** Absorbs the responses to the CANCELs this proxy sends (§16.10: they are not forwarded). */
+  private static final ClientTransaction.User CANCEL_USER = new ClientTransaction.User() {
+    @Override public void response(ClientTransaction tx, SipResponse response) { }
+
+    @Override public void timeout(ClientTransaction tx) { }
+
+    @Override public void transportError(ClientTransaction tx, String reason) { }
+  };
+
+  private final RequestForwarder forwarder;
+  private final TransactionTable table;
+  private final ProxyConfig config;
+  private final String callId;
+  private final String method;
+  private final boolean invite;
+  private final String aor;
+  private final ServerTransaction server;
+  private IncomingRequest in;
+  private ForwardPlan plan;
+  private final List<ProxyBranch> branches = new ArrayList<>(2);
+  private List<List<BranchTarget>> groups = List.of();
+  private int nextGroup;
+  private boolean cancelled;
+  private boolean sixx;
+  private boolean finalSent;
+  private boolean failureRouted;
+  private int bestStatus;
+  private SipResponse best;
+  private String bestReason;
+
+  /**
+   * @param aor the local user the request is for (failure routes apply), or null
+   */
+  ResponseContext(RequestForwarder forwarder, TransactionTable table, ProxyConfig config, IncomingRequest in, ForwardPlan plan, String aor) {
+    this.forwarder = forwarder;
+    this.table = table;
+    this.config = config;
+    this.in = in;
+    this.plan = plan;
+    this.aor = aor;
+    this.callId = in.callId();
+    this.method = in.req().method();
+    this.invite = in.req().isMethod(Methods.INVITE);
+    this.server = in.tx();
+    server.onCancel(this::cancel);
+  }
+
+  /**
+   * Forwards to {@code targets}: all at once, or highest q first when forking is serial. With no
+   * target, {@code status} is the answer unless a failure route takes the request elsewhere.
+   */
+  void start(List<BranchTarget> targets, int status, String reason) {
+    if (targets.isEmpty()) {
+      consider(status, null, reason);
+      allEnded();
+      return;
+    }
+    groups = config.serialForking() ? byFallingQ(targets) : List.of(targets);
+    startGroup();
+  }
+
+  private static List<List<BranchTarget>> byFallingQ(List<BranchTarget> targets) {
+    List<BranchTarget> sorted = new ArrayList<>(targets);
+    sorted.sort(Comparator.comparingDouble((BranchTarget t) -> -t.q()));
+    List<List<BranchTarget>> out = new ArrayList<>();
+    for (BranchTarget t : sorted) {
+      List<BranchTarget> last = out.isEmpty() ? null : out.get(out.size() - 1);
+      if (last != null && last.get(0).q() == t.q()) last.add(t);
+      else out.add(new ArrayList<>(List.of(t)));
+    }
+    return out;
+  }
+
+  private void startGroup() {
+    List<BranchTarget> group = groups.get(nextGroup++);
+    List<ProxyBranch> started = new ArrayList<>(group.size());
+    for (BranchTarget t : group) {
+      ProxyBranch b = new ProxyBranch(t);
+      branches.add(b);
+      started.add(b);
+    }
+    for (ProxyBranch b : started) startBranch(b);
+  }
+
+  private void startBranch(ProxyBranch b) {
+    forwarder.hopFor(b.target).onComplete(ar -> {
+      if (!b.pending()) return;
+      if (b.cancelWanted) {
+        ended(b, 487, null, "Request Terminated");
+        return;
+      }
+      if (ar.failed()) {
+        LOG.info("cannot resolve " + b.target + ": " + ar.cause().getMessage() + " (Call-ID " + callId + ")");
+        ended(b, 404, null, "Not Found (cannot resolve " + b.target + ")");
+        return;
+      }
+      NextHop hop = ar.result();
+      Listener out = forwarder.listenerFor(hop);
+      if (out == null) {
+        ended(b, 503, null, "Service Unavailable (no " + hop.target().transport() + " listener)");
+        return;
+      }
+      String branch = Branches.stateful(plan.loopKey());
+      Buffer data;
+      try {
+        data = forwarder.build(in, plan, b.target, out, branch);
+      } catch (SipParseException e) {
+        ended(b, 400, null, "Bad Request (" + e.reason() + ")");
+        return;
+      }
+      b.tx = table.newClient(method, branch, data, callId, hop.target().transport().reliable(), forwarder.wireTo(hop), this);
+      if (invite) b.timerC = table.scheduler().schedule(config.timerC() * 1000L, () -> timerC(b));
+      LOG.fine(() -> "forwarded " + method + " to " + hop + " (Call-ID " + callId + ")");
+      b.tx.start();
+    });
+  }
+
+  @Override
+  public void response(ClientTransaction tx, SipResponse response) {
+    ProxyBranch b = branchOf(tx);
+    if (b == null) return;
+    int status = response.status();
+    if (status < 200) {
+      provisional(b, response);
+      return;
+    }
+    if (status < 300) {
+      // §16.7 step 5: every 2xx is forwarded at once, from every branch.
+      boolean first = !finalSent;
+      forward(response, status);
+      finalSent = true;
+      if (b.pending()) ended(b, status, null, null);
+      if (first && invite) cancelPending(); // §16.7 step 10
+      return;
+    }
+    if (!b.pending()) return;
+    if (b.timedOut) {
+      ended(b, 408, null, "Request Timeout");
+      return;
+    }
+    if (status >= 600 && invite) {
+      // §16.7 step 5: a 6xx ends the search: cancel the other branches, start no new one.
+      sixx = true;
+      cancelPending();
+    }
+    ended(b, status, response, null);
+  }
+
+  private void provisional(ProxyBranch b, SipResponse response) {
+    if (!b.provisional) {
+      b.provisional = true;
+      if (b.cancelWanted && !b.cancelSent) sendCancel(b);
+    }
+    int status = response.status();
+    if (status == 100 || !b.pending()) return;
+    if (invite && !b.cancelSent) {
+      // §16.7 step 2: a provisional other than 100 restarts Timer C.
+      table.scheduler().cancel(b.timerC);
+      b.timerC = table.scheduler().schedule(config.timerC() * 1000L, () -> timerC(b));
+    }
+    if (!finalSent) forward(response, status);
+  }
+
+  @Override
+  public void timeout(ClientTransaction tx) {
+    ProxyBranch b = branchOf(tx);
+    if (b != null && b.pending()) ended(b, 408, null, "Request Timeout");
+  }
+
+  @Override
+  public void transportError(ClientTransaction tx, String reason) {
+    ProxyBranch b = branchOf(tx);
+    if (b == null || !b.pending()) return;
+    LOG.info("could not forward " + method + " to " + b.target + ": " + reason + " (Call-ID " + callId + ")");
+    ended(b, 503, null, "Service Unavailable (next hop unreachable)");
+  }
+
+  /**
+   * §16.8: Timer C fired. A branch that answered provisionally is cancelled; one that did not is
+   * given up (a CANCEL must wait for a provisional, §9.1). Either way it counts as 408.
+   */
+  private void timerC(ProxyBranch b) {
+    b.timerC = Scheduler.NONE;
+    if (!b.pending()) return;
+    LOG.info("no final response from " + b.target + " in " + config.timerC() + " s (Timer C) (Call-ID " + callId + ")");
+    b.timedOut = true;
+    if (b.provisional) {
+      sendCancel(b);
+    } else {
+      b.cancelWanted = true;
+      ended(b, 408, null, "Request Timeout");
+    }
+  }
+
+  /** §16.10: the caller's CANCEL. */
+  void cancel() {
+    if (cancelled) return;
+    cancelled = true;
+    LOG.fine(() -> "CANCEL of " + method + ": cancelling " + branches.size() + " branch(es) (Call-ID " + callId + ")");
+    cancelPending();
+  }
+
+  private void cancelPending() {
+    for (ProxyBranch b : branches) {
+      if (!b.pending() || b.cancelSent) continue;
+      if (b.tx != null && b.provisional) sendCancel(b);
+      else b.cancelWanted = true;
+    }
+  }
+
+  /** Sends the CANCEL of a branch (§9.1), and gives the branch 64*T1 to end after it. */
+  private void sendCancel(ProxyBranch b) {
+    b.cancelSent = true;
+    table.scheduler().cancel(b.timerC);
+    b.timerC = Scheduler.NONE;
+    try {
+      Buffer cancel = RequestBuilder.cancel(b.tx.sentRequest());
+      table.newClient(Methods.CANCEL, b.tx.branch(), cancel, callId, b.tx.reliable(), b.tx.wire(), CANCEL_USER).start();
+    } catch (SipParseException | RuntimeException e) {
+      LOG.warning("cannot build the CANCEL for " + b.target + ": " + e.getMessage() + " (Call-ID " + callId + ")");
+    }
+    b.cancelGuard = table.scheduler().schedule(table.timing().timeout(), () -> {
+      if (!b.pending()) return;
+      // §9.1: no final response 64*T1 after the CANCEL: the client transaction is considered gone.
+      b.tx.abandon();
+      ended(b, b.timedOut ? 408 : 487, null, b.timedOut ? "Request Timeout" : "Request Terminated");
+    });
+  }
+
+  private void ended(ProxyBranch b, int status, SipResponse response, String reason) {
+    b.finalStatus = status;
+    table.scheduler().cancel(b.timerC);
+    table.scheduler().cancel(b.cancelGuard);
+    b.timerC = b.cancelGuard = Scheduler.NONE;
+    if (status >= 300) consider(status, response, reason);
+    for (ProxyBranch x : branches) if (x.pending()) return;
+    allEnded();
+  }
+
+  /** §16.7 step 6: 6xx first, then the lowest class; the first of equals is kept. */
+  private void consider(int status, SipResponse response, String reason) {
+    boolean better = bestStatus == 0
+        || (status >= 600 && bestStatus < 600)
+        || (bestStatus < 600 && status / 100 < bestStatus / 100);
+    if (!better) return;
+    bestStatus = status;
+    best = response;
+    bestReason = reason;
+  }
+
+  private void allEnded() {
+    if (finalSent) {
+      release();
+      return;
+    }
+    if (!cancelled && !sixx && nextGroup < groups.size()) {
+      startGroup();
+      return;
+    }
+    FailureRoute route = cancelled || failureRouted || aor == null ? null : config.failureRoute(bestStatus, aor);
+    if (route != null) {
+      failureRouted = true;
+      LOG.info(method + " to " + aor + " failed with " + bestStatus + "; failure route to " + route.target() + " (Call-ID " + callId + ")");
+      groups = List.of(List.of(BranchTarget.resolve(route.target().toString(), route.target(), null, 1.0f)));
+      nextGroup = 0;
+      bestStatus = 0;
+      best = null;
+      startGroup();
+      return;
+    }
+    sendBest();
+    release();
+  }
+
+  private void sendBest() {
+    finalSent = true;
+    if (best != null && bestStatus != 503) {
+      forward(best, bestStatus);
+      return;
+    }
+    // §16.7 step 6: a 503 from downstream goes up as 500; our own answers are written here.
+    int status = bestStatus == 503 && best != null ? 500 : bestStatus == 0 ? 408 : bestStatus;
+    String reason = best != null ? null : bestReason;
+    server.respond(status, ResponseBuilder.of(in.req(), status, reason).toBuffer());
+  }
+
+  private void forward(SipResponse response, int status) {
+    try {
+      Buffer data = response.edit().removeFirstValue(HeaderName.VIA, response.topVia().toString()).toBuffer();
+      server.respond(status, data);
+    } catch (SipParseException e) {
+      LOG.info("dropped " + status + " response: " + e.reason() + " (Call-ID " + callId + ")");
+    }
+  }
+
+  private ProxyBranch branchOf(ClientTransaction tx) {
+    for (ProxyBranch b : branches) if (b.tx == tx) return b;
+    return null;
+  }
+
+  /** Lets go of the request once the answer is out and every branch has ended. */
+  private void release() {
+    for (ProxyBranch b : branches) if (b.pending()) return;
+    in = null;
+    plan = null;
+    best = null;
+  }
+}

@@ -1,0 +1,84 @@
+package io.sipgw.transaction;
+
+import io.sipgw.config.TransactionConfig;
+import io.sipgw.sip.MessageParser;
+import io.sipgw.sip.SipParseException;
+import io.sipgw.sip.SipRequest;
+import io.sipgw.sip.SipResponse;
+import io.vertx.core.buffer.Buffer;
+import java.util.logging.Logger;
+
+/**
+ * A client transaction (RFC 3261 §17.1): it sends a request, retransmits it over UDP, absorbs
+ * retransmitted final responses and hands every other response to its user, and tells the user when
+ * no final response came in time (Timers B and F) or the request could not be sent (§18.4).
+ */
+public abstract sealed class ClientTransaction permits InviteClientTransaction, NonInviteClientTransaction {
+  static final Logger LOG = Logger.getLogger("sipgw.transaction");
+
+  /** The transaction user: the proxy's response context. Called on the table's event loop. */
+  public interface User {
+    void response(ClientTransaction tx, SipResponse response);
+
+    /** No final response in 64*T1 (Timer B or F). */
+    void timeout(ClientTransaction tx);
+
+    /** The request could not be sent: treated as a 503 from the next hop (§8.1.3.1). */
+    void transportError(ClientTransaction tx, String reason);
+  }
+
+  final TransactionTable table;
+  final String key;
+  final String branch;
+  final String callId;
+  final Wire wire;
+  final boolean reliable;
+  final TransactionConfig timing;
+  final User user;
+  Buffer request;
+
+  ClientTransaction(TransactionTable table, String key, String branch, Buffer request, String callId, boolean reliable, Wire wire, User user) {
+    this.table = table;
+    this.key = key;
+    this.branch = branch;
+    this.request = request;
+    this.callId = callId;
+    this.reliable = reliable;
+    this.wire = wire;
+    this.user = user;
+    this.timing = table.timing();
+  }
+
+  /** Our branch: the one the CANCEL of this request must carry (§9.1). */
+  public String branch() { return branch; }
+
+  /** Sends the request to the same peer the same way (a CANCEL goes where its INVITE went, §9.1). */
+  public Wire wire() { return wire; }
+
+  public boolean reliable() { return reliable; }
+
+  /** The request as sent, parsed again (for building its CANCEL or ACK); null once no longer kept. */
+  public SipRequest sentRequest() throws SipParseException {
+    if (request == null) return null;
+    byte[] b = request.getBytes();
+    return (SipRequest) MessageParser.parse(b, 0, b.length, false);
+  }
+
+  /** Sends the request for the first time and starts the timers. */
+  public abstract void start();
+
+  abstract void receive(SipResponse response);
+
+  /** Ends the transaction now, whatever its state: its user has given up on it. */
+  public abstract void abandon();
+
+  public abstract boolean terminated();
+
+  void send(Buffer data) {
+    wire.send(data).onFailure(e -> table.scheduler().execute(() -> sendFailed(e.getMessage())));
+  }
+
+  abstract void sendFailed(String reason);
+
+  void leave() { table.remove(this); }
+}

@@ -1,0 +1,128 @@
+package io.sipgw.transaction;
+
+import io.sipgw.sip.RequestBuilder;
+import io.sipgw.sip.SipParseException;
+import io.sipgw.sip.SipRequest;
+import io.sipgw.sip.SipResponse;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * The INVITE client transaction (RFC 3261 §17.1.1, with the Accepted state of RFC 6026 §7.2): the
+ * INVITE is retransmitted over UDP with doubling intervals (Timer A) until a response comes or Timer
+ * B gives up; a non-2xx final response is acknowledged here, hop by hop, and its retransmissions are
+ * answered with the same ACK for 32 s over UDP (Timer D); after a 2xx the transaction waits in
+ * Accepted (Timer M) and passes further 2xx responses up, to be forwarded.
+ */
+public final class InviteClientTransaction extends ClientTransaction {
+  /** §17.1.1.2: Timer D is at least 32 s for an unreliable transport. */
+  static final long TIMER_D = 32_000;
+
+  enum State { CALLING, PROCEEDING, COMPLETED, ACCEPTED, TERMINATED }
+
+  private State state = State.CALLING;
+  private long timerA = Scheduler.NONE;
+  private long timerB = Scheduler.NONE;
+  private long aInterval;
+  private Buffer ack;
+
+  InviteClientTransaction(TransactionTable table, String key, String branch, Buffer request, String callId, boolean reliable, Wire wire, User user) {
+    super(table, key, branch, request, callId, reliable, wire, user);
+  }
+
+  State state() { return state; }
+
+  @Override
+  public void start() {
+    send(request);
+    if (!reliable) {
+      aInterval = timing.t1();
+      timerA = table.scheduler().schedule(aInterval, this::timerA);
+    }
+    timerB = table.scheduler().schedule(timing.timeout(), this::timerB);
+  }
+
+  private void timerA() {
+    if (state != State.CALLING) return;
+    send(request);
+    aInterval *= 2;
+    timerA = table.scheduler().schedule(aInterval, this::timerA);
+  }
+
+  private void timerB() {
+    if (state != State.CALLING) return;
+    terminate();
+    user.timeout(this);
+  }
+
+  @Override
+  void receive(SipResponse response) {
+    int status = response.status();
+    switch (state) {
+      case CALLING, PROCEEDING -> {
+        stopRetransmitting();
+        if (status < 200) {
+          state = State.PROCEEDING;
+        } else if (status < 300) {
+          state = State.ACCEPTED;
+          request = null;
+          table.scheduler().schedule(timing.timeout(), this::terminate); // Timer M
+        } else {
+          completed(response);
+        }
+        user.response(this, response);
+      }
+      case COMPLETED -> {
+        if (status >= 300 && ack != null) send(ack); // a retransmitted final response: the same ACK again
+      }
+      case ACCEPTED -> {
+        if (status >= 200 && status < 300) user.response(this, response);
+      }
+      default -> { }
+    }
+  }
+
+  private void completed(SipResponse response) {
+    state = State.COMPLETED;
+    try {
+      SipRequest sent = sentRequest();
+      ack = RequestBuilder.ack(sent, response);
+      send(ack);
+    } catch (SipParseException e) {
+      LOG.warning("cannot build the ACK for " + response.status() + ": " + e.reason() + " (Call-ID " + callId + ")");
+    }
+    request = null;
+    if (reliable) terminate();
+    else table.scheduler().schedule(TIMER_D, this::terminate);
+  }
+
+  private void stopRetransmitting() {
+    table.scheduler().cancel(timerA);
+    table.scheduler().cancel(timerB);
+    timerA = timerB = Scheduler.NONE;
+  }
+
+  @Override
+  void sendFailed(String reason) {
+    if (state != State.CALLING && state != State.PROCEEDING) return;
+    stopRetransmitting();
+    terminate();
+    user.transportError(this, reason);
+  }
+
+  @Override
+  public void abandon() {
+    stopRetransmitting();
+    terminate();
+  }
+
+  private void terminate() {
+    if (state == State.TERMINATED) return;
+    state = State.TERMINATED;
+    request = null;
+    ack = null;
+    leave();
+  }
+
+  @Override
+  public boolean terminated() { return state == State.TERMINATED; }
+}

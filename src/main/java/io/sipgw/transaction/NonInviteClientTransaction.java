@@ -1,0 +1,93 @@
+package io.sipgw.transaction;
+
+import io.sipgw.sip.SipResponse;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * The non-INVITE client transaction (RFC 3261 §17.1.2): the request is retransmitted over UDP (Timer
+ * E, doubling up to T2, then every T2 once a provisional came) until a final response or Timer F;
+ * retransmitted final responses are absorbed for T4 (Timer K).
+ */
+public final class NonInviteClientTransaction extends ClientTransaction {
+  enum State { TRYING, PROCEEDING, COMPLETED, TERMINATED }
+
+  private State state = State.TRYING;
+  private long timerE = Scheduler.NONE;
+  private long timerF = Scheduler.NONE;
+  private long eInterval;
+
+  NonInviteClientTransaction(TransactionTable table, String key, String branch, Buffer request, String callId, boolean reliable, Wire wire, User user) {
+    super(table, key, branch, request, callId, reliable, wire, user);
+  }
+
+  State state() { return state; }
+
+  @Override
+  public void start() {
+    send(request);
+    if (!reliable) {
+      eInterval = timing.t1();
+      timerE = table.scheduler().schedule(eInterval, this::timerE);
+    }
+    timerF = table.scheduler().schedule(timing.timeout(), this::timerF);
+  }
+
+  private void timerE() {
+    if (state != State.TRYING && state != State.PROCEEDING) return;
+    send(request);
+    eInterval = state == State.TRYING ? Math.min(2 * eInterval, timing.t2()) : timing.t2();
+    timerE = table.scheduler().schedule(eInterval, this::timerE);
+  }
+
+  private void timerF() {
+    if (state != State.TRYING && state != State.PROCEEDING) return;
+    table.scheduler().cancel(timerE);
+    terminate();
+    user.timeout(this);
+  }
+
+  @Override
+  void receive(SipResponse response) {
+    if (state != State.TRYING && state != State.PROCEEDING) return; // Completed absorbs retransmissions
+    if (response.status() < 200) {
+      state = State.PROCEEDING;
+    } else {
+      state = State.COMPLETED;
+      stop();
+      request = null;
+      if (reliable) terminate();
+      else table.scheduler().schedule(timing.t4(), this::terminate); // Timer K
+    }
+    user.response(this, response);
+  }
+
+  private void stop() {
+    table.scheduler().cancel(timerE);
+    table.scheduler().cancel(timerF);
+    timerE = timerF = Scheduler.NONE;
+  }
+
+  @Override
+  void sendFailed(String reason) {
+    if (state != State.TRYING && state != State.PROCEEDING) return;
+    stop();
+    terminate();
+    user.transportError(this, reason);
+  }
+
+  @Override
+  public void abandon() {
+    stop();
+    terminate();
+  }
+
+  private void terminate() {
+    if (state == State.TERMINATED) return;
+    state = State.TERMINATED;
+    request = null;
+    leave();
+  }
+
+  @Override
+  public boolean terminated() { return state == State.TERMINATED; }
+}

@@ -1,0 +1,81 @@
+package io.sipgw.transaction;
+
+import io.sipgw.config.TransactionConfig;
+import io.sipgw.sip.SipRequest;
+import io.vertx.core.buffer.Buffer;
+import java.util.logging.Logger;
+
+/**
+ * A server transaction (RFC 3261 §17.2): it sends the transaction user's responses, answers a
+ * retransmitted request with the last response, and retransmits final responses over UDP. The
+ * request is let go once a final response has been sent, so a transaction that lingers for its
+ * timers holds only its key and what it may have to send again.
+ */
+public abstract sealed class ServerTransaction permits InviteServerTransaction, NonInviteServerTransaction {
+  static final Logger LOG = Logger.getLogger("sipgw.transaction");
+
+  final TransactionTable table;
+  final String key;
+  final String callId;
+  final Wire wire;
+  final boolean reliable;
+  final TransactionConfig timing;
+  private SipRequest request;
+  Buffer lastResponse;
+  int lastStatus;
+  private Runnable cancelHandler;
+
+  ServerTransaction(TransactionTable table, String key, SipRequest request, boolean reliable, Wire wire) {
+    this.table = table;
+    this.key = key;
+    this.request = request;
+    this.callId = request.callId();
+    this.reliable = reliable;
+    this.wire = wire;
+    this.timing = table.timing();
+  }
+
+  /** The request, until the final response has been sent; null after. */
+  public SipRequest request() { return request; }
+
+  /** The status of the last response sent, 0 before the first. */
+  public int lastStatus() { return lastStatus; }
+
+  /** Whether a final response has been sent. */
+  public boolean finalSent() { return lastStatus >= 200; }
+
+  /** Sends a response from the transaction user, if the state allows it (§17.2.1, §17.2.2). */
+  public abstract void respond(int status, Buffer response);
+
+  /** The request arrived again. */
+  abstract void retransmission();
+
+  /** Whether the transaction has ended and left the table. */
+  public abstract boolean terminated();
+
+  /** What to run when a CANCEL matches this transaction (§9.2): the proxy cancels its branches. */
+  public void onCancel(Runnable handler) { cancelHandler = handler; }
+
+  /** A CANCEL matched this transaction. */
+  public void cancel() {
+    if (cancelHandler != null) cancelHandler.run();
+  }
+
+  void send(Buffer data, int status) {
+    wire.send(data).onFailure(e -> table.scheduler().execute(() -> {
+      // §17.2.4: the response could not be sent; the transaction user learns it through the timers.
+      LOG.info("could not send " + status + " response: " + e.getMessage() + " (Call-ID " + callId + ")");
+    }));
+  }
+
+  void keep(Buffer data, int status) {
+    lastResponse = data;
+    lastStatus = status;
+    if (status >= 200) {
+      request = null;
+      cancelHandler = null;
+    }
+  }
+
+  void leave() { table.remove(this); }
+}
