@@ -32,7 +32,16 @@ public final class ResponseRouter {
     this.table = table;
   }
 
+  /** Handles one received response. Never throws: what cannot be forwarded is logged and dropped. */
   public void forward(SipResponse resp, Flow flow) {
+    try {
+      route(resp, flow);
+    } catch (RuntimeException e) {
+      LOG.severe("error routing " + resp.status() + " response from " + flow + ": " + e + " (Call-ID " + resp.callId() + ")");
+    }
+  }
+
+  private void route(SipResponse resp, Flow flow) {
     List<Via> vias;
     try {
       MessageValidator.validateResponse(resp);

@@ -69,16 +69,40 @@ public abstract sealed class ClientTransaction permits InviteClientTransaction, 
 
   abstract void receive(SipResponse response);
 
-  /** Ends the transaction now, whatever its state: its user has given up on it. */
-  public abstract void abandon();
-
   public abstract boolean terminated();
 
   void send(Buffer data) {
     wire.send(data).onFailure(e -> table.scheduler().execute(() -> sendFailed(e.getMessage())));
   }
 
-  abstract void sendFailed(String reason);
+  /** Timer A or E: the next retransmission; Timer B or F: the end of waiting for a final response. */
+  long retransmitTimer = Scheduler.NONE;
+  long timeoutTimer = Scheduler.NONE;
+
+  void stopTimers() {
+    table.scheduler().cancel(retransmitTimer);
+    table.scheduler().cancel(timeoutTimer);
+    retransmitTimer = timeoutTimer = Scheduler.NONE;
+  }
+
+  /** Whether no final response has come yet. */
+  abstract boolean awaitingFinal();
+
+  abstract void terminate();
+
+  /** §17.1.4: a transport error ends the transaction and is reported to its user. */
+  final void sendFailed(String reason) {
+    if (!awaitingFinal()) return;
+    stopTimers();
+    terminate();
+    user.transportError(this, reason);
+  }
+
+  /** Ends the transaction now, whatever its state: its user has given up on it. */
+  public final void abandon() {
+    stopTimers();
+    terminate();
+  }
 
   void leave() { table.remove(this); }
 }

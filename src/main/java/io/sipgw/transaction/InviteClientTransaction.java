@@ -20,8 +20,6 @@ public final class InviteClientTransaction extends ClientTransaction {
   enum State { CALLING, PROCEEDING, COMPLETED, ACCEPTED, TERMINATED }
 
   private State state = State.CALLING;
-  private long timerA = Scheduler.NONE;
-  private long timerB = Scheduler.NONE;
   private long aInterval;
   private Buffer ack;
 
@@ -36,20 +34,21 @@ public final class InviteClientTransaction extends ClientTransaction {
     send(request);
     if (!reliable) {
       aInterval = timing.t1();
-      timerA = table.scheduler().schedule(aInterval, this::timerA);
+      retransmitTimer = table.scheduler().schedule(aInterval, this::timerA);
     }
-    timerB = table.scheduler().schedule(timing.timeout(), this::timerB);
+    timeoutTimer = table.scheduler().schedule(timing.timeout(), this::timerB);
   }
 
   private void timerA() {
     if (state != State.CALLING) return;
     send(request);
     aInterval *= 2;
-    timerA = table.scheduler().schedule(aInterval, this::timerA);
+    retransmitTimer = table.scheduler().schedule(aInterval, this::timerA);
   }
 
   private void timerB() {
     if (state != State.CALLING) return;
+    stopTimers();
     terminate();
     user.timeout(this);
   }
@@ -59,7 +58,7 @@ public final class InviteClientTransaction extends ClientTransaction {
     int status = response.status();
     switch (state) {
       case CALLING, PROCEEDING -> {
-        stopRetransmitting();
+        stopTimers();
         if (status < 200) {
           state = State.PROCEEDING;
         } else if (status < 300) {
@@ -95,27 +94,11 @@ public final class InviteClientTransaction extends ClientTransaction {
     else table.scheduler().schedule(TIMER_D, this::terminate);
   }
 
-  private void stopRetransmitting() {
-    table.scheduler().cancel(timerA);
-    table.scheduler().cancel(timerB);
-    timerA = timerB = Scheduler.NONE;
-  }
+  @Override
+  boolean awaitingFinal() { return state == State.CALLING || state == State.PROCEEDING; }
 
   @Override
-  void sendFailed(String reason) {
-    if (state != State.CALLING && state != State.PROCEEDING) return;
-    stopRetransmitting();
-    terminate();
-    user.transportError(this, reason);
-  }
-
-  @Override
-  public void abandon() {
-    stopRetransmitting();
-    terminate();
-  }
-
-  private void terminate() {
+  void terminate() {
     if (state == State.TERMINATED) return;
     state = State.TERMINATED;
     request = null;

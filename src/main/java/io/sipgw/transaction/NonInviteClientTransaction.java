@@ -12,8 +12,6 @@ public final class NonInviteClientTransaction extends ClientTransaction {
   enum State { TRYING, PROCEEDING, COMPLETED, TERMINATED }
 
   private State state = State.TRYING;
-  private long timerE = Scheduler.NONE;
-  private long timerF = Scheduler.NONE;
   private long eInterval;
 
   NonInviteClientTransaction(TransactionTable table, String key, String branch, Buffer request, String callId, boolean reliable, Wire wire, User user) {
@@ -27,33 +25,33 @@ public final class NonInviteClientTransaction extends ClientTransaction {
     send(request);
     if (!reliable) {
       eInterval = timing.t1();
-      timerE = table.scheduler().schedule(eInterval, this::timerE);
+      retransmitTimer = table.scheduler().schedule(eInterval, this::timerE);
     }
-    timerF = table.scheduler().schedule(timing.timeout(), this::timerF);
+    timeoutTimer = table.scheduler().schedule(timing.timeout(), this::timerF);
   }
 
   private void timerE() {
-    if (state != State.TRYING && state != State.PROCEEDING) return;
+    if (!awaitingFinal()) return;
     send(request);
     eInterval = state == State.TRYING ? Math.min(2 * eInterval, timing.t2()) : timing.t2();
-    timerE = table.scheduler().schedule(eInterval, this::timerE);
+    retransmitTimer = table.scheduler().schedule(eInterval, this::timerE);
   }
 
   private void timerF() {
-    if (state != State.TRYING && state != State.PROCEEDING) return;
-    table.scheduler().cancel(timerE);
+    if (!awaitingFinal()) return;
+    stopTimers();
     terminate();
     user.timeout(this);
   }
 
   @Override
   void receive(SipResponse response) {
-    if (state != State.TRYING && state != State.PROCEEDING) return; // Completed absorbs retransmissions
+    if (!awaitingFinal()) return; // Completed absorbs retransmissions
     if (response.status() < 200) {
       state = State.PROCEEDING;
     } else {
       state = State.COMPLETED;
-      stop();
+      stopTimers();
       request = null;
       if (reliable) terminate();
       else table.scheduler().schedule(timing.t4(), this::terminate); // Timer K
@@ -61,27 +59,11 @@ public final class NonInviteClientTransaction extends ClientTransaction {
     user.response(this, response);
   }
 
-  private void stop() {
-    table.scheduler().cancel(timerE);
-    table.scheduler().cancel(timerF);
-    timerE = timerF = Scheduler.NONE;
-  }
+  @Override
+  boolean awaitingFinal() { return state == State.TRYING || state == State.PROCEEDING; }
 
   @Override
-  void sendFailed(String reason) {
-    if (state != State.TRYING && state != State.PROCEEDING) return;
-    stop();
-    terminate();
-    user.transportError(this, reason);
-  }
-
-  @Override
-  public void abandon() {
-    stop();
-    terminate();
-  }
-
-  private void terminate() {
+  void terminate() {
     if (state == State.TERMINATED) return;
     state = State.TERMINATED;
     request = null;
