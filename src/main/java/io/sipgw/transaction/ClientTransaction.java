@@ -64,8 +64,21 @@ public abstract sealed class ClientTransaction permits InviteClientTransaction, 
     return (SipRequest) MessageParser.parse(b, 0, b.length, false);
   }
 
-  /** Sends the request for the first time and starts the timers. */
-  public abstract void start();
+  /** Sends the request for the first time and starts Timer A or E (over UDP) and Timer B or F. */
+  public final void start() {
+    send(request);
+    if (!reliable) {
+      interval = timing.t1();
+      retransmitTimer = table.scheduler().schedule(interval, this::retransmit);
+    }
+    timeoutTimer = table.scheduler().schedule(timing.timeout(), this::timedOut);
+  }
+
+  /** Timer A or E fired: send the request again and set the timer for the next time. */
+  abstract void retransmit();
+
+  /** Timer B or F fired. */
+  abstract void timedOut();
 
   abstract void receive(SipResponse response);
 
@@ -77,6 +90,7 @@ public abstract sealed class ClientTransaction permits InviteClientTransaction, 
 
   /** Timer A or E: the next retransmission; Timer B or F: the end of waiting for a final response. */
   long retransmitTimer = Scheduler.NONE;
+  long interval;
   long timeoutTimer = Scheduler.NONE;
 
   void stopTimers() {

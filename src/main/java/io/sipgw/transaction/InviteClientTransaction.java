@@ -20,7 +20,6 @@ public final class InviteClientTransaction extends ClientTransaction {
   enum State { CALLING, PROCEEDING, COMPLETED, ACCEPTED, TERMINATED }
 
   private State state = State.CALLING;
-  private long aInterval;
   private Buffer ack;
 
   InviteClientTransaction(TransactionTable table, String key, String branch, Buffer request, String callId, boolean reliable, Wire wire, User user) {
@@ -30,23 +29,15 @@ public final class InviteClientTransaction extends ClientTransaction {
   State state() { return state; }
 
   @Override
-  public void start() {
-    send(request);
-    if (!reliable) {
-      aInterval = timing.t1();
-      retransmitTimer = table.scheduler().schedule(aInterval, this::timerA);
-    }
-    timeoutTimer = table.scheduler().schedule(timing.timeout(), this::timerB);
-  }
-
-  private void timerA() {
+  void retransmit() {
     if (state != State.CALLING) return;
     send(request);
-    aInterval *= 2;
-    retransmitTimer = table.scheduler().schedule(aInterval, this::timerA);
+    interval *= 2;
+    retransmitTimer = table.scheduler().schedule(interval, this::retransmit);
   }
 
-  private void timerB() {
+  @Override
+  void timedOut() {
     if (state != State.CALLING) return;
     stopTimers();
     terminate();

@@ -12,7 +12,6 @@ public final class NonInviteClientTransaction extends ClientTransaction {
   enum State { TRYING, PROCEEDING, COMPLETED, TERMINATED }
 
   private State state = State.TRYING;
-  private long eInterval;
 
   NonInviteClientTransaction(TransactionTable table, String key, String branch, Buffer request, String callId, boolean reliable, Wire wire, User user) {
     super(table, key, branch, request, callId, reliable, wire, user);
@@ -21,23 +20,15 @@ public final class NonInviteClientTransaction extends ClientTransaction {
   State state() { return state; }
 
   @Override
-  public void start() {
-    send(request);
-    if (!reliable) {
-      eInterval = timing.t1();
-      retransmitTimer = table.scheduler().schedule(eInterval, this::timerE);
-    }
-    timeoutTimer = table.scheduler().schedule(timing.timeout(), this::timerF);
-  }
-
-  private void timerE() {
+  void retransmit() {
     if (!awaitingFinal()) return;
     send(request);
-    eInterval = state == State.TRYING ? Math.min(2 * eInterval, timing.t2()) : timing.t2();
-    retransmitTimer = table.scheduler().schedule(eInterval, this::timerE);
+    interval = state == State.TRYING ? Math.min(2 * interval, timing.t2()) : timing.t2();
+    retransmitTimer = table.scheduler().schedule(interval, this::retransmit);
   }
 
-  private void timerF() {
+  @Override
+  void timedOut() {
     if (!awaitingFinal()) return;
     stopTimers();
     terminate();
