@@ -110,9 +110,10 @@ start_gateway() {
   sed "s/\"port\": 5060/\"port\": $GW_PORT/g" "$BENCH_DIR/bench.json" > "$dir/sipgw.json"
   grep -q "\"port\": $GW_PORT" "$dir/sipgw.json" || die "bench/bench.json has no \"port\": 5060 to move"
   # shellcheck disable=SC2086
-  java $SIPGW_JVM -jar "$SIPGW_JAR" -c "$dir/sipgw.json" > "$dir/sipgw.log" 2>&1 &
+  GW_GCLOG="$dir/gc-$(date +%H%M%S).log"   # GC events only: pauses show here
+  java $SIPGW_JVM "-Xlog:gc:file=$GW_GCLOG" -jar "$SIPGW_JAR" -c "$dir/sipgw.json" > "$dir/sipgw.log" 2>&1 &
   GW_PID=$!; bg_add "$GW_PID"
-  echo "# sipgw: java $SIPGW_JVM -jar $SIPGW_JAR -c $dir/sipgw.json  (pid $GW_PID, udp 127.0.0.1:$GW_PORT)"
+  echo "# sipgw: java $SIPGW_JVM -Xlog:gc:file=$GW_GCLOG -jar $SIPGW_JAR -c $dir/sipgw.json  (pid $GW_PID, udp 127.0.0.1:$GW_PORT)"
   for _ in $(seq 600); do
     kill -0 "$GW_PID" 2>/dev/null || { tail -20 "$dir/sipgw.log" >&2; die "sipgw exited at start"; }
     grep -q 'sipgw started' "$dir/sipgw.log" && udp_bound "$GW_PORT" && return 0
@@ -153,6 +154,14 @@ percentiles() {
 #   step_start DIR TAG RATE CALLS  -> callee (uas.xml) and caller (uac.xml, background) running
 #   step_wait                      -> the caller has ended (all CALLS done, or -timeout)
 #   step_finish                    -> callee stopped; sets S_* (see below)
+# gc_pauses [REGEX] [AFTER_LINE]: "count max_ms total_ms" of the GC pauses (matching REGEX) in the
+# gateway's GC log, after line AFTER_LINE (gc_lines gives the current count)
+gc_lines() { wc -l < "$GW_GCLOG" 2>/dev/null || echo 0; }
+gc_pauses() {
+  awk -v re="${1:-Pause}" -v from="${2:-0}" 'NR > from && $0 ~ re && / [0-9.]+ms$/ { v = $NF; sub(/ms$/, "", v); n++; t += v; if (v > m) m = v }
+    END { printf "%d %.1f %.1f\n", n, m, t }' "$GW_GCLOG" 2>/dev/null || echo "0 0 0"
+}
+
 # LATENCY: "sipp" (SIPp's rtt file; its clock ticks in whole jiffies here, 4 ms) and/or "pcap"
 # (tcpdump on lo: first INVITE out of the caller to the 200 for it, microseconds); "none".
 step_start() {

@@ -36,6 +36,7 @@ if [ "$WARMUP" -gt 0 ]; then
   echo "warm-up          ${WARMUP_RATE}/s for ${WARMUP} s: ok $S_OK, failed $S_FAILED, retrans $S_RETRANS (not measured)"
 fi
 
+gc0="$(gc_lines)"
 step_start "$OUT" run "$RATE" $(( RATE * SECONDS_RUN ))
 echo "# caller: ${S_UAC_CMD[*]}"
 step_wait; step_finish
@@ -50,6 +51,8 @@ read -r n _ <<< "$S_LAT_SIPP"
 [ "$n" = 0 ] || echo "INVITE->200 ms   p50/p90/p99/max $(lat_fmt "$S_LAT_SIPP")  (SIPp rtt file, $n calls; SIPp's clock here ticks in 4 ms steps)"
 read -r n _ <<< "$S_LAT_PCAP"
 [ -z "$S_TCPDUMP" ] || echo "INVITE->200 ms   p50/p90/p99/max $(lat_fmt "$S_LAT_PCAP")  (tcpdump on lo, $n calls; ${S_PCAP_NOTE})"
+read -r gn gmax gtot <<< "$(gc_pauses Pause "$gc0")"
+echo "GC pauses        $gn in the window, max $gmax ms, total $gtot ms ($GW_GCLOG)"
 echo "markdown         | $RATE | $S_ACHIEVED | $S_SECS | $S_OK | $S_FAILED | $S_RETRANS | $S_CPU_MS | $(lat_fmt "$([ -n "$S_TCPDUMP" ] && echo "$S_LAT_PCAP" || echo "$S_LAT_SIPP")" | sed 's/ / | /g') |"
 echo "logs             $OUT"
 if step_clean; then echo "verdict          CLEAN"; else echo "verdict          NOT CLEAN (failed calls or retransmissions)"; exit 1; fi
