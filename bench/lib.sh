@@ -70,3 +70,162 @@ stop_sipp() {
   for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
   kill "$pid" 2>/dev/null; sleep 1; kill -9 "$pid" 2>/dev/null || true
 }
+
+# ---------------------------------------------------------------------------------------------
+# Self-contained call runs (sipp-call.sh, sipp-call-max.sh, sipp-call-soak.sh): they start the
+# gateway themselves on a free port, register the callee, run SIPp steps and clean up.
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT_DIR="$(cd "$BENCH_DIR/.." && pwd)"
+# The JVM flags of docs/performance.md (G1, no survivor copying, no heap resizing).
+SIPGW_JVM="${SIPGW_JVM:--Xms3g -Xmx3g -XX:MaxTenuringThreshold=0 -XX:+AlwaysPreTouch}"
+SIPGW_JAR="${SIPGW_JAR:-$ROOT_DIR/target/sipgw.jar}"
+LOCAL=127.0.0.1
+
+# Background processes to stop on exit, in reverse order of start.
+BG_PIDS=()
+bg_add() { BG_PIDS+=("$1"); }
+bg_del() { local p keep=(); for p in "${BG_PIDS[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done; BG_PIDS=("${keep[@]}"); }
+stop_pid() {  # TERM, wait up to 10 s, then KILL
+  local pid="$1"
+  kill "$pid" 2>/dev/null || return 0
+  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
+}
+cleanup_all() {
+  local i
+  for (( i = ${#BG_PIDS[@]} - 1; i >= 0; i-- )); do stop_pid "${BG_PIDS[$i]}"; done
+  BG_PIDS=()
+}
+trap_cleanup() { trap cleanup_all EXIT; trap 'exit 130' INT TERM; }
+
+udp_bound() { grep -q "$(printf ':%04X ' "$1")" /proc/net/udp /proc/net/udp6 2>/dev/null; }
+
+# start_gateway OUTDIR: java $SIPGW_JVM -jar $SIPGW_JAR with bench/bench.json moved to a free port.
+# Sets GW_PID and GW_PORT; waits (60 s at most) until the gateway logs that it started.
+start_gateway() {
+  local dir="$1"
+  [ -r "$SIPGW_JAR" ] || die "no $SIPGW_JAR (build it: mvn -q -B package -DskipTests)"
+  GW_PORT="$(free_port)"
+  sed "s/\"port\": 5060/\"port\": $GW_PORT/g" "$BENCH_DIR/bench.json" > "$dir/sipgw.json"
+  grep -q "\"port\": $GW_PORT" "$dir/sipgw.json" || die "bench/bench.json has no \"port\": 5060 to move"
+  # shellcheck disable=SC2086
+  GW_GCLOG="$dir/gc-$(date +%H%M%S).log"   # GC events only: pauses show here
+  java $SIPGW_JVM "-Xlog:gc:file=$GW_GCLOG" -jar "$SIPGW_JAR" -c "$dir/sipgw.json" > "$dir/sipgw.log" 2>&1 &
+  GW_PID=$!; bg_add "$GW_PID"
+  echo "# sipgw: java $SIPGW_JVM -Xlog:gc:file=$GW_GCLOG -jar $SIPGW_JAR -c $dir/sipgw.json  (pid $GW_PID, udp 127.0.0.1:$GW_PORT)"
+  for _ in $(seq 600); do
+    kill -0 "$GW_PID" 2>/dev/null || { tail -20 "$dir/sipgw.log" >&2; die "sipgw exited at start"; }
+    grep -q 'sipgw started' "$dir/sipgw.log" && udp_bound "$GW_PORT" && return 0
+    sleep 0.1
+  done
+  die "sipgw did not start in 60 s (see $dir/sipgw.log)"
+}
+
+stop_gateway() { [ -z "${GW_PID:-}" ] || { stop_pid "$GW_PID"; bg_del "$GW_PID"; GW_PID=""; }; }
+
+# register_callee DIR UAS_PORT: a throwaway SIPp registers bob@localhost with Contact 127.0.0.1:UAS_PORT.
+register_callee() {
+  local dir="$1" uas_port="$2"
+  printf 'SEQUENTIAL\nbob;localhost;%s;udp\n' "$LOCAL:$uas_port" > "$dir/bob.csv"
+  sipp "$LOCAL:$GW_PORT" -sf "$SCENARIOS/register.xml" -inf "$dir/bob.csv" -t u1 -i "$LOCAL" \
+    -p "$(free_port)" -m 1 -timeout 10s -recv_timeout 5000 -nostdin -trace_err -error_file "$dir/bob.errors.log" \
+    > "$dir/bob.out" 2>&1 || die "cannot register bob at $LOCAL:$GW_PORT (see $dir/bob.errors.log)"
+}
+
+# stat_now FILE NAME: like stat_column, on the last complete line of a -trace_stat file being written.
+stat_now() {
+  local file="$1" name="$2"
+  [ -s "$file" ] || { echo 0; return; }
+  awk -F';' -v name="$name" 'NR == 1 { n = NF; for (i = 1; i <= NF; i++) if ($i == name) col = i; next }
+    NF == n { v = $col } END { print (col && v != "" ? v : 0) }' "$file"
+}
+
+# percentiles: numbers (ms) on stdin -> "n p50 p90 p99 max" (nearest rank), "0 - - - -" if none.
+percentiles() {
+  sort -g | awk '{ v[NR] = $1 } END {
+    if (NR == 0) { print "0 - - - -"; exit }
+    split("50 90 99", q, " "); out = NR
+    for (i = 1; i <= 3; i++) { r = int(q[i] * NR / 100 + 0.999999); if (r < 1) r = 1; out = out " " v[r] }
+    print out " " v[NR] }'
+}
+
+# Call step, in three parts so that a caller can sample while it runs:
+#   step_start DIR TAG RATE CALLS  -> callee (uas.xml) and caller (uac.xml, background) running
+#   step_wait                      -> the caller has ended (all CALLS done, or -timeout)
+#   step_finish                    -> callee stopped; sets S_* (see below)
+# gc_pauses [REGEX] [AFTER_LINE]: "count max_ms total_ms" of the GC pauses (matching REGEX) in the
+# gateway's GC log, after line AFTER_LINE (gc_lines gives the current count)
+gc_lines() { wc -l < "$GW_GCLOG" 2>/dev/null || echo 0; }
+gc_pauses() {
+  awk -v re="${1:-Pause}" -v from="${2:-0}" 'NR > from && $0 ~ re && / [0-9.]+ms$/ { v = $NF; sub(/ms$/, "", v); n++; t += v; if (v > m) m = v }
+    END { printf "%d %.1f %.1f\n", n, m, t }' "$GW_GCLOG" 2>/dev/null || echo "0 0 0"
+}
+
+# LATENCY: "sipp" (SIPp's rtt file; its clock ticks in whole jiffies here, 4 ms) and/or "pcap"
+# (tcpdump on lo: first INVITE out of the caller to the 200 for it, microseconds); "none".
+step_start() {
+  S_DIR="$1"; S_TAG="$2"; S_RATE="$3"; S_CALLS="$4"
+  local secs=$(( S_CALLS / S_RATE + 1 )) uas_stats="$S_DIR/uas-$S_TAG.csv" uac_stats="$S_DIR/uac-$S_TAG.csv" rtt=()
+  sipp -sf "$SCENARIOS/uas.xml" -s bob -t u1 -i "$LOCAL" -p "$UAS_PORT" -m "$S_CALLS" \
+    -timeout "$(( secs + 60 ))s" -recv_timeout 10000 -buff_size "$BUFF_SIZE" -nostdin \
+    -trace_stat -stf "$uas_stats" -fd 1 -trace_err -error_file "$S_DIR/uas-$S_TAG.errors.log" \
+    > "$S_DIR/uas-$S_TAG.out" 2>&1 &
+  S_UAS=$!; bg_add "$S_UAS"
+  for _ in $(seq 100); do udp_bound "$UAS_PORT" && break; sleep 0.05; done
+  S_UAC_PORT="$(free_port)"; S_TCPDUMP=""
+  case "${LATENCY:-sipp}" in *pcap*)
+    command -v tcpdump > /dev/null || die "LATENCY=pcap needs tcpdump (apt-get install tcpdump)"
+    tcpdump -i lo -nn -s 1000 -B 32768 -Z root -w "$S_DIR/uac-$S_TAG.pcap" \
+      "udp and ((src port $S_UAC_PORT and udp[8:4] = 0x494e5649) or (dst port $S_UAC_PORT and udp[8:4] = 0x5349502f and udp[16:4] = 0x32303020))" \
+      > "$S_DIR/tcpdump-$S_TAG.out" 2>&1 &
+    S_TCPDUMP=$!; bg_add "$S_TCPDUMP"
+    for _ in $(seq 100); do grep -q 'listening on' "$S_DIR/tcpdump-$S_TAG.out" && break; sleep 0.05; done ;;
+  esac
+  case "${LATENCY:-sipp}" in *sipp*) rtt=(-trace_rtt -rtt_freq 1000) ;; esac
+  S_UAC_CMD=(sipp "$LOCAL:$GW_PORT" -sf "$SCENARIOS/uac.xml" -s bob -t u1 -i "$LOCAL" -p "$S_UAC_PORT"
+    -r "$S_RATE" -m "$S_CALLS" -d "${HOLD_MS:-0}" -timeout "$(( secs + 40 ))s" -recv_timeout 5000
+    -buff_size "$BUFF_SIZE" -nostdin -trace_stat -stf "$uac_stats" -fd 1 "${rtt[@]}"
+    -trace_err -error_file "$S_DIR/uac-$S_TAG.errors.log")
+  S_CPU0="$(cpu_seconds "$GW_PID")"; S_T0="$(now)"
+  # the rtt file lands in the working directory as uac_<pid>_rtt.csv
+  mkdir -p "$S_DIR/rtt-$S_TAG"
+  ( cd "$S_DIR/rtt-$S_TAG" && exec "${S_UAC_CMD[@]}" ) > "$S_DIR/uac-$S_TAG.out" 2>&1 &
+  S_UAC=$!; bg_add "$S_UAC"
+}
+
+step_wait() { wait "$S_UAC" 2>/dev/null || true; S_T1="$(now)"; S_CPU1="$(cpu_seconds "$GW_PID")"; bg_del "$S_UAC"; }
+
+step_finish() {
+  local uas_stats="$S_DIR/uas-$S_TAG.csv" uac_stats="$S_DIR/uac-$S_TAG.csv"
+  stop_sipp "$S_UAS"; wait "$S_UAS" 2>/dev/null || true; bg_del "$S_UAS"
+  S_OK="$(stat_column "$uac_stats" 'SuccessfulCall(C)')"
+  S_FAILED="$(stat_column "$uac_stats" 'FailedCall(C)')"
+  S_RETRANS_UAC="$(stat_column "$uac_stats" 'Retransmissions(C)')"
+  S_RETRANS_UAS="$(stat_column "$uas_stats" 'Retransmissions(C)')"
+  S_RETRANS=$(( S_RETRANS_UAC + S_RETRANS_UAS ))
+  S_UAS_FAILED="$(stat_column "$uas_stats" 'FailedCall(C)')"
+  S_SECS="$(awk -v a="$S_T0" -v b="$S_T1" 'BEGIN { printf "%.2f", b - a }')"
+  S_ACHIEVED="$(rate_of "$S_OK" "$S_T0" "$S_T1")"
+  S_CPU="$(cpu_delta "$S_CPU0" "$S_CPU1")"
+  S_CPU_MS="-"; [ "$S_CPU" != "-" ] && [ "$S_OK" -gt 0 ] && S_CPU_MS=$(awk -v c="$S_CPU" -v n="$S_OK" 'BEGIN { printf "%.3f", c * 1000 / n }')
+  S_LAT_SIPP="0 - - - -"; S_LAT_PCAP="0 - - - -"; S_PCAP_NOTE=""
+  local f
+  f="$(ls "$S_DIR/rtt-$S_TAG"/*_rtt.csv 2>/dev/null | head -1 || true)"
+  [ -z "$f" ] || S_LAT_SIPP="$(awk -F';' 'NR > 1 && $3 == 1 { print $2 }' "$f" | percentiles)"
+  if [ -n "$S_TCPDUMP" ]; then
+    kill -INT "$S_TCPDUMP" 2>/dev/null || true; wait "$S_TCPDUMP" 2>/dev/null || true; bg_del "$S_TCPDUMP"
+    S_LAT_PCAP="$(python3 "$BENCH_DIR/pcap-latency.py" "$S_DIR/uac-$S_TAG.pcap" "$S_UAC_PORT" 2> "$S_DIR/pcap-$S_TAG.err" | percentiles)"
+    S_PCAP_NOTE="$(grep -h 'dropped by kernel' "$S_DIR/tcpdump-$S_TAG.out" || true); $(cat "$S_DIR/pcap-$S_TAG.err")"
+    rm -f "$S_DIR/uac-$S_TAG.pcap"
+  fi
+}
+
+# step_clean: zero failed calls on both sides, retransmissions at most RETRANS_PCT % of the calls.
+step_clean() {
+  [ "$S_FAILED" = 0 ] && [ "$S_UAS_FAILED" = 0 ] && [ "$S_OK" -gt 0 ] &&
+    awk -v r="$S_RETRANS" -v n="$S_CALLS" -v p="${RETRANS_PCT:-0}" 'BEGIN { exit !(r <= n * p / 100) }'
+}
+
+# lat_fmt "n p50 p90 p99 max" -> "p50 p90 p99 max" with 3 decimals where numeric
+lat_fmt() { awk '{ for (i = 2; i <= 5; i++) printf "%s%s", ($i == "-" ? "-" : sprintf("%.3f", $i)), (i < 5 ? " " : "\n") }' <<< "$1"; }
