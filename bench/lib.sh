@@ -111,7 +111,9 @@ start_gateway() {
   grep -q "\"port\": $GW_PORT" "$dir/sipgw.json" || die "bench/bench.json has no \"port\": 5060 to move"
   # shellcheck disable=SC2086
   GW_GCLOG="$dir/gc-$(date +%H%M%S).log"   # GC events only: pauses show here
-  java $SIPGW_JVM "-Xlog:gc:file=$GW_GCLOG" -jar "$SIPGW_JAR" -c "$dir/sipgw.json" > "$dir/sipgw.log" 2>&1 &
+  # The bench's own SIPGW_* variables are not config overrides: keep them from the gateway, which
+  # refuses an environment variable SIPGW_X that names no config key.
+  env -u SIPGW_JVM -u SIPGW_JAR -u SIPGW_PID java $SIPGW_JVM "-Xlog:gc:file=$GW_GCLOG" -jar "$SIPGW_JAR" -c "$dir/sipgw.json" > "$dir/sipgw.log" 2>&1 &
   GW_PID=$!; bg_add "$GW_PID"
   echo "# sipgw: java $SIPGW_JVM -Xlog:gc:file=$GW_GCLOG -jar $SIPGW_JAR -c $dir/sipgw.json  (pid $GW_PID, udp 127.0.0.1:$GW_PORT)"
   for _ in $(seq 600); do

@@ -48,7 +48,7 @@ final class ResponseContext implements ClientTransaction.User {
   private final ServerTransaction server;
   private IncomingRequest in;
   private ForwardPlan plan;
-  private final List<ProxyBranch> branches = new ArrayList<>(2);
+  private List<ProxyBranch> branches = new ArrayList<>(2);
   private List<List<BranchTarget>> groups = List.of();
   private int nextGroup;
   private boolean cancelled;
@@ -149,8 +149,11 @@ final class ResponseContext implements ClientTransaction.User {
   @Override
   public void response(ClientTransaction tx, SipResponse response) {
     ProxyBranch b = branchOf(tx);
-    if (b == null) return;
     int status = response.status();
+    if (b == null) {
+      if (status >= 200 && status < 300) forward(response, status); // a 2xx retransmission after release()
+      return;
+    }
     if (status < 200) {
       provisional(b, response);
       return;
@@ -329,11 +332,16 @@ final class ResponseContext implements ClientTransaction.User {
     return null;
   }
 
-  /** Lets go of the request once the answer is out and every branch has ended. */
+  /**
+   * Lets go of the request and the branches once the answer is out and every branch has ended: the
+   * context then only forwards 2xx retransmissions, and lingers with its client transactions (64*T1).
+   */
   private void release() {
     for (ProxyBranch b : branches) if (b.pending()) return;
     in = null;
     plan = null;
     best = null;
+    branches = List.of();
+    groups = List.of();
   }
 }

@@ -28,6 +28,7 @@ public final class RoutingVerticle extends VerticleBase {
   private final String address;
   private final Shared shared;
   private TransactionTable table;
+  private ContextScheduler scheduler;
   private MessageConsumer<InboundMessage> consumer;
 
   public RoutingVerticle(String address, Shared shared) {
@@ -37,7 +38,8 @@ public final class RoutingVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    table = new TransactionTable(new ContextScheduler(context), shared.transactions(), shared.instances());
+    scheduler = new ContextScheduler(context);
+    table = new TransactionTable(scheduler, shared.transactions(), shared.instances());
     RequestRouter requests = new RequestRouter(shared.transports(), shared.settings(), shared.registrar(), shared.store(),
         shared.resolver(), table);
     ResponseRouter responses = new ResponseRouter(shared.transports(), table);
@@ -53,5 +55,8 @@ public final class RoutingVerticle extends VerticleBase {
   public TransactionTable transactions() { return table; }
 
   @Override
-  public Future<?> stop() { return consumer.unregister(); }
+  public Future<?> stop() {
+    scheduler.close();
+    return consumer.unregister();
+  }
 }

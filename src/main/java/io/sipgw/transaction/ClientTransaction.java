@@ -31,7 +31,7 @@ public abstract sealed class ClientTransaction permits InviteClientTransaction, 
   final String key;
   final String branch;
   final String callId;
-  final Wire wire;
+  Wire wire;
   final boolean reliable;
   final TransactionConfig timing;
   final User user;
@@ -71,7 +71,7 @@ public abstract sealed class ClientTransaction permits InviteClientTransaction, 
       interval = timing.t1();
       retransmitTimer = table.scheduler().schedule(interval, this::retransmit);
     }
-    timeoutTimer = table.scheduler().schedule(timing.timeout(), this::timedOut);
+    table.scheduler().expire(timing.timeout(), this::timedOut);
   }
 
   /** Timer A or E fired: send the request again and set the timer for the next time. */
@@ -88,15 +88,14 @@ public abstract sealed class ClientTransaction permits InviteClientTransaction, 
     wire.send(data).onFailure(e -> table.scheduler().execute(() -> sendFailed(e.getMessage())));
   }
 
-  /** Timer A or E: the next retransmission; Timer B or F: the end of waiting for a final response. */
+  /** Timer A or E: the next retransmission, and the interval to it. */
   long retransmitTimer = Scheduler.NONE;
   long interval;
-  long timeoutTimer = Scheduler.NONE;
 
+  /** Stops retransmitting. (Timer B or F need no cancelling: they check the state when they fire.) */
   void stopTimers() {
     table.scheduler().cancel(retransmitTimer);
-    table.scheduler().cancel(timeoutTimer);
-    retransmitTimer = timeoutTimer = Scheduler.NONE;
+    retransmitTimer = Scheduler.NONE;
   }
 
   /** Whether no final response has come yet. */

@@ -55,7 +55,8 @@ public final class InviteClientTransaction extends ClientTransaction {
         } else if (status < 300) {
           state = State.ACCEPTED;
           request = null;
-          table.scheduler().schedule(timing.timeout(), this::terminate); // Timer M
+          wire = null; // nothing more is sent in Accepted
+          table.scheduler().expire(timing.timeout(), this::terminate); // Timer M
         } else {
           completed(response);
         }
@@ -82,7 +83,7 @@ public final class InviteClientTransaction extends ClientTransaction {
     }
     request = null;
     if (reliable) terminate();
-    else table.scheduler().schedule(TIMER_D, this::terminate);
+    else table.scheduler().expire(TIMER_D, this::terminate);
   }
 
   @Override

@@ -16,7 +16,6 @@ public final class InviteServerTransaction extends ServerTransaction {
 
   private State state = State.PROCEEDING;
   private long timerG = Scheduler.NONE;
-  private long timerH = Scheduler.NONE;
   private long gInterval;
 
   InviteServerTransaction(TransactionTable table, String key, SipRequest request, boolean reliable, Wire wire) {
@@ -46,13 +45,13 @@ public final class InviteServerTransaction extends ServerTransaction {
       gInterval = timing.t1();
       timerG = table.scheduler().schedule(gInterval, this::timerG);
     }
-    timerH = table.scheduler().schedule(timing.timeout(), this::timerH);
+    table.scheduler().expire(timing.timeout(), this::timerH);
   }
 
   private void accepted() {
     state = State.ACCEPTED;
     lastResponse = null;
-    table.scheduler().schedule(timing.timeout(), this::terminate); // Timer L
+    table.scheduler().expire(timing.timeout(), this::terminate); // Timer L
   }
 
   @Override
@@ -68,10 +67,9 @@ public final class InviteServerTransaction extends ServerTransaction {
     if (state == State.COMPLETED) {
       state = State.CONFIRMED;
       table.scheduler().cancel(timerG);
-      table.scheduler().cancel(timerH);
       lastResponse = null;
       if (reliable) terminate();
-      else table.scheduler().schedule(timing.t4(), this::terminate); // Timer I
+      else table.scheduler().expire(timing.t4(), this::terminate); // Timer I
       return true;
     }
     return state == State.CONFIRMED || state == State.PROCEEDING;

@@ -45,7 +45,7 @@ public final class NonInviteClientTransaction extends ClientTransaction {
       stopTimers();
       request = null;
       if (reliable) terminate();
-      else table.scheduler().schedule(timing.t4(), this::terminate); // Timer K
+      else table.scheduler().expire(timing.t4(), this::terminate); // Timer K
     }
     user.response(this, response);
   }

@@ -30,7 +30,7 @@ public final class NonInviteServerTransaction extends ServerTransaction {
     }
     state = State.COMPLETED;
     if (reliable) terminate();
-    else table.scheduler().schedule(timing.timeout(), this::terminate); // Timer J
+    else table.scheduler().expire(timing.timeout(), this::terminate); // Timer J
   }
 
   @Override

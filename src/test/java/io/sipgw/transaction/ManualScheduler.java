@@ -23,6 +23,9 @@ final class ManualScheduler implements Scheduler {
   public void cancel(long id) { tasks.removeIf(t -> t.id == id); }
 
   @Override
+  public void expire(long delayMillis, Runnable task) { schedule(delayMillis, task); }
+
+  @Override
   public void execute(Runnable task) { task.run(); }
 
   /** Moves the clock forward by {@code millis}, running every task that falls due, in order. */
