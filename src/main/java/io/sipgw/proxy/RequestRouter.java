@@ -256,10 +256,7 @@ public final class RequestRouter {
   }
 
   private void resolveAndForward(SipRequest req, Flow flow, ForwardPlan plan, String newRequestUri, SipUri next, List<String> routeSet) {
-    List<Transport> allowed = new ArrayList<>(2);
-    if (transports.supports(Transport.UDP)) allowed.add(Transport.UDP);
-    if (transports.supports(Transport.TCP)) allowed.add(Transport.TCP);
-    resolver.resolve(next, allowed).onComplete(ar -> {
+    resolver.resolve(next, transports.supportedTransports()).onComplete(ar -> {
       if (ar.failed() || ar.result().isEmpty()) {
         reject(req, flow, 404, "Not Found (cannot resolve " + next.host() + ")");
         return;
