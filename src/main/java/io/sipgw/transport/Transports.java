@@ -9,7 +9,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.ConnectOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
@@ -149,6 +151,13 @@ public final class Transports {
       framer.feed(data);
     });
     socket.closeHandler(v -> removeConnection(c));
+    if (socket.isSsl() && socket instanceof NetSocketInternal internal) {
+      // a peer's close_notify ends the connection (RFC 8446 §6.1): Vert.x reports it but keeps the
+      // connection open, and a peer that waits for ours would wait until the idle timeout
+      internal.eventHandler(event -> {
+        if (event instanceof SslCloseCompletionEvent) socket.close();
+      });
+    }
     socket.exceptionHandler(e -> LOG.fine("connection " + flow + ": " + e.getMessage()));
     return c;
   }
