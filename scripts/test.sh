@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Runs the test suite. Installs what the tests need when it is missing:
-# sipp (Debian/Ubuntu package sip-tester) and redis-server. Exits with Maven's exit code.
+# sipp (Debian/Ubuntu package sip-tester), socat (TLS phones in front of and behind SIPp) and redis-server. Exits with Maven's exit code.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
 command -v sipp >/dev/null 2>&1 || missing+=(sip-tester)
+command -v socat >/dev/null 2>&1 || missing+=(socat)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 
 if ((${#missing[@]})); then
@@ -16,7 +17,7 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-echo "==> sipp: $(command -v sipp), redis-server: $(command -v redis-server)"
+echo "==> sipp: $(command -v sipp), socat: $(command -v socat), redis-server: $(command -v redis-server)"
 echo "==> mvn -B test"
 set +e
 mvn -B test

@@ -17,7 +17,8 @@ import io.sipgw.transport.InboundCodec;
 import io.sipgw.transport.InboundMessage;
 import io.sipgw.transport.Listener;
 import io.sipgw.transport.ListenerAddresses;
-import io.sipgw.transport.TcpListenerVerticle;
+import io.sipgw.transport.StreamListenerVerticle;
+import io.sipgw.transport.TlsCertificates;
 import io.sipgw.transport.Transports;
 import io.sipgw.transport.UdpListenerVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -42,10 +43,13 @@ public final class Sipgw {
   private final AtomicReference<TransactionConfig> transaction;
   private final List<String> deployments;
   private final long idleTimer;
+  /** The TLS listeners' certificate and outbound TLS settings; null without a TLS listener. */
+  private final TlsCertificates tls;
+  private final long tlsScanTimer;
 
   private Sipgw(Vertx vertx, Transports transports, LocationStore store, AtomicReference<RoutingSettings> routing,
       AtomicReference<RegistrarConfig> registrar, AtomicReference<TransactionConfig> transaction, List<String> deployments,
-      long idleTimer) {
+      long idleTimer, TlsCertificates tls, long tlsScanTimer) {
     this.vertx = vertx;
     this.transports = transports;
     this.store = store;
@@ -54,6 +58,8 @@ public final class Sipgw {
     this.transaction = transaction;
     this.deployments = deployments;
     this.idleTimer = idleTimer;
+    this.tls = tls;
+    this.tlsScanTimer = tlsScanTimer;
   }
 
   /** Deploys the gateway's verticles on {@code vertx} and binds its listeners. */
@@ -66,15 +72,18 @@ public final class Sipgw {
     } catch (IllegalStateException alreadyRegistered) {
       // a second gateway on the same Vert.x instance shares the codec
     }
-    return vertx.executeBlocking(() -> ListenerAddresses.resolve(config.listen()), false)
-        .compose(listeners -> deploy(vertx, config, listeners));
+    Future<TlsCertificates> tls = config.hasTlsListener()
+        ? TlsCertificates.load(vertx, config.tls()).recover(e -> Future.failedFuture("tls: " + e.getMessage()))
+        : Future.succeededFuture();
+    return tls.compose(t -> vertx.executeBlocking(() -> ListenerAddresses.resolve(config.listen()), false)
+        .compose(listeners -> deploy(vertx, config, listeners, t)));
   }
 
-  private static Future<Sipgw> deploy(Vertx vertx, SipgwConfig config, List<Listener> listeners) {
+  private static Future<Sipgw> deploy(Vertx vertx, SipgwConfig config, List<Listener> listeners, TlsCertificates tls) {
     int cores = Runtime.getRuntime().availableProcessors();
     int workers = config.workers();
     int instances = config.transport().instances() == 0 ? cores : config.transport().instances();
-    Transports transports = new Transports(vertx, listeners, config.transport().maxMessageSize(), config.transport().maxConnections());
+    Transports transports = new Transports(vertx, listeners, config.transport().maxMessageSize(), config.transport().maxConnections(), tls);
     LocationStore store = new MemoryLocationStore(vertx, REMEMBER_AOR_MILLIS);
     AtomicReference<RoutingSettings> routing = new AtomicReference<>(routingSettings(config, transports));
     AtomicReference<RegistrarConfig> registrarCfg = new AtomicReference<>(config.registrar());
@@ -101,7 +110,7 @@ public final class Sipgw {
       int idle = config.transport().tcpIdleTimeout();
       chain = chain.compose(v -> (udp
           ? vertx.deployVerticle(() -> new UdpListenerVerticle(l, transports, dispatcher), opts)
-          : vertx.deployVerticle(() -> new TcpListenerVerticle(l, transports), opts))
+          : vertx.deployVerticle(() -> new StreamListenerVerticle(l, transports, l.transport() == Transport.TLS ? tls : null), opts))
           .recover(e -> Future.failedFuture("cannot listen on " + l.name() + ": " + e.getMessage()))
           .map(id -> {
             deployments.add(id);
@@ -117,8 +126,12 @@ public final class Sipgw {
       }
       long timer = idleNanos <= 0 ? -1
           : vertx.setPeriodic(Math.max(1000, Math.min(60_000, idleNanos / 4_000_000)), id -> transports.closeIdle(idleNanos));
+      // certificate files are checked for changes as often as the config file
+      long scan = config.reload().scanPeriod();
+      long tlsTimer = tls == null || scan <= 0 ? -1 : vertx.setPeriodic(scan, id -> tls.scan());
       LOG.fine("sipgw deployed: " + workers + " routing instance(s), " + listeners.size() + " listener(s)");
-      return Future.succeededFuture(new Sipgw(vertx, transports, store, routing, registrarCfg, transactionCfg, deployments, timer));
+      return Future.succeededFuture(new Sipgw(vertx, transports, store, routing, registrarCfg, transactionCfg, deployments, timer, tls,
+          tlsTimer));
     });
   }
 
@@ -129,18 +142,20 @@ public final class Sipgw {
   /** The listeners as bound, with the addresses they advertise. */
   public List<Listener> listeners() { return transports.listeners(); }
 
-  /** Applies the settings that can change at run time: domains, proxy, registrar and transaction settings. */
+  /** Applies the settings that can change at run time: domains, proxy, registrar, transaction and TLS settings. */
   public void reload(SipgwConfig config) {
     routing.set(routingSettings(config, transports));
     registrar.set(config.registrar());
     transaction.set(config.transaction());
     transports.limits(config.transport().maxMessageSize(), config.transport().maxConnections());
+    if (tls != null) tls.reload(config.tls());
     LOG.info("configuration reloaded: " + config.domains().size() + " domain(s), registrar " + config.registrar());
   }
 
   /** Closes the listeners and undeploys the verticles. */
   public Future<Void> stop() {
     if (idleTimer >= 0) vertx.cancelTimer(idleTimer);
+    if (tlsScanTimer >= 0) vertx.cancelTimer(tlsScanTimer);
     List<Future<Void>> undo = new ArrayList<>();
     for (int i = deployments.size() - 1; i >= 0; i--) undo.add(vertx.undeploy(deployments.get(i)));
     return Future.join(undo).transform(x -> transports.close()).transform(x -> store.close());

@@ -15,7 +15,7 @@ public final class ConfigLoader {
   /**
    * Loads and validates the config in {@code path}, or the embedded default when {@code path} is null.
    * Fails with {@link ConfigFileException} when the file is missing or not JSON, with
-   * {@link ConfigException} when a key is bad.
+   * {@link ConfigException} when a key is bad or a file it names (a TLS certificate) cannot be read.
    */
   public static Future<SipgwConfig> load(Vertx vertx, String path) {
     // the embedded default is read from the class path once, off the event loop
@@ -24,7 +24,11 @@ public final class ConfigLoader {
       return retriever.getConfig()
           .eventually(retriever::close)
           .recover(e -> Future.failedFuture(ConfigStores.readFailure(path, e)))
-          .map(merged -> ConfigStores.toConfig(merged, path));
+          .map(merged -> ConfigStores.toConfig(merged, path))
+          .compose(config -> vertx.executeBlocking(() -> {
+            config.checkFiles();
+            return config;
+          }, false));
     });
   }
 }

@@ -37,7 +37,9 @@ final class ConfigOverrides {
        "store": {"type": "", "redis": ""},
        "transport": {"instances": 0, "tcpIdleTimeout": 0, "maxMessageSize": 0, "maxConnections": 0},
        "workers": 0,
-       "reload": {"scanPeriod": 0}}""");
+       "reload": {"scanPeriod": 0},
+       "tls": {"certificate": "", "key": "", "minVersion": "", "verifyClient": "", "clientCa": "", "trustCa": "",
+               "verifyServer": true}}""");
 
   private ConfigOverrides() { }
 

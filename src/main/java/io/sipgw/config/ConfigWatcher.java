@@ -11,19 +11,22 @@ import java.util.logging.Logger;
 /**
  * Hot reload: checks the config file every {@code reload.scanPeriod} ms (a Vert.x Config
  * {@link ConfigRetriever} scan) and hands each changed, valid config to a consumer. A new config that is
- * not valid is refused with one WARN line naming the key or the file; the running config stays.
+ * not valid, or that names a file that cannot be read, is refused with one WARN line naming the key or
+ * the file; the running config stays.
  * Whether a change can be applied without restart is the consumer's business
  * ({@link SipgwConfig#restartNeededChanges}).
  */
 public final class ConfigWatcher {
   private static final Logger LOG = Logger.getLogger(ConfigWatcher.class.getName());
 
+  private final Vertx vertx;
   private final String path;
   private final Consumer<SipgwConfig> onChange;
   private final ConfigRetriever retriever;
   private volatile SipgwConfig current;
 
   private ConfigWatcher(Vertx vertx, String path, SipgwConfig current, Consumer<SipgwConfig> onChange) {
+    this.vertx = vertx;
     this.path = path;
     this.current = current;
     this.onChange = onChange;
@@ -62,7 +65,17 @@ public final class ConfigWatcher {
       return;
     }
     if (next.equals(current)) return;
-    current = next;
-    onChange.accept(next);
+    // the files it names (TLS certificates) must be readable too; checking them blocks
+    vertx.executeBlocking(() -> {
+      next.checkFiles();
+      return next;
+    }, false).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.warning("config reload refused, keeping the running config: " + ar.cause().getMessage());
+      } else if (!next.equals(current)) {
+        current = next;
+        onChange.accept(next);
+      }
+    });
   }
 }

@@ -8,13 +8,15 @@ import java.util.Objects;
  * A socket to listen on, and the address to advertise in Via, Record-Route and Contact instead of the
  * bound one (behind NAT or a load balancer; Kamailio's {@code listen=... advertise host:port}).
  *
- * @param port 1..65535, or 0 to let the operating system pick a free port
+ * @param port 1..65535 (default 5060, 5061 for TLS), or 0 to let the operating system pick a free port
  * @param advertiseHost null when nothing is advertised
  * @param advertisePort the advertised port; {@code port} when not given
  */
 public record ListenConfig(Transport transport, String host, int port, String advertiseHost, int advertisePort) {
   /** The transports {@code listen} accepts in this release. */
-  static final String SUPPORTED = "udp, tcp";
+  static final String SUPPORTED = "udp, tcp, tls";
+  /** The port a listener gets when its entry names none: 5061 for TLS, 5060 otherwise (RFC 3261 §19.1.2). */
+  static int defaultPort(Transport t) { return t == Transport.TLS ? 5061 : 5060; }
 
   public ListenConfig {
     Objects.requireNonNull(transport, "transport");
@@ -30,13 +32,13 @@ public record ListenConfig(Transport transport, String host, int port, String ad
     if (!(t instanceof String ts)) throw o.wrongType("transport", "a string", t);
     Transport transport = Transport.parse(ts);
     if (transport == null) throw new ConfigException(o.key("transport"), "unknown transport \"" + ts + "\" (supported: " + SUPPORTED + ")");
-    if (transport != Transport.UDP && transport != Transport.TCP) {
+    if (transport != Transport.UDP && transport != Transport.TCP && transport != Transport.TLS) {
       throw new ConfigException(o.key("transport"), "transport \"" + ts + "\" is not supported yet (supported: " + SUPPORTED + ")");
     }
     String host = o.string("host", "0.0.0.0");
     if (!HostAndPort.isHost(host)) throw new ConfigException(o.key("host"), "not an IP literal or hostname: \"" + host + "\"");
     host = HostAndPort.normalize(host);
-    int port = o.integer("port", 5060, 0, 65535);
+    int port = o.integer("port", defaultPort(transport), 0, 65535);
     String advertiseHost = null;
     int advertisePort = port;
     String advertise = o.string("advertise", null);

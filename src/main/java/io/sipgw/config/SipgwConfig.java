@@ -34,10 +34,12 @@ public final class SipgwConfig {
   private final TransportConfig transport;
   private final int workers;
   private final ReloadConfig reload;
+  private final TlsConfig tls;
   private final JsonObject json;
 
   private SipgwConfig(List<ListenConfig> listen, List<DomainConfig> domains, RegistrarConfig registrar, ProxyConfig proxy,
-                      TransactionConfig transaction, StoreConfig store, TransportConfig transport, int workers, ReloadConfig reload) {
+                      TransactionConfig transaction, StoreConfig store, TransportConfig transport, int workers, ReloadConfig reload,
+                      TlsConfig tls) {
     this.listen = List.copyOf(listen);
     this.domains = List.copyOf(domains);
     this.registrar = registrar;
@@ -47,6 +49,7 @@ public final class SipgwConfig {
     this.transport = transport;
     this.workers = workers;
     this.reload = reload;
+    this.tls = tls;
     this.json = toJson();
   }
 
@@ -63,8 +66,10 @@ public final class SipgwConfig {
     TransportConfig transport = TransportConfig.read(ConfigObject.at(root, "transport"));
     int workers = root.integer("workers", DEFAULT_WORKERS, 0, 1024);
     ReloadConfig reload = ReloadConfig.read(ConfigObject.at(root, "reload"));
+    TlsConfig tls = TlsConfig.read(ConfigObject.at(root, "tls"));
     root.rejectUnknownKeys();
-    return new SipgwConfig(listen, domains, registrar, proxy, transaction, store, transport, workers, reload);
+    requireCertificateForTls(listen, tls);
+    return new SipgwConfig(listen, domains, registrar, proxy, transaction, store, transport, workers, reload, tls);
   }
 
   /** The embedded default: conf/sipgw.json as packaged in the jar (UDP and TCP on 0.0.0.0:5060). */
@@ -116,6 +121,15 @@ public final class SipgwConfig {
     return out;
   }
 
+  private static void requireCertificateForTls(List<ListenConfig> listen, TlsConfig tls) {
+    if (tls.hasCertificate()) return;
+    for (int i = 0; i < listen.size(); i++) {
+      if (listen.get(i).transport() == Transport.TLS) {
+        throw new ConfigException("tls.certificate", "is required (with tls.key) by the TLS listener listen[" + i + "]");
+      }
+    }
+  }
+
   private static List<DomainConfig> readDomains(ConfigObject root) {
     JsonArray a = root.array("domains");
     if (a == null) return List.of(new DomainConfig("localhost", List.of("127.0.0.1", "::1"), DomainMode.PROXY));
@@ -144,8 +158,8 @@ public final class SipgwConfig {
     JsonArray d = new JsonArray();
     domains.forEach(x -> d.add(x.toJson()));
     return new JsonObject().put("listen", l).put("domains", d).put("registrar", registrar.toJson())
-        .put("proxy", proxy.toJson()).put("transaction", transaction.toJson()).put("store", store.toJson()).put("transport", transport.toJson())
-        .put("workers", workers).put("reload", reload.toJson());
+        .put("proxy", proxy.toJson()).put("transaction", transaction.toJson()).put("store", store.toJson())
+        .put("transport", transport.toJson()).put("workers", workers).put("reload", reload.toJson()).put("tls", tls.toJson());
   }
 
   /** The effective configuration, defaults included (a copy). */
@@ -169,13 +183,28 @@ public final class SipgwConfig {
   /** Hot-reload settings ({@code reload.scanPeriod}). */
   public ReloadConfig reload() { return reload; }
 
+  /** TLS certificate, versions and peer verification ({@code tls}). */
+  public TlsConfig tls() { return tls; }
+
+  /** Whether any listener is TLS. */
+  public boolean hasTlsListener() {
+    for (ListenConfig l : listen) if (l.transport() == Transport.TLS) return true;
+    return false;
+  }
+
+  /**
+   * Checks that the files the config names exist and can be read: blocking, so off the event loop.
+   * Throws {@link ConfigException} naming the key and the path.
+   */
+  public void checkFiles() { tls.checkFiles(); }
+
   /** Routing verticle instances: {@code workers}, or the number of available processors when 0. */
   public int workers() { return workers == 0 ? Runtime.getRuntime().availableProcessors() : workers; }
 
   /**
    * The keys whose value differs in {@code newer} but cannot change while running: {@code listen},
    * {@code workers}, {@code transport.instances}, {@code transport.tcpIdleTimeout}, {@code store},
-   * {@code reload.scanPeriod}. Empty when everything that changed can be applied at run time.
+   * {@code reload.scanPeriod}. Every {@code tls} key reloads. Empty when everything that changed can be applied at run time.
    */
   public List<String> restartNeededChanges(SipgwConfig newer) {
     List<String> keys = new ArrayList<>();

@@ -17,12 +17,17 @@ import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Locates a SIP server for a URI as RFC 3263 §4 says: transport from the URI's transport parameter or
- * scheme; an IP address or an explicit port goes straight to A/AAAA; otherwise SRV records
- * (_sip._udp, _sip._tcp; _sips._tcp for SIPS) ordered by priority and weight as RFC 2782 says, then
- * A/AAAA on 5060/5061.
+ * Locates a SIP server for a URI as RFC 3263 §4 says. The transport comes from the URI's transport
+ * parameter or scheme: a SIPS URI is reached over TLS only (§4.1; {@code transport=tcp} on it means
+ * TLS over TCP, {@code transport=udp} is refused), and {@code transport=tls} on a SIP URI means TLS
+ * too. An IP address or an explicit port goes straight to A/AAAA; otherwise SRV records ({@code
+ * _sip._udp}, {@code _sip._tcp}; {@code _sips._tcp} for TLS) ordered by priority and weight as RFC 2782
+ * says, then A/AAAA on 5060, or 5061 for TLS.
  * NAPTR is not consulted (Vert.x's DNS client has no NAPTR query); SRV is tried for each transport
- * sipgw listens on, UDP first, which is what §4.1 prescribes when NAPTR yields nothing.
+ * sipgw listens on, UDP first, which is what §4.1 prescribes when NAPTR yields nothing; a SIP URI
+ * without a transport is not sent over TLS (only a SIPS URI or {@code transport=tls} asks for it).
+ * A TLS target found from a domain name carries that name: the identity the server's certificate
+ * must show (RFC 5922 §4.2).
  */
 public final class SipResolver {
   private final Vertx vertx;
@@ -49,18 +54,24 @@ public final class SipResolver {
     if (transport == null && uri.param("transport") != null) {
       return Future.failedFuture("unsupported transport " + uri.param("transport"));
     }
+    if (uri.isSecure()) {
+      if (transport != null && transport != Transport.TLS && transport != Transport.TCP) {
+        return Future.failedFuture("a sips: URI cannot be reached over transport=" + uri.param("transport"));
+      }
+      transport = Transport.TLS;
+    }
     boolean numeric = Hosts.isIpv4(host) || Hosts.isIpv6Reference(host) || Hosts.isIpv6(host);
-    if (transport == null) transport = uri.isSecure() ? Transport.TLS : (numeric || uri.port() > 0 ? Transport.UDP : null);
+    if (transport == null && (numeric || uri.port() > 0)) transport = Transport.UDP;
     if (numeric) {
       return Future.succeededFuture(List.of(new Target(transport, Hosts.bare(host), port(uri, transport))));
     }
-    if (uri.port() > 0 && transport != null) return address(host, transport, uri.port());
+    if (uri.port() > 0) return address(host, transport, uri.port(), host);
     List<Transport> order = new ArrayList<>();
     if (transport != null) order.add(transport);
-    else order.addAll(allowed);
+    else for (Transport t : allowed) if (t != Transport.TLS) order.add(t);
     return srv(host, order, 0).recover(e -> {
       Transport t = order.isEmpty() ? Transport.UDP : order.get(0);
-      return address(host, t, uri.port() > 0 ? uri.port() : (t == Transport.TLS ? 5061 : 5060));
+      return address(host, t, defaultPort(t), host);
     });
   }
 
@@ -75,7 +86,7 @@ public final class SipResolver {
       for (SrvRecord r : sorted) {
         // RFC 2782: a target of "." (null here) means the service is not available at this domain.
         if (r.target() == null || r.target().isEmpty() || r.target().equals(".")) continue;
-        lookups.add(address(r.target(), t, r.port()).recover(e -> Future.succeededFuture(List.of())));
+        lookups.add(address(r.target(), t, r.port(), host).recover(e -> Future.succeededFuture(List.of())));
       }
       return Future.all(lookups).map(all -> {
         List<Target> out = new ArrayList<>();
@@ -110,17 +121,21 @@ public final class SipResolver {
     return out;
   }
 
-  /** A/AAAA (and /etc/hosts) on a worker thread: the system resolver blocks. */
-  private Future<List<Target>> address(String host, Transport t, int port) {
+  /**
+   * A/AAAA (and /etc/hosts) on a worker thread: the system resolver blocks. A TLS target keeps
+   * {@code domain}, the name its certificate is checked against.
+   */
+  private Future<List<Target>> address(String host, Transport t, int port, String domain) {
+    String serverName = t == Transport.TLS ? domain : null;
     return vertx.executeBlocking(() -> {
       List<Target> out = new ArrayList<>();
-      for (InetAddress a : InetAddress.getAllByName(Hosts.bare(host))) out.add(new Target(t, a.getHostAddress(), port));
+      for (InetAddress a : InetAddress.getAllByName(Hosts.bare(host))) out.add(new Target(t, a.getHostAddress(), port, serverName));
       return out;
     }, false);
   }
 
-  private static int port(SipUri uri, Transport t) {
-    if (uri.port() > 0) return uri.port();
-    return t == Transport.TLS ? 5061 : 5060;
-  }
+  private static int port(SipUri uri, Transport t) { return uri.port() > 0 ? uri.port() : defaultPort(t); }
+
+  /** RFC 3261 §19.1.2: 5061 for TLS, 5060 otherwise. */
+  private static int defaultPort(Transport t) { return t == Transport.TLS ? 5061 : 5060; }
 }

@@ -8,7 +8,6 @@ import io.sipgw.sip.MessageEdit;
 import io.sipgw.sip.Methods;
 import io.sipgw.sip.SipParseException;
 import io.sipgw.sip.SipRequest;
-import io.sipgw.sip.Transport;
 import io.sipgw.sip.Via;
 import io.sipgw.transaction.Wire;
 import io.sipgw.transport.Flow;
@@ -16,7 +15,6 @@ import io.sipgw.transport.Listener;
 import io.sipgw.transport.Transports;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -42,11 +40,7 @@ final class RequestForwarder {
   /** The next hop of a target: known already, or the first RFC 3263 result for its URI. */
   Future<NextHop> hopFor(BranchTarget t) {
     if (t.hop() != null) return Future.succeededFuture(t.hop());
-    List<Transport> allowed = new ArrayList<>(3);
-    for (Transport tr : new Transport[] {Transport.UDP, Transport.TCP, Transport.TLS}) {
-      if (transports.supports(tr)) allowed.add(tr);
-    }
-    return resolver.resolve(t.next(), allowed).compose(list -> list.isEmpty()
+    return resolver.resolve(t.next(), transports.supportedTransports()).compose(list -> list.isEmpty()
         ? Future.failedFuture("no address for " + t.next().host())
         : Future.succeededFuture(NextHop.of(list.get(0))));
   }

@@ -27,9 +27,12 @@ public record Listener(String name, Transport transport, String host, int port, 
     return "<sip:" + sentBy() + ";transport=" + transport.uriParam() + ";lr>";
   }
 
-  /** Whether host and port name this listener (advertised, or an address it is bound to). */
+  /**
+   * Whether host and port name this listener (advertised, or an address it is bound to); no port
+   * means the transport's default, 5061 for TLS and 5060 otherwise.
+   */
   public boolean matches(String h, int p) {
-    int port = p <= 0 ? 5060 : p;
+    int port = p <= 0 ? (transport == Transport.TLS ? 5061 : 5060) : p;
     return port == sentByPort && hasAddress(h) || port == this.port && hasAddress(h);
   }
 

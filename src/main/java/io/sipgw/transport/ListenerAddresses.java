@@ -23,7 +23,7 @@ import java.util.Set;
  * Turns configured listeners into {@link Listener}s with a concrete address to advertise: the
  * configured advertise address, else the bound address, else (for a wildcard bind) the first
  * non-loopback address of the family. A port of 0 gets a free port, the same for UDP and TCP on one
- * host. Blocking (interface enumeration, probe sockets): run at start on a worker thread.
+ * host, another one for TLS. Blocking (interface enumeration, probe sockets): run at start on a worker thread.
  */
 public final class ListenerAddresses {
   private ListenerAddresses() { }
@@ -33,7 +33,7 @@ public final class ListenerAddresses {
     Map<String, Integer> chosen = new HashMap<>();
     for (ListenConfig c : configs) {
       int port = c.port();
-      if (port == 0) port = chosen.computeIfAbsent(c.host(), h -> freePort(h));
+      if (port == 0) port = chosen.computeIfAbsent(c.host() + (c.transport() == Transport.TLS ? " tls" : ""), k -> freePort(c.host()));
       String sentBy = c.advertiseHost() != null ? c.advertiseHost() : concrete(c.host());
       int sentByPort = c.advertiseHost() != null || c.port() != 0 ? (c.port() == 0 ? port : c.advertisePort()) : port;
       String name = c.transport().uriParam() + ":" + Hosts.forUri(c.host()) + ":" + port;

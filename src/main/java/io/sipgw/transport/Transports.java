@@ -9,12 +9,18 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.netty.handler.ssl.SslCloseCompletionEvent;
 import io.vertx.core.internal.buffer.BufferInternal;
+import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.ConnectOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.net.TcpClientConfig;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,8 +32,8 @@ import java.util.logging.Logger;
 /**
  * The transport layer's sending side and its registry of sockets and connections. The only place
  * that writes to a socket: to a flow (the same connection back, RFC 3261 §18.2.2) or to a target
- * (an existing connection to it is reused, else one is opened; UDP goes out of a listener's socket).
- * Safe to call from any event loop.
+ * (an existing connection to it is reused, else one is opened, over TLS for a TLS target; UDP goes
+ * out of a listener's socket). Safe to call from any event loop.
  */
 public final class Transports {
   private static final Logger LOG = Logger.getLogger("sipgw.transport");
@@ -45,15 +51,30 @@ public final class Transports {
   private final AtomicLong ids = new AtomicLong();
   private final AtomicInteger rr = new AtomicInteger();
   private final NetClient client;
+  /** Opens outbound TLS connections; null without TLS settings. */
+  private final NetClient tlsClient;
   private volatile Dispatcher dispatcher;
 
   public Transports(Vertx vertx, List<Listener> listeners, int maxMessageSize, int maxConnections) {
+    this(vertx, listeners, maxMessageSize, maxConnections, null);
+  }
+
+  /** With {@code tls} (null: none), TLS targets are reached over connections verified as it says. */
+  public Transports(Vertx vertx, List<Listener> listeners, int maxMessageSize, int maxConnections, TlsCertificates tls) {
     this.vertx = vertx;
     this.listeners = List.copyOf(listeners);
     this.maxMessageSize = maxMessageSize;
     this.maxConnections = maxConnections;
-    this.client = vertx.createNetClient(new NetClientOptions().setConnectTimeout(5000).setTcpNoDelay(true));
+    this.client = vertx.createNetClient(clientOptions());
+    if (tls != null) {
+      this.tlsClient = vertx.createNetClient(new TcpClientConfig(clientOptions()).setSsl(true), tls.clientOptions());
+      tls.register(tlsClient);
+    } else {
+      this.tlsClient = null;
+    }
   }
+
+  private static NetClientOptions clientOptions() { return new NetClientOptions().setConnectTimeout(5000).setTcpNoDelay(true); }
 
   void dispatcher(Dispatcher d) { this.dispatcher = d; }
 
@@ -97,6 +118,13 @@ public final class Transports {
     return false;
   }
 
+  /** The transports with at least one listener, in the order UDP, TCP, TLS. */
+  public List<Transport> supportedTransports() {
+    List<Transport> out = new ArrayList<>(3);
+    for (Transport t : List.of(Transport.UDP, Transport.TCP, Transport.TLS)) if (supports(t)) out.add(t);
+    return out;
+  }
+
   void addUdpChannel(Listener l, DatagramChannel c) {
     udpChannels.computeIfAbsent(l.name(), k -> new CopyOnWriteArrayList<>()).add(c);
   }
@@ -123,6 +151,13 @@ public final class Transports {
       framer.feed(data);
     });
     socket.closeHandler(v -> removeConnection(c));
+    if (socket.isSsl() && socket instanceof NetSocketInternal internal) {
+      // a peer's close_notify ends the connection (RFC 8446 §6.1): Vert.x reports it but keeps the
+      // connection open, and a peer that waits for ours would wait until the idle timeout
+      internal.eventHandler(event -> {
+        if (event instanceof SslCloseCompletionEvent) socket.close();
+      });
+    }
     socket.exceptionHandler(e -> LOG.fine("connection " + flow + ": " + e.getMessage()));
     return c;
   }
@@ -157,10 +192,10 @@ public final class Transports {
       if (l == null) return Future.failedFuture("no UDP listener to send from");
       return sendUdp(l, target.host(), target.port(), data);
     }
-    if (target.transport() != Transport.TCP) {
+    if (target.transport() != Transport.TCP && target.transport() != Transport.TLS) {
       return Future.failedFuture("transport " + target.transport() + " is not supported");
     }
-    Connection c = byRemote.get(target);
+    Connection c = byRemote.get(target.address());
     if (c != null) return c.write(data);
     return connect(target).compose(conn -> conn.write(data));
   }
@@ -172,18 +207,39 @@ public final class Transports {
   }
 
   private Future<Connection> connect(Target target) {
-    Future<Connection> pending = connecting.get(target);
+    Target key = target.address();
+    Future<Connection> pending = connecting.get(key);
     if (pending != null) return pending;
-    Listener l = listenerFor(Transport.TCP, target.isIpv6());
-    if (l == null) return Future.failedFuture("no TCP listener for " + target);
-    Future<Connection> f = client.connect(target.port(), target.host()).map(socket -> {
+    Listener l = listenerFor(target.transport(), target.isIpv6());
+    if (l == null) return Future.failedFuture("no " + target.transport() + " listener for " + target);
+    Future<NetSocket> opened;
+    if (target.transport() == Transport.TLS) {
+      if (tlsClient == null) return Future.failedFuture("no TLS settings for " + target);
+      opened = tlsClient.connect(tlsConnect(target));
+    } else {
+      opened = client.connect(target.port(), target.host());
+    }
+    Future<Connection> f = opened.map(socket -> {
       Connection c = addConnection(socket, l, target.host(), target.port());
       if (c == null) throw new IllegalStateException("connection limit reached");
       return c;
     });
-    connecting.put(target, f);
-    f.onComplete(r -> connecting.remove(target, f));
+    connecting.put(key, f);
+    f.onComplete(r -> connecting.remove(key, f));
     return f;
+  }
+
+  /**
+   * Connects to the target's address; the server's certificate is checked against the domain it was
+   * resolved from, which also goes in SNI (RFC 5922 §4.2, RFC 6066 §3), else against the address.
+   */
+  private static ConnectOptions tlsConnect(Target target) {
+    String name = target.serverName() != null ? target.serverName() : target.host();
+    ConnectOptions o = new ConnectOptions().setSsl(true)
+        .setRemoteAddress(SocketAddress.inetSocketAddress(target.port(), target.host()))
+        .setHost(name).setPort(target.port());
+    if (target.serverName() != null) o.setSniServerName(target.serverName());
+    return o;
   }
 
   private Future<Void> sendUdp(Listener l, String host, int port, Buffer data) {
@@ -207,7 +263,9 @@ public final class Transports {
     return sent.future();
   }
 
-  public Future<Void> close() { return client.close(); }
+  public Future<Void> close() {
+    return tlsClient == null ? client.close() : Future.join(client.close(), tlsClient.close()).mapEmpty();
+  }
 
   /** Receives what a connection's framer finds. */
   private final class ConnectionSink implements StreamFramer.Sink {

@@ -77,6 +77,19 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void anUnreadableTlsFileIsAConfigExceptionNamingKeyAndPath(Vertx vertx, VertxTestContext ctx) throws Exception {
+    Path cert = Files.writeString(dir.resolve("cert.pem"), "not checked here");
+    Path key = dir.resolve("missing-key.pem");
+    Path file = Files.writeString(dir.resolve("tls.json"), "{\"listen\": [{\"transport\": \"tls\", \"port\": 0}],"
+        + " \"tls\": {\"certificate\": \"" + cert + "\", \"key\": \"" + key + "\"}}");
+    ConfigLoader.load(vertx, file.toString()).onComplete(ctx.failing(e -> ctx.verify(() -> {
+      assertEquals("tls.key", assertInstanceOf(ConfigException.class, e).key());
+      assertTrue(e.getMessage().contains(key + ": no such file"), e.getMessage());
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
   void systemPropertiesOverrideTheFile(Vertx vertx, VertxTestContext ctx) throws Exception {
     Path file = Files.writeString(dir.resolve("sipgw.json"), "{\"registrar\": {\"maxExpires\": 7200}}");
     System.setProperty("sipgw.registrar.maxExpires", "120");

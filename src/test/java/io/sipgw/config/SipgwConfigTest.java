@@ -134,7 +134,6 @@ class SipgwConfigTest {
       "{\"listen\": []}                                       | listen                    | at least one listener",
       "{\"listen\": [{\"port\": 5060}]}                       | listen[0].transport       | is required",
       "{\"listen\": [{\"transport\": \"sctp2\"}]}             | listen[0].transport       | unknown transport",
-      "{\"listen\": [{\"transport\": \"tls\"}]}               | listen[0].transport       | not supported yet",
       "{\"listen\": [{\"transport\": \"ws\"}]}                | listen[0].transport       | not supported yet",
       "{\"listen\": [{\"transport\": \"wss\"}]}               | listen[0].transport       | not supported yet",
       "{\"listen\": [{\"transport\": \"udp\", \"port\": 65536}]} | listen[0].port          | between 0 and 65535",

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
 class SipResolverTest {
   private static final List<Transport> UDP_TCP = List.of(Transport.UDP, Transport.TCP);
+  private static final List<Transport> ALL = List.of(Transport.UDP, Transport.TCP, Transport.TLS);
 
   private FakeDns dns;
   private SipResolver resolver;
@@ -96,9 +97,59 @@ class SipResolverTest {
   }
 
   @Test
-  void sipsDomainQueriesSipsTcp() throws Exception {
+  void sipsDomainQueriesSipsTcpOnlyAndKeepsTheDomainAsServerName() throws Exception {
+    dns.srv("_sip._udp.example.test", new Srv(10, 0, 5080, "127.0.0.2"));
     dns.srv("_sips._tcp.example.test", new Srv(10, 0, 5071, "127.0.0.5"));
-    assertEquals(List.of(new Target(Transport.TLS, "127.0.0.5", 5071)), resolve("sips:bob@example.test", UDP_TCP));
+    // RFC 5922 §4.2: the certificate must show the domain of the URI, not the SRV target's name
+    assertEquals(List.of(new Target(Transport.TLS, "127.0.0.5", 5071, "example.test")), resolve("sips:bob@example.test", ALL));
+    assertEquals(List.of("_sips._tcp.example.test"), dns.queries());
+  }
+
+  @Test
+  void sipsDomainWithoutSrvFallsBackToAddressRecordsOn5061() throws Exception {
+    assertEquals(localhost(Transport.TLS, 5061, "localhost"), resolve("sips:bob@localhost", ALL));
+    assertEquals(List.of("_sips._tcp.localhost"), dns.queries());
+  }
+
+  @Test
+  void sipsDomainWithAPortSkipsSrv() throws Exception {
+    assertEquals(localhost(Transport.TLS, 5071, "localhost"), resolve("sips:bob@localhost:5071", ALL));
+    assertEquals(List.of(), dns.queries());
+  }
+
+  @Test
+  void transportTlsOnASipUriMeansTlsAndSipsTcpSrv() throws Exception {
+    dns.srv("_sip._tcp.example.test", new Srv(10, 0, 5070, "127.0.0.4"));
+    dns.srv("_sips._tcp.example.test", new Srv(10, 0, 5071, "127.0.0.5"));
+    assertEquals(List.of(new Target(Transport.TLS, "127.0.0.5", 5071, "example.test")),
+        resolve("sip:bob@example.test;transport=tls", ALL));
+    assertEquals(List.of("_sips._tcp.example.test"), dns.queries());
+  }
+
+  @Test
+  void transportTlsOnANumericHostIsTlsOn5061WithoutServerName() throws Exception {
+    assertEquals(List.of(new Target(Transport.TLS, "127.0.0.1", 5061)), resolve("sip:bob@127.0.0.1;transport=TLS", ALL));
+    assertEquals(List.of(new Target(Transport.TLS, "::1", 5071)), resolve("sip:bob@[::1]:5071;transport=tls", ALL));
+  }
+
+  @Test
+  void sipsWithTransportTcpIsTlsOverTcp() throws Exception {
+    assertEquals(List.of(new Target(Transport.TLS, "127.0.0.1", 5071)), resolve("sips:bob@127.0.0.1:5071;transport=tcp", ALL));
+  }
+
+  @Test
+  void sipsWithTransportUdpIsRefused() {
+    Exception e = assertThrows(Exception.class, () -> resolve("sips:bob@example.test;transport=udp", ALL));
+    assertTrue(e.getMessage().contains("sips:"), e.getMessage());
+    assertEquals(List.of(), dns.queries());
+  }
+
+  @Test
+  void aSipUriWithoutTransportIsNotSentOverTlsEvenWhenTlsIsSupported() throws Exception {
+    dns.srv("_sips._tcp.example.test", new Srv(10, 0, 5071, "127.0.0.5"));
+    dns.srv("_sip._tcp.example.test", new Srv(10, 0, 5070, "127.0.0.4"));
+    assertEquals(List.of(new Target(Transport.TCP, "127.0.0.4", 5070)), resolve("sip:bob@example.test", ALL));
+    assertEquals(List.of("_sip._udp.example.test", "_sip._tcp.example.test"), dns.queries());
   }
 
   @Test
@@ -148,9 +199,11 @@ class SipResolverTest {
   }
 
   /** What the system resolver gives for localhost (the hosts file), as targets. */
-  private static List<Target> localhost(Transport t, int port) throws Exception {
+  private static List<Target> localhost(Transport t, int port) throws Exception { return localhost(t, port, null); }
+
+  private static List<Target> localhost(Transport t, int port, String serverName) throws Exception {
     List<Target> out = new ArrayList<>();
-    for (InetAddress a : InetAddress.getAllByName("localhost")) out.add(new Target(t, a.getHostAddress(), port));
+    for (InetAddress a : InetAddress.getAllByName("localhost")) out.add(new Target(t, a.getHostAddress(), port, serverName));
     return out;
   }
 

@@ -29,13 +29,23 @@ public final class InjectionFile {
   /** One user whose Contact is {@code host:port}: a callee registered on behalf of its own SIPp. */
   public static Path user(Path dir, String user, String domain, String contactHost, int contactPort,
       SippTransport transport) {
+    return user(dir, user, domain, contactHost, contactPort, transport.uriParam());
+  }
+
+  /** As above with the Contact's {@code transport=} value given as is, e.g. {@code tls}. */
+  public static Path user(Path dir, String user, String domain, String contactHost, int contactPort,
+      String contactTransport) {
     return write(dir.resolve(user + "-" + contactPort + ".csv"),
-        List.of("SEQUENTIAL", line(user, domain, contactHost, contactPort, transport)));
+        List.of("SEQUENTIAL", line(user, domain, contactHost, contactPort, contactTransport)));
   }
 
   private static String line(String user, String domain, String contactHost, int contactPort,
       SippTransport transport) {
-    return String.join(";", user, domain, Sipp.hostPort(contactHost, contactPort), transport.uriParam());
+    return line(user, domain, contactHost, contactPort, transport.uriParam());
+  }
+
+  private static String line(String user, String domain, String contactHost, int contactPort, String contactTransport) {
+    return String.join(";", user, domain, Sipp.hostPort(contactHost, contactPort), contactTransport);
   }
 
   private static Path write(Path file, List<String> lines) {

@@ -23,14 +23,15 @@ public final class SipPeer implements AutoCloseable {
   private static final int MAX_DATAGRAM = 65_535;
   private static final AtomicInteger branches = new AtomicInteger();
 
-  private final SippTransport transport;
+  /** The Via sent-protocol transport: UDP, TCP or TLS. */
+  private final String protocol;
   private final InetSocketAddress gateway;
   private final DatagramSocket datagrams;
   private final Socket stream;
   private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
 
-  private SipPeer(SippTransport transport, InetSocketAddress gateway, DatagramSocket datagrams, Socket stream) {
-    this.transport = transport;
+  private SipPeer(String protocol, InetSocketAddress gateway, DatagramSocket datagrams, Socket stream) {
+    this.protocol = protocol;
     this.gateway = gateway;
     this.datagrams = datagrams;
     this.stream = stream;
@@ -41,12 +42,21 @@ public final class SipPeer implements AutoCloseable {
     InetAddress address = InetAddress.getByName(host);
     InetSocketAddress gateway = new InetSocketAddress(address, gatewayPort);
     if (transport == SippTransport.UDP) {
-      return new SipPeer(transport, gateway, new DatagramSocket(new InetSocketAddress(address, 0)), null);
+      return new SipPeer("UDP", gateway, new DatagramSocket(new InetSocketAddress(address, 0)), null);
     }
     Socket socket = new Socket();
     socket.bind(new InetSocketAddress(address, 0));
     socket.connect(gateway, 5_000);
-    return new SipPeer(transport, gateway, null, socket);
+    return new SipPeer(transport.name(), gateway, null, socket);
+  }
+
+  /**
+   * A peer on a TLS connection to the gateway's TLS listener at {@code host:gatewayTlsPort}, presenting
+   * {@code clientCertificate} (null: none); the handshake is done when this returns.
+   */
+  public static SipPeer openTls(String host, int gatewayTlsPort, TestCertificate clientCertificate) throws IOException {
+    Socket socket = TlsClients.connect(host, gatewayTlsPort, clientCertificate);
+    return new SipPeer("TLS", new InetSocketAddress(InetAddress.getByName(host), gatewayTlsPort), null, socket);
   }
 
   /** This peer's address as {@code host:port}, for Via and Contact. */
@@ -73,7 +83,7 @@ public final class SipPeer implements AutoCloseable {
     String from = register ? toUri : "sip:tester@" + TestGateway.DOMAIN;
     StringBuilder s = new StringBuilder()
         .append(method).append(' ').append(requestUri).append(" SIP/2.0\r\n")
-        .append("Via: SIP/2.0/").append(transport.name()).append(' ').append(hostPort())
+        .append("Via: SIP/2.0/").append(protocol).append(' ').append(hostPort())
         .append(";branch=z9hG4bK-it-").append(branches.incrementAndGet()).append("\r\n")
         .append("From: <").append(from).append(">;tag=it").append(branches.get()).append("\r\n")
         .append("To: <").append(toUri).append(">\r\n")
@@ -81,7 +91,7 @@ public final class SipPeer implements AutoCloseable {
     if (!extraHeaders.contains("CSeq:")) s.append("CSeq: 1 ").append(method).append("\r\n");
     if (!extraHeaders.contains("Max-Forwards:")) s.append("Max-Forwards: 70\r\n");
     if (!extraHeaders.contains("Contact:")) {
-      s.append("Contact: <sip:").append(self).append('@').append(hostPort()).append(";transport=").append(transport.uriParam())
+      s.append("Contact: <sip:").append(self).append('@').append(hostPort()).append(";transport=").append(protocol.toLowerCase(java.util.Locale.ROOT))
           .append(">\r\n");
     }
     return s.append(extraHeaders).append("Content-Length: 0\r\n\r\n").toString();

@@ -13,7 +13,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * sipgw running in-process on a fresh Vert.x, listening on loopback only (UDP and TCP on
- * 127.0.0.1, and on ::1 when the machine has it) at random free ports. Domain
+ * 127.0.0.1, and on ::1 when the machine has it) at random free ports; started with
+ * {@link #startTls}, also TLS on both at ports of their own. Domain
  * {@value #DOMAIN} (aliases 127.0.0.1 and ::1) is proxied, {@value #REDIRECT_DOMAIN}
  * redirected. Close it in {@code @AfterEach}.
  */
@@ -27,12 +28,16 @@ public final class TestGateway implements AutoCloseable {
   private final Sipgw sipgw;
   private final int port;
   private final int port6;
+  private final int tlsPort;
+  private final int tlsPort6;
 
-  private TestGateway(Vertx vertx, Sipgw sipgw, int port, int port6) {
+  private TestGateway(Vertx vertx, Sipgw sipgw, int port, int port6, int tlsPort, int tlsPort6) {
     this.vertx = vertx;
     this.sipgw = sipgw;
     this.port = port;
     this.port6 = port6;
+    this.tlsPort = tlsPort;
+    this.tlsPort6 = tlsPort6;
   }
 
   /** Starts a gateway; fails the test if it is not up within twenty seconds. */
@@ -48,12 +53,33 @@ public final class TestGateway implements AutoCloseable {
     return start(port, port6, config(port, port6).mergeIn(overrides, true));
   }
 
+  /**
+   * Starts a gateway that also listens on TLS (127.0.0.1, and ::1 when the machine has it), presenting
+   * {@code certificate}; outbound TLS does not verify servers ({@code tls.verifyServer: false}) and the
+   * certificate files are checked for changes every 200 ms. {@code overrides} are deep-merged last.
+   */
+  public static TestGateway startTls(TestCertificate certificate, JsonObject overrides) {
+    int port = FreePorts.udpAndTcp(FreePorts.IPV4_LOOPBACK);
+    int port6 = FreePorts.hasIpv6Loopback() ? FreePorts.udpAndTcp(FreePorts.IPV6_LOOPBACK) : 0;
+    int tlsPort = FreePorts.udpAndTcp(FreePorts.IPV4_LOOPBACK);
+    int tlsPort6 = port6 != 0 ? FreePorts.udpAndTcp(FreePorts.IPV6_LOOPBACK) : 0;
+    JsonObject json = config(port, port6);
+    json.getJsonArray("listen").add(listener("tls", FreePorts.IPV4_LOOPBACK, tlsPort));
+    if (port6 != 0) json.getJsonArray("listen").add(listener("tls", FreePorts.IPV6_LOOPBACK, tlsPort6));
+    json.put("tls", new JsonObject().put("certificate", certificate.certificatePath().toString())
+            .put("key", certificate.keyPath().toString()).put("verifyServer", false))
+        .put("reload", new JsonObject().put("scanPeriod", 200));
+    return start(port, port6, tlsPort, tlsPort6, json.mergeIn(overrides, true));
+  }
+
   /** Starts a gateway on the given ports with exactly this configuration. */
-  static TestGateway start(int port, int port6, JsonObject json) {
+  static TestGateway start(int port, int port6, JsonObject json) { return start(port, port6, 0, 0, json); }
+
+  private static TestGateway start(int port, int port6, int tlsPort, int tlsPort6, JsonObject json) {
     Vertx vertx = Vertx.vertx();
     try {
       Sipgw sipgw = await(Sipgw.start(vertx, SipgwConfig.fromJson(json)), START_BOUND, "start sipgw with " + json);
-      return new TestGateway(vertx, sipgw, port, port6);
+      return new TestGateway(vertx, sipgw, port, port6, tlsPort, tlsPort6);
     } catch (RuntimeException | Error e) {
       vertx.close();
       throw e;
@@ -96,6 +122,13 @@ public final class TestGateway implements AutoCloseable {
 
   /** The port the gateway listens on at {@code host} (127.0.0.1 or ::1). */
   public int port(String host) { return host.equals(FreePorts.IPV6_LOOPBACK) ? port6() : port; }
+
+  /** The TLS port at {@code host} (127.0.0.1 or ::1); only for a gateway from {@link #startTls}. */
+  public int tlsPort(String host) {
+    int p = host.equals(FreePorts.IPV6_LOOPBACK) ? tlsPort6 : tlsPort;
+    if (p == 0) throw new IllegalStateException("no TLS listener on " + host);
+    return p;
+  }
 
   @Override
   public void close() {
