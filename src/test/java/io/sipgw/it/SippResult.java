@@ -80,6 +80,9 @@ public final class SippResult {
   /** Every message sent and received, when the run traced them ({@link Sipp#traceMessages()}). */
   public String messages() { return text(messages); }
 
+  /** The messages sent and received, parsed, when the run traced them ({@link Sipp#traceMessages()}). */
+  public List<TracedMessage> traced() { return TracedMessage.parse(messages()); }
+
   /** Asserts that exactly {@code expected} calls succeeded and none failed. */
   public SippResult assertSucceeded(long expected) {
     assertEquals(0, failedCalls, () -> "failed calls\n" + describe());
