@@ -20,8 +20,8 @@ class CancelSippTest extends PhoneCallTest {
     Callee phone = phone("uas-cancelled.xml");
     register(phone);
 
-    SippResult caller = caller("uac-cancel.xml").run().assertSucceeded(1);
-    SippResult callee = phone.stop().assertSucceeded(1);
+    SippResult caller = completes(caller("uac-cancel.xml"));
+    SippResult callee = completed(phone);
 
     TracedMessage cancel = first(callee, "CANCEL", m -> m.received() && m.isRequest("CANCEL"));
     TracedMessage ack = first(callee, "ACK", m -> m.received() && m.isRequest("ACK"));

@@ -26,9 +26,9 @@ class FailureRouteSippTest extends PhoneCallTest {
     Callee busy = phone("uas-busy.xml");
     register(busy);
 
-    SippResult caller = caller("uac.xml").run().assertSucceeded(1);
-    busy.stop().assertSucceeded(1);
-    SippResult mailbox = voicemail.stop().assertSucceeded(1);
+    SippResult caller = completes(caller("uac.xml"));
+    completed(busy);
+    SippResult mailbox = completed(voicemail);
 
     TracedMessage invite = first(mailbox, "INVITE", m -> m.received() && m.isRequest("INVITE"));
     assertTrue(invite.message().requestUri().equals(target),

@@ -28,9 +28,9 @@ class ForkingSippTest extends PhoneCallTest {
     Callee ringing2 = phone("uas-cancelled.xml");
     register(answering, ringing1, ringing2);
 
-    SippResult caller = caller("uac.xml").run().assertSucceeded(1);
-    SippResult winner = answering.stop().assertSucceeded(1);
-    List<SippResult> losers = List.of(ringing1.stop().assertSucceeded(1), ringing2.stop().assertSucceeded(1));
+    SippResult caller = completes(caller("uac.xml"));
+    SippResult winner = completed(answering);
+    List<SippResult> losers = List.of(completed(ringing1), completed(ringing2));
 
     // exactly one answer: every 200 to the INVITE the caller saw (a retransmission included) is the winner's
     String winnerTag = tag(first(winner, "200", m -> m.sent() && m.isResponse(200, "INVITE")));
@@ -54,9 +54,9 @@ class ForkingSippTest extends PhoneCallTest {
     Callee fallback = phone("uas.xml");
     register(List.of(preferred.contact(1.0), fallback.contact(0.5)));
 
-    caller("uac.xml").run().assertSucceeded(1);
-    SippResult refused = preferred.stop().assertSucceeded(1);
-    SippResult answered = fallback.stop().assertSucceeded(1);
+    completes(caller("uac.xml"));
+    SippResult refused = completed(preferred);
+    SippResult answered = completed(fallback);
 
     TracedMessage unavailable = first(refused, "480", m -> m.sent() && m.isResponse(480, "INVITE"));
     TracedMessage invite = first(answered, "INVITE", m -> m.received() && m.isRequest("INVITE"));

@@ -21,8 +21,8 @@ class InDialogSippTest extends PhoneCallTest {
     Callee phone = phone("uas-reinvite.xml");
     register(phone);
 
-    SippResult caller = caller("uac-reinvite.xml").run().assertSucceeded(1);
-    SippResult callee = phone.stop().assertSucceeded(1);
+    SippResult caller = completes(caller("uac-reinvite.xml"));
+    SippResult callee = completed(phone);
 
     String proxy = Sipp.hostPort(HOST, gateway.port());
     TracedMessage reInvite = first(caller, "re-INVITE", m -> m.sent() && m.isRequest("INVITE")
@@ -46,9 +46,8 @@ class InDialogSippTest extends PhoneCallTest {
     Callee phone = phone("uas.xml");
     register(phone);
 
-    caller("uac.xml").remote(FreePorts.IPV6_LOOPBACK, gateway.port6()).local(FreePorts.IPV6_LOOPBACK)
-        .run().assertSucceeded(1);
-    SippResult callee = phone.stop().assertSucceeded(1);
+    completes(caller("uac.xml").remote(FreePorts.IPV6_LOOPBACK, gateway.port6()).local(FreePorts.IPV6_LOOPBACK));
+    SippResult callee = completed(phone);
 
     String proxy4 = Sipp.hostPort(HOST, gateway.port());
     for (String method : new String[] {"INVITE", "ACK", "BYE"}) {

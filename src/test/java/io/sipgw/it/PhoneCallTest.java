@@ -61,6 +61,12 @@ abstract class PhoneCallTest {
         .workDir(dir);
   }
 
+  /** Runs a caller to its end; asserts that its one call succeeded and that no stray message came. */
+  static SippResult completes(Sipp caller) { return caller.run().assertSucceeded(1).assertNoStrayMessages(); }
+
+  /** Stops a phone; asserts that its one call succeeded and that no stray message came. */
+  static SippResult completed(Callee phone) { return phone.stop().assertSucceeded(1).assertNoStrayMessages(); }
+
   /** The first message of {@code run} that {@code which} accepts; fails the test if there is none. */
   static TracedMessage first(SippResult run, String what, java.util.function.Predicate<TracedMessage> which) {
     return run.traced().stream().filter(which).findFirst()

@@ -23,8 +23,8 @@ class RetransmissionSippTest extends PhoneCallTest {
     Callee phone = phone("uas-retransmit.xml", "-nr");
     register(phone);
 
-    SippResult caller = caller("uac-retransmit.xml").arg("-nr").run().assertSucceeded(1);
-    SippResult callee = phone.stop().assertSucceeded(1);
+    SippResult caller = completes(caller("uac-retransmit.xml").arg("-nr"));
+    SippResult callee = completed(phone);
 
     // the scripts fail on any copy too many or too soon; count the copies all the same
     assertEquals(2, callee.traced().stream().filter(m -> m.received() && m.isRequest("INVITE")).count(), callee::describe);

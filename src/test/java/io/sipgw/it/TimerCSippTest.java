@@ -22,8 +22,8 @@ class TimerCSippTest extends PhoneCallTest {
     Callee phone = phone("uas-cancelled.xml");
     register(phone);
 
-    SippResult caller = caller("uac-timeout.xml").run().assertSucceeded(1);
-    SippResult callee = phone.stop().assertSucceeded(1);
+    SippResult caller = completes(caller("uac-timeout.xml"));
+    SippResult callee = completed(phone);
 
     TracedMessage ringing = first(callee, "180", m -> m.sent() && m.isResponse(180, "INVITE"));
     TracedMessage cancel = first(callee, "CANCEL", m -> m.received() && m.isRequest("CANCEL"));
