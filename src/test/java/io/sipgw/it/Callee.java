@@ -4,7 +4,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * A SIPp answering calls with uas.xml in the background, on its own port and transport.
+ * A SIPp answering calls in the background, on its own port and transport: uas.xml, or another
+ * server scenario (a phone that rings and is cancelled, one that refuses the call ...).
  *
  * <p>One SIPp scenario is one Call-ID flow, so this SIPp cannot register itself and then take
  * INVITEs of other Call-IDs. {@link #registerAt} registers it instead from a throwaway SIPp
@@ -34,14 +35,25 @@ public final class Callee implements AutoCloseable {
   /** Starts a callee that answers up to {@code calls} calls, then ends by itself; bounded by {@code timeout}. */
   public static Callee listen(String user, String host, SippTransport transport, int calls, Duration timeout,
       Path workDir) {
-    Sipp uas = Sipp.scenario("uas.xml")
+    return listen("uas.xml", user, host, transport, calls, timeout, workDir);
+  }
+
+  /**
+   * Starts a callee that runs {@code scenario} for up to {@code calls} calls, with any further
+   * SIPp options ({@code "-key", "status", "486"}, {@code "-d", "1000"}, {@code "-nr"}), then ends
+   * by itself; bounded by {@code timeout}.
+   */
+  public static Callee listen(String scenario, String user, String host, SippTransport transport, int calls,
+      Duration timeout, Path workDir, String... sippArgs) {
+    Sipp uas = Sipp.scenario(scenario)
         .local(host)
         .transport(transport)
         .service(user)
         .calls(calls)
         .timeout(timeout)
         .traceMessages()
-        .workDir(workDir);
+        .workDir(workDir)
+        .arg(sippArgs);
     SippRun run = uas.start();
     return new Callee(user, host, uas.localPort(), transport, workDir, run);
   }
@@ -66,6 +78,14 @@ public final class Callee implements AutoCloseable {
   }
 
   public int port() { return port; }
+
+  /** This callee's Contact with a preference, for {@link Registration#register}: {@code <sip:...>;q=0.5}. */
+  public String contact(double q) { return "<" + contactUri() + ">;q=" + q; }
+
+  /** This callee's Contact URI, as it registers it: {@code sip:bob@127.0.0.1:5070;transport=udp}. */
+  public String contactUri() {
+    return "sip:" + user + "@" + Sipp.hostPort(host, port) + ";transport=" + transport.uriParam();
+  }
 
   public String host() { return host; }
 

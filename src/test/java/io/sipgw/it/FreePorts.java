@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Ports free for both UDP and TCP on one loopback address (::1 or any of 127.0.0.0/8), never the same one twice in a JVM
@@ -24,6 +25,8 @@ public final class FreePorts {
 
   private static final int ATTEMPTS = 200;
   private static final String TCP_LISTEN = "0A";
+  private static final String TCP_TIME_WAIT = "06";
+  private static final String TCP_CLOSE = "07";
   private static final Set<Integer> handedOut = new HashSet<>();
 
   private FreePorts() { }
@@ -54,15 +57,27 @@ public final class FreePorts {
    * read from /proc/net (binding a probe socket would race with the process about to bind).
    */
   public static boolean isBound(int port, boolean tcp) {
-    String family = tcp ? "tcp" : "udp";
+    return anySocket(tcp ? "tcp" : "udp", column -> port(column[1]) == port && (!tcp || column[3].equals(TCP_LISTEN)));
+  }
+
+  /**
+   * Whether the TCP connection from {@code localPort} to {@code remotePort} is still open on this
+   * machine's side of {@code localPort} (any state but TIME_WAIT and CLOSE): e.g. whether a server
+   * has closed its end of a connection its peer closed.
+   */
+  public static boolean isConnected(int localPort, int remotePort) {
+    return anySocket("tcp", column -> port(column[1]) == localPort && port(column[2]) == remotePort
+        && !column[3].equals(TCP_TIME_WAIT) && !column[3].equals(TCP_CLOSE));
+  }
+
+  /** Whether a row of /proc/net/{family} or /proc/net/{family}6, split into columns, matches. */
+  private static boolean anySocket(String family, Predicate<String[]> matches) {
     for (String table : List.of("/proc/net/" + family, "/proc/net/" + family + "6")) {
       try {
         for (String line : Files.readAllLines(Path.of(table))) {
           String[] column = line.trim().split("\\s+");
           if (column.length < 4 || !column[1].contains(":")) continue;
-          int localPort = Integer.parseInt(column[1].substring(column[1].indexOf(':') + 1), 16);
-          boolean listening = !tcp || column[3].equals(TCP_LISTEN);
-          if (localPort == port && listening) return true;
+          if (matches.test(column)) return true;
         }
       } catch (NoSuchFileException noIpv6) {
         // no such table on this machine
@@ -71,6 +86,11 @@ public final class FreePorts {
       }
     }
     return false;
+  }
+
+  /** The port of a /proc/net address column, {@code 0100007F:1F90}. */
+  private static int port(String address) {
+    return Integer.parseInt(address.substring(address.indexOf(':') + 1), 16);
   }
 
   /** Whether this machine has an IPv6 loopback to bind to. */

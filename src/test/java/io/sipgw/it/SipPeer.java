@@ -66,6 +66,9 @@ public final class SipPeer implements AutoCloseable {
     return Sipp.hostPort(local.getAddress().getHostAddress().replaceAll("%.*", ""), local.getPort());
   }
 
+  /** This peer's port. */
+  public int localPort() { return datagrams != null ? datagrams.getLocalPort() : stream.getLocalPort(); }
+
   /** The gateway as {@code host:port}, for Request-URIs. */
   public String gatewayHostPort() {
     return Sipp.hostPort(gateway.getAddress().getHostAddress().replaceAll("%.*", ""), gateway.getPort());

@@ -1,6 +1,7 @@
 package io.sipgw.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,8 @@ public final class SippResult {
   static final String SUCCESSFUL = "SuccessfulCall(C)";
   static final String FAILED = "FailedCall(C)";
   static final String RETRANSMISSIONS = "Retransmissions(C)";
+  /** How SIPp's error log starts a message it could not map to one of its calls. */
+  static final String STRAY = "Discarding message";
   private static final int ERRORS_SHOWN = 4000;
   private static final int SCREEN_SHOWN = 2000;
 
@@ -80,10 +83,23 @@ public final class SippResult {
   /** Every message sent and received, when the run traced them ({@link Sipp#traceMessages()}). */
   public String messages() { return text(messages); }
 
+  /** The messages sent and received, parsed, when the run traced them ({@link Sipp#traceMessages()}). */
+  public List<TracedMessage> traced() { return TracedMessage.parse(messages()); }
+
   /** Asserts that exactly {@code expected} calls succeeded and none failed. */
   public SippResult assertSucceeded(long expected) {
     assertEquals(0, failedCalls, () -> "failed calls\n" + describe());
     assertEquals(expected, successfulCalls, () -> "successful calls\n" + describe());
+    return this;
+  }
+
+  /**
+   * Asserts that SIPp discarded no message it could not map to a call of its own: a copy that
+   * came after its call had ended, or a request nobody should have sent it (a CANCEL to a phone
+   * that already hung up, a forwarded retransmission the proxy should have absorbed).
+   */
+  public SippResult assertNoStrayMessages() {
+    assertFalse(errors.contains(STRAY), () -> "SIPp discarded a message\n" + describe());
     return this;
   }
 
