@@ -13,5 +13,5 @@ COPY --from=build /src/target/sipgw.jar sipgw.jar
 COPY --from=build /src/conf conf
 EXPOSE 5060/udp 5060/tcp
 # GC settings measured in docs/performance.md: fixed heap, bindings promoted at their first young GC.
-ENV JAVA_OPTS="-Xms1g -Xmx1g -XX:MaxTenuringThreshold=0 -XX:+AlwaysPreTouch"
+ENV JAVA_OPTS="-Xms2g -Xmx2g -XX:MaxTenuringThreshold=0 -XX:MaxGCPauseMillis=20 -XX:+AlwaysPreTouch"
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar sipgw.jar \"$@\"", "sipgw"]

@@ -78,7 +78,7 @@ stop_sipp() {
 BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT_DIR="$(cd "$BENCH_DIR/.." && pwd)"
 # The JVM flags of docs/performance.md (G1, no survivor copying, no heap resizing).
-SIPGW_JVM="${SIPGW_JVM:--Xms3g -Xmx3g -XX:MaxTenuringThreshold=0 -XX:+AlwaysPreTouch}"
+SIPGW_JVM="${SIPGW_JVM:--Xms3g -Xmx3g -XX:MaxTenuringThreshold=0 -XX:MaxGCPauseMillis=20 -XX:+AlwaysPreTouch}"
 SIPGW_JAR="${SIPGW_JAR:-$ROOT_DIR/target/sipgw.jar}"
 LOCAL=127.0.0.1
 
