@@ -351,7 +351,7 @@ public final class RequestRouter {
         continue;
       }
       Flow open = src.connectionId() != 0 ? transports.openFlow(src.connectionId()) : null;
-      if (open != null) {
+      if (open != null && fits(contact, open)) {
         out.add(BranchTarget.via(contact.toString(), NextHop.of(open), b.q()));
       } else if (NatDetection.behindNat(contact.host(), src.host())) {
         Transport t = Transport.parse(src.transport());
@@ -361,6 +361,15 @@ public final class RequestRouter {
       }
     }
     return out;
+  }
+
+  /**
+   * Whether a binding's Contact may be reached over the connection it registered on: unless it names
+   * another transport (a phone that registers over TCP but asks for UDP gets UDP).
+   */
+  private static boolean fits(SipUri contact, Flow open) {
+    Transport wanted = contact.isSecure() ? Transport.TLS : contact.transport();
+    return wanted == null || wanted == open.transport() || contact.isSecure() && open.transport().secure();
   }
 
   /**

@@ -244,6 +244,7 @@ final class ResponseContext implements ClientTransaction.User {
 
   /** Sends the CANCEL of a branch (§9.1), and gives the branch 64*T1 to end after it. */
   private void sendCancel(ProxyBranch b) {
+    if (b.tx.terminated()) return;
     b.cancelSent = true;
     table.scheduler().cancel(b.timerC);
     b.timerC = Scheduler.NONE;

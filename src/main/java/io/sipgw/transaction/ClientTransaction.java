@@ -29,7 +29,6 @@ public abstract sealed class ClientTransaction permits InviteClientTransaction, 
 
   final TransactionTable table;
   final String key;
-  final String branch;
   final String callId;
   Wire wire;
   final boolean reliable;
@@ -40,7 +39,6 @@ public abstract sealed class ClientTransaction permits InviteClientTransaction, 
   ClientTransaction(TransactionTable table, String key, String branch, Buffer request, String callId, boolean reliable, Wire wire, User user) {
     this.table = table;
     this.key = key;
-    this.branch = branch;
     this.request = request;
     this.callId = callId;
     this.reliable = reliable;
@@ -50,7 +48,7 @@ public abstract sealed class ClientTransaction permits InviteClientTransaction, 
   }
 
   /** Our branch: the one the CANCEL of this request must carry (§9.1). */
-  public String branch() { return branch; }
+  public String branch() { return key.substring(0, key.indexOf(' ')); }
 
   /** Sends the request to the same peer the same way (a CANCEL goes where its INVITE went, §9.1). */
   public Wire wire() { return wire; }
@@ -85,7 +83,9 @@ public abstract sealed class ClientTransaction permits InviteClientTransaction, 
   public abstract boolean terminated();
 
   void send(Buffer data) {
-    wire.send(data).onFailure(e -> table.scheduler().execute(() -> sendFailed(e.getMessage())));
+    Wire w = wire;
+    if (w == null) return; // terminated
+    w.send(data).onFailure(e -> table.scheduler().execute(() -> sendFailed(e.getMessage())));
   }
 
   /** Timer A or E: the next retransmission, and the interval to it. */

@@ -95,6 +95,7 @@ public final class InviteClientTransaction extends ClientTransaction {
     state = State.TERMINATED;
     request = null;
     ack = null;
+    wire = null;
     leave();
   }
 

@@ -58,6 +58,7 @@ public final class NonInviteClientTransaction extends ClientTransaction {
     if (state == State.TERMINATED) return;
     state = State.TERMINATED;
     request = null;
+    wire = null;
     leave();
   }
 

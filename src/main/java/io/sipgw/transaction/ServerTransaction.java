@@ -17,7 +17,7 @@ public abstract sealed class ServerTransaction permits InviteServerTransaction, 
   final TransactionTable table;
   final String key;
   final String callId;
-  final Wire wire;
+  Wire wire;
   final boolean reliable;
   final TransactionConfig timing;
   private SipRequest request;
@@ -62,7 +62,9 @@ public abstract sealed class ServerTransaction permits InviteServerTransaction, 
   }
 
   void send(Buffer data, int status) {
-    wire.send(data).onFailure(e -> table.scheduler().execute(() -> {
+    Wire w = wire;
+    if (w == null) return; // terminated
+    w.send(data).onFailure(e -> table.scheduler().execute(() -> {
       // §17.2.4: the response could not be sent; the transaction user learns it through the timers.
       LOG.info("could not send " + status + " response: " + e.getMessage() + " (Call-ID " + callId + ")");
     }));
@@ -77,5 +79,10 @@ public abstract sealed class ServerTransaction permits InviteServerTransaction, 
     }
   }
 
-  void leave() { table.remove(this); }
+  /** Leaves the table, and lets go of what a timer entry would otherwise keep for 64*T1. */
+  void leave() {
+    wire = null;
+    lastResponse = null;
+    table.remove(this);
+  }
 }

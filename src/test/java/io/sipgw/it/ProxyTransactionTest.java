@@ -188,4 +188,18 @@ class ProxyTransactionTest {
       assertEquals(200, caller.finalResponse(WAIT).status());
     }
   }
+
+  @Test
+  void aContactThatAsksForUdpGetsUdpThoughItRegisteredOverAConnection() throws IOException {
+    SipPeer phone = peer();
+    try (SipPeer registrar = SipPeer.open(SippTransport.TCP, HOST, gateway.port())) {
+      register(registrar, "<sip:bob@" + phone.hostPort() + ";transport=udp>");
+      SipPeer caller = peer();
+      caller.send(invite(caller));
+      SipMessageText inv = request(phone, "INVITE");
+      assertTrue(inv.headers("Via").get(0).startsWith("SIP/2.0/UDP "), "sent over UDP, not down the open TCP connection: " + inv);
+      phone.send(SipPeer.response(inv, 486, "Busy Here", "b1", ""));
+      assertEquals(486, response(caller).status());
+    }
+  }
 }
