@@ -73,7 +73,6 @@ final class ResponseContext implements ClientTransaction.User {
     this.method = in.req().method();
     this.invite = in.req().isMethod(Methods.INVITE);
     this.server = in.tx();
-    server.onCancel(this::cancel);
   }
 
   /**
@@ -81,6 +80,13 @@ final class ResponseContext implements ClientTransaction.User {
    * target, {@code status} is the answer unless a failure route takes the request elsewhere.
    */
   void start(List<BranchTarget> targets, int status, String reason) {
+    server.onCancel(this::cancel);
+    if (cancelled) {
+      // the CANCEL came while the request was being looked up: nothing goes out (§16.10)
+      consider(487, null, "Request Terminated");
+      allEnded();
+      return;
+    }
     if (targets.isEmpty()) {
       consider(status, null, reason);
       allEnded();

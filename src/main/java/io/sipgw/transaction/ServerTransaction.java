@@ -24,6 +24,7 @@ public abstract sealed class ServerTransaction permits InviteServerTransaction, 
   Buffer lastResponse;
   int lastStatus;
   private Runnable cancelHandler;
+  private boolean cancelled;
 
   ServerTransaction(TransactionTable table, String key, SipRequest request, boolean reliable, Wire wire) {
     this.table = table;
@@ -53,11 +54,21 @@ public abstract sealed class ServerTransaction permits InviteServerTransaction, 
   /** Whether the transaction has ended and left the table. */
   public abstract boolean terminated();
 
-  /** What to run when a CANCEL matches this transaction (§9.2): the proxy cancels its branches. */
-  public void onCancel(Runnable handler) { cancelHandler = handler; }
+  /**
+   * What to run when a CANCEL matches this transaction (§9.2): the proxy cancels its branches. Runs
+   * at once when the CANCEL came before the handler (while the request was still being looked up).
+   */
+  public void onCancel(Runnable handler) {
+    if (cancelled) {
+      if (!finalSent()) handler.run();
+    } else {
+      cancelHandler = handler;
+    }
+  }
 
   /** A CANCEL matched this transaction. */
   public void cancel() {
+    cancelled = true;
     if (cancelHandler != null) cancelHandler.run();
   }
 

@@ -154,4 +154,13 @@ class ServerTransactionTest {
     SipRequest other = Messages.request("INVITE", "old2");
     assertFalse(TransactionKey.server(invite, "INVITE").equals(TransactionKey.server(other, "INVITE")));
   }
+
+  @Test
+  void aCancelBeforeTheHandlerIsSetRunsTheHandlerWhenItIsSet() throws Exception {
+    InviteServerTransaction t = invite(false);
+    t.cancel();
+    boolean[] cancelled = {false};
+    t.onCancel(() -> cancelled[0] = true);
+    assertTrue(cancelled[0], "a CANCEL that overtook the location lookup is not lost");
+  }
 }
