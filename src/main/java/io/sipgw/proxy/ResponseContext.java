@@ -2,7 +2,9 @@ package io.sipgw.proxy;
 
 import io.sipgw.config.FailureRoute;
 import io.sipgw.config.ProxyConfig;
+import io.sipgw.sip.HeaderField;
 import io.sipgw.sip.HeaderName;
+import io.sipgw.sip.MessageEdit;
 import io.sipgw.sip.Methods;
 import io.sipgw.sip.RequestBuilder;
 import io.sipgw.sip.ResponseBuilder;
@@ -58,6 +60,8 @@ final class ResponseContext implements ClientTransaction.User {
   private int bestStatus;
   private SipResponse best;
   private String bestReason;
+  /** The 401 and 407 responses received, whose challenges the chosen one carries up (§16.7 step 7). */
+  private List<SipResponse> challenges = List.of();
 
   /**
    * @param aor the local user the request is for (failure routes apply), or null
@@ -270,6 +274,10 @@ final class ResponseContext implements ClientTransaction.User {
 
   private void ended(ProxyBranch b, int status, SipResponse response, String reason) {
     b.finalStatus = status;
+    if (response != null && (status == 401 || status == 407)) {
+      if (challenges.isEmpty()) challenges = new ArrayList<>(2);
+      challenges.add(response);
+    }
     table.scheduler().cancel(b.timerC);
     table.scheduler().cancel(b.cancelGuard);
     b.timerC = b.cancelGuard = Scheduler.NONE;
@@ -315,6 +323,10 @@ final class ResponseContext implements ClientTransaction.User {
 
   private void sendBest() {
     finalSent = true;
+    if (best != null && (bestStatus == 401 || bestStatus == 407) && challenges.size() > 1) {
+      forwardWithAllChallenges();
+      return;
+    }
     if (best != null && bestStatus != 503) {
       forward(best, bestStatus);
       return;
@@ -323,6 +335,25 @@ final class ResponseContext implements ClientTransaction.User {
     int status = bestStatus == 503 && best != null ? 500 : bestStatus == 0 ? 408 : bestStatus;
     String reason = best != null ? null : bestReason;
     server.respond(status, ResponseBuilder.of(in.req(), status, reason).toBuffer());
+  }
+
+  /**
+   * §16.7 step 7: a 401 or 407 goes up with the WWW-Authenticate and Proxy-Authenticate values of
+   * every 401 and 407 the branches returned, so the caller can answer every challenge at once.
+   */
+  private void forwardWithAllChallenges() {
+    try {
+      MessageEdit edit = best.edit().removeFirstValue(HeaderName.VIA, best.topVia().toString());
+      for (SipResponse r : challenges) {
+        if (r == best) continue;
+        for (HeaderName h : new HeaderName[] {HeaderName.WWW_AUTHENTICATE, HeaderName.PROXY_AUTHENTICATE}) {
+          for (HeaderField f : r.fields(h)) edit.append(h.canonical(), f.value());
+        }
+      }
+      server.respond(bestStatus, edit.toBuffer());
+    } catch (SipParseException e) {
+      LOG.info("dropped " + bestStatus + " response: " + e.reason() + " (Call-ID " + callId + ")");
+    }
   }
 
   private void forward(SipResponse response, int status) {
@@ -348,6 +379,7 @@ final class ResponseContext implements ClientTransaction.User {
     in = null;
     plan = null;
     best = null;
+    challenges = List.of();
     branches = List.of();
     groups = List.of();
   }

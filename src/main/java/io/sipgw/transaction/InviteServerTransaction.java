@@ -34,8 +34,11 @@ public final class InviteServerTransaction extends ServerTransaction {
       keep(response, status);
       if (status >= 300) completed();
       else if (status >= 200) accepted();
-    } else if (state == State.ACCEPTED && status >= 200 && status < 300) {
-      send(response, status); // RFC 6026 §7.1: every 2xx from the transaction user goes out
+    } else if (status >= 200 && status < 300 && state != State.TERMINATED) {
+      // RFC 6026 §7.1: every 2xx from the transaction user goes out. One that comes after a non-2xx
+      // final (a branch answering after Timer C) is passed on too, without a change of state, so
+      // that the caller can ACK and BYE it (RFC 3261 §13.2.2.4) rather than the callee ringing on.
+      send(response, status);
     }
   }
 

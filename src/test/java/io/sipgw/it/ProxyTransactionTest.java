@@ -202,4 +202,21 @@ class ProxyTransactionTest {
       assertEquals(486, response(caller).status());
     }
   }
+
+  @Test
+  void theChallengesOfEvery401And407GoUpTogether() throws IOException {
+    SipPeer bob1 = phone();
+    SipPeer bob2 = phone();
+    SipPeer caller = peer();
+    caller.send(invite(caller));
+    SipMessageText inv1 = request(bob1, "INVITE");
+    SipMessageText inv2 = request(bob2, "INVITE");
+    bob1.send(SipPeer.response(inv1, 401, "Unauthorized", "b1", "WWW-Authenticate: Digest realm=\"one\", nonce=\"n1\"\r\n"));
+    bob2.send(SipPeer.response(inv2, 407, "Proxy Authentication Required", "b2",
+        "Proxy-Authenticate: Digest realm=\"two\", nonce=\"n2\"\r\n"));
+    SipMessageText answer = response(caller);
+    assertTrue(answer.status() == 401 || answer.status() == 407, answer.toString());
+    assertEquals(List.of("Digest realm=\"one\", nonce=\"n1\""), answer.headers("WWW-Authenticate"), "§16.7 step 7: " + answer);
+    assertEquals(List.of("Digest realm=\"two\", nonce=\"n2\""), answer.headers("Proxy-Authenticate"), "§16.7 step 7: " + answer);
+  }
 }

@@ -163,4 +163,16 @@ class ServerTransactionTest {
     t.onCancel(() -> cancelled[0] = true);
     assertTrue(cancelled[0], "a CANCEL that overtook the location lookup is not lost");
   }
+
+  @Test
+  void a2xxAfterANonSuccessFinalIsPassedOnWithoutAChangeOfState() throws Exception {
+    InviteServerTransaction t = invite(false);
+    SipRequest req = t.request();
+    t.respond(408, answer(req, 408));
+    t.respond(200, answer(req, 200));
+    assertEquals(1, wire.count("SIP/2.0 200"), "a late answer reaches the caller, who can ACK and BYE it");
+    assertEquals(InviteServerTransaction.State.COMPLETED, t.state());
+    t.respond(486, answer(req, 486));
+    assertEquals(0, wire.count("SIP/2.0 486"), "but no second non-2xx");
+  }
 }
