@@ -66,6 +66,17 @@ class ProxyTransactionTest {
     return caller.request("INVITE", "sip:bob@" + caller.gatewayHostPort(), BOB, "");
   }
 
+  /** A call forked to two registered phones, each of which has received its INVITE. */
+  private record Fork(SipPeer caller, SipPeer bob1, SipPeer bob2, SipMessageText inv1, SipMessageText inv2) { }
+
+  private Fork forkToTwoPhones() throws IOException {
+    SipPeer bob1 = phone();
+    SipPeer bob2 = phone();
+    SipPeer caller = peer();
+    caller.send(invite(caller));
+    return new Fork(caller, bob1, bob2, request(bob1, "INVITE"), request(bob2, "INVITE"));
+  }
+
   /** The next request the gateway sends {@code phone}, skipping nothing; fails if none comes. */
   private static SipMessageText request(SipPeer phone, String method) throws IOException {
     SipMessageText m = phone.receive(WAIT);
@@ -109,12 +120,12 @@ class ProxyTransactionTest {
 
   @Test
   void aDeclineEverywhereCancelsTheOtherBranches() throws IOException {
-    SipPeer bob1 = phone();
-    SipPeer bob2 = phone();
-    SipPeer caller = peer();
-    caller.send(invite(caller));
-    SipMessageText inv1 = request(bob1, "INVITE");
-    SipMessageText inv2 = request(bob2, "INVITE");
+    Fork f = forkToTwoPhones();
+    SipPeer bob1 = f.bob1();
+    SipPeer bob2 = f.bob2();
+    SipPeer caller = f.caller();
+    SipMessageText inv1 = f.inv1();
+    SipMessageText inv2 = f.inv2();
     bob1.send(SipPeer.response(inv1, 180, "Ringing", "b1", ""));
     bob2.send(SipPeer.response(inv2, 180, "Ringing", "b2", ""));
     bob1.send(SipPeer.response(inv1, 603, "Decline", "b1", ""));
@@ -133,12 +144,12 @@ class ProxyTransactionTest {
 
   @Test
   void every2xxIsForwarded() throws IOException {
-    SipPeer bob1 = phone();
-    SipPeer bob2 = phone();
-    SipPeer caller = peer();
-    caller.send(invite(caller));
-    SipMessageText inv1 = request(bob1, "INVITE");
-    SipMessageText inv2 = request(bob2, "INVITE");
+    Fork f = forkToTwoPhones();
+    SipPeer bob1 = f.bob1();
+    SipPeer bob2 = f.bob2();
+    SipPeer caller = f.caller();
+    SipMessageText inv1 = f.inv1();
+    SipMessageText inv2 = f.inv2();
     bob1.send(SipPeer.response(inv1, 200, "OK", "b1", ""));
     bob2.send(SipPeer.response(inv2, 200, "OK", "b2", ""));
     SipMessageText a = response(caller);
@@ -205,12 +216,12 @@ class ProxyTransactionTest {
 
   @Test
   void theChallengesOfEvery401And407GoUpTogether() throws IOException {
-    SipPeer bob1 = phone();
-    SipPeer bob2 = phone();
-    SipPeer caller = peer();
-    caller.send(invite(caller));
-    SipMessageText inv1 = request(bob1, "INVITE");
-    SipMessageText inv2 = request(bob2, "INVITE");
+    Fork f = forkToTwoPhones();
+    SipPeer bob1 = f.bob1();
+    SipPeer bob2 = f.bob2();
+    SipPeer caller = f.caller();
+    SipMessageText inv1 = f.inv1();
+    SipMessageText inv2 = f.inv2();
     bob1.send(SipPeer.response(inv1, 401, "Unauthorized", "b1", "WWW-Authenticate: Digest realm=\"one\", nonce=\"n1\"\r\n"));
     bob2.send(SipPeer.response(inv2, 407, "Proxy Authentication Required", "b2",
         "Proxy-Authenticate: Digest realm=\"two\", nonce=\"n2\"\r\n"));
