@@ -5,6 +5,7 @@ import io.vertx.core.internal.ContextInternal;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.logging.Logger;
 
 /**
  * A {@link Scheduler} on one Vert.x context: every task runs on that context, whoever scheduled it.
@@ -14,6 +15,8 @@ import java.util.Map;
 public final class ContextScheduler implements Scheduler {
   /** The precision of {@link #expire}. */
   static final long TICK_MILLIS = 100;
+
+  private static final Logger LOG = Logger.getLogger("sipgw.transaction");
 
   private record Expiry(long due, Runnable task) { }
 
@@ -46,14 +49,17 @@ public final class ContextScheduler implements Scheduler {
 
   private void sweep() {
     long now = System.nanoTime() / 1_000_000;
-    for (ArrayDeque<Expiry> q : queues.values()) {
+    // A task may add a queue (a new delay): go over a copy of the list of queues.
+    for (Object o : queues.values().toArray()) {
+      @SuppressWarnings("unchecked")
+      ArrayDeque<Expiry> q = (ArrayDeque<Expiry>) o;
       Expiry e;
       while ((e = q.peekFirst()) != null && e.due <= now) {
         q.pollFirst();
         try {
           e.task.run();
         } catch (RuntimeException ex) {
-          java.util.logging.Logger.getLogger("sipgw.transaction").severe("timer task failed: " + ex);
+          LOG.severe("timer task failed: " + ex);
         }
       }
     }
