@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The other requests inside a dialog (issue 3), between a SIPp caller and a SIPp phone through
- * the record-routing proxy: PRACK for an RFC 3262 reliable 180. Every call must succeed on both sides with no stray message; every in-dialog
+ * the record-routing proxy: PRACK for an RFC 3262 reliable 180, UPDATE and INFO from the caller. Every call must succeed on both sides with no stray message; every in-dialog
  * request must leave its sender with the proxy's Route (the route set taken from Record-Route)
  * and reach the other side from the proxy (its Via on top, its own Route removed), addressed to
  * that side's Contact.
@@ -33,6 +33,17 @@ class InDialogMethodsSippTest extends PhoneCallTest {
     TracedMessage answer = first(call.caller, "200 INVITE", m -> m.received() && m.isResponse(200, "INVITE"));
     assertTrue(answer.time().isAfter(first(call.caller, "200 PRACK",
         m -> m.received() && m.isResponse(200, "PRACK")).time()), "the phone answers after the PRACK's 200");
+  }
+
+  @Test
+  void updateAndInfoFromTheCallerFollowTheRouteSet() {
+    Call call = call("uac-update-info.xml", "uas-update-info.xml");
+
+    TracedMessage update = call.routedToCallee("UPDATE");
+    assertTrue(update.message().text().contains("a=sendonly"), () -> "the UPDATE keeps its SDP offer\n" + update);
+    TracedMessage info = call.routedToCallee("INFO");
+    assertTrue(info.message().text().contains("Signal=5"), () -> "the INFO keeps its body\n" + info);
+    call.routedToCallee("BYE");
   }
 
   /** Runs one call of {@code callerScenario} through a fresh gateway to a phone running {@code phoneScenario}. */
