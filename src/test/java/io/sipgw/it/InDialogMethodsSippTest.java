@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The other requests inside a dialog (issue 3), between a SIPp caller and a SIPp phone through
- * the record-routing proxy: PRACK for an RFC 3262 reliable 180, UPDATE and INFO from the caller. Every call must succeed on both sides with no stray message; every in-dialog
+ * the record-routing proxy: PRACK for an RFC 3262 reliable 180, UPDATE and INFO from the caller,
+ * INFO, re-INVITE and BYE from the callee. Every call must succeed on both sides with no stray message; every in-dialog
  * request must leave its sender with the proxy's Route (the route set taken from Record-Route)
  * and reach the other side from the proxy (its Via on top, its own Route removed), addressed to
  * that side's Contact.
@@ -44,6 +45,13 @@ class InDialogMethodsSippTest extends PhoneCallTest {
     TracedMessage info = call.routedToCallee("INFO");
     assertTrue(info.message().text().contains("Signal=5"), () -> "the INFO keeps its body\n" + info);
     call.routedToCallee("BYE");
+  }
+
+  @Test
+  void requestsFromTheCalleeFollowItsRouteSetToTheCallersContact() {
+    Call call = call("uac-answers-callee.xml", "uas-callee-requests.xml");
+
+    for (String method : new String[] {"INFO", "INVITE", "ACK", "BYE"}) call.routedToCaller(method);
   }
 
   /** Runs one call of {@code callerScenario} through a fresh gateway to a phone running {@code phoneScenario}. */
