@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The other requests inside a dialog (issue 3), between a SIPp caller and a SIPp phone through
  * the record-routing proxy: PRACK for an RFC 3262 reliable 180, UPDATE and INFO from the caller,
- * INFO, re-INVITE and BYE from the callee. Every call must succeed on both sides with no stray message; every in-dialog
+ * INFO, re-INVITE and BYE from the callee, REFER from the caller and the NOTIFY that answers it
+ * from the callee. Every call must succeed on both sides with no stray message; every in-dialog
  * request must leave its sender with the proxy's Route (the route set taken from Record-Route)
  * and reach the other side from the proxy (its Via on top, its own Route removed), addressed to
  * that side's Contact.
@@ -52,6 +53,22 @@ class InDialogMethodsSippTest extends PhoneCallTest {
     Call call = call("uac-answers-callee.xml", "uas-callee-requests.xml");
 
     for (String method : new String[] {"INFO", "INVITE", "ACK", "BYE"}) call.routedToCaller(method);
+  }
+
+  @Test
+  void referFromTheCallerAndNotifyFromTheCalleeFollowTheRouteSet() {
+    Call call = call("uac-refer.xml", "uas-refer.xml");
+
+    TracedMessage refer = call.routedToCallee("REFER");
+    assertEquals("<sip:carol@127.0.0.1>", refer.message().header("Refer-To"), () -> "the REFER's target\n" + refer);
+    first(call.caller, "202 REFER", m -> m.received() && m.isResponse(202, "REFER"));
+    TracedMessage notify = call.routedToCaller("NOTIFY");
+    assertEquals("refer", notify.message().header("Event"), () -> "the NOTIFY's event\n" + notify);
+    assertTrue(notify.message().header("Subscription-State").startsWith("terminated"),
+        () -> "the NOTIFY ends the subscription\n" + notify);
+    assertTrue(notify.message().text().endsWith("\r\n\r\nSIP/2.0 200 OK\r\n\r\n"),
+        () -> "the NOTIFY keeps its sipfrag body\n" + notify);
+    call.routedToCallee("BYE");
   }
 
   /** Runs one call of {@code callerScenario} through a fresh gateway to a phone running {@code phoneScenario}. */
