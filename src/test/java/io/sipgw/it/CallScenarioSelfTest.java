@@ -27,7 +27,9 @@ class CallScenarioSelfTest {
   }
 
   @ParameterizedTest(name = "{0} calls {1}")
-  @CsvSource({"uac-cancel.xml, uas-cancelled.xml", "uac-reinvite.xml, uas-reinvite.xml"})
+  @CsvSource({"uac-cancel.xml, uas-cancelled.xml", "uac-reinvite.xml, uas-reinvite.xml", "uac-prack.xml, uas-prack.xml",
+      "uac-update-info.xml, uas-update-info.xml", "uac-answers-callee.xml, uas-callee-requests.xml",
+      "uac-refer.xml, uas-refer.xml"})
   void callerAndPhoneAgreeDirectly(String callerScenario, String phoneScenario) {
     callee = Callee.listen(phoneScenario, "bob", HOST, SippTransport.UDP, CALLS, Duration.ofSeconds(30), dir);
     Sipp.scenario(callerScenario).remote(HOST, callee.port()).local(HOST).service("bob").calls(CALLS).rate(CALLS)
