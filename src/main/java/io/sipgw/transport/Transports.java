@@ -42,6 +42,8 @@ public final class Transports {
 
   private final Vertx vertx;
   private final List<Listener> listeners;
+  /** The transports with a listener, UDP, TCP, TLS in that order (the listeners are fixed for the run). */
+  private final List<Transport> supported;
   private volatile int maxMessageSize;
   private volatile int maxConnections;
   private final Map<String, List<DatagramChannel>> udpChannels = new ConcurrentHashMap<>();
@@ -63,6 +65,9 @@ public final class Transports {
   public Transports(Vertx vertx, List<Listener> listeners, int maxMessageSize, int maxConnections, TlsCertificates tls) {
     this.vertx = vertx;
     this.listeners = List.copyOf(listeners);
+    List<Transport> have = new ArrayList<>(3);
+    for (Transport t : List.of(Transport.UDP, Transport.TCP, Transport.TLS)) if (supports(t)) have.add(t);
+    this.supported = List.copyOf(have);
     this.maxMessageSize = maxMessageSize;
     this.maxConnections = maxConnections;
     this.client = vertx.createNetClient(clientOptions());
@@ -119,11 +124,7 @@ public final class Transports {
   }
 
   /** The transports with at least one listener, in the order UDP, TCP, TLS. */
-  public List<Transport> supportedTransports() {
-    List<Transport> out = new ArrayList<>(3);
-    for (Transport t : List.of(Transport.UDP, Transport.TCP, Transport.TLS)) if (supports(t)) out.add(t);
-    return out;
-  }
+  public List<Transport> supportedTransports() { return supported; }
 
   void addUdpChannel(Listener l, DatagramChannel c) {
     udpChannels.computeIfAbsent(l.name(), k -> new CopyOnWriteArrayList<>()).add(c);
