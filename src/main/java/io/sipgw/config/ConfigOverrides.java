@@ -33,7 +33,7 @@ final class ConfigOverrides {
        "domains": [{"name": "", "aliases": [""], "mode": ""}],
        "registrar": {"minExpires": 0, "maxExpires": 0, "defaultExpires": 0, "maxContacts": 0},
        "proxy": {"recordRoute": true, "forking": "", "timerC": 0, "failureRoutes": [{"codes": [0], "target": "", "aor": ""}]},
-       "transaction": {"t1": 0, "t2": 0, "t4": 0, "maxTransactions": 0, "retryAfter": 0},
+       "transaction": {"t1": 0, "t2": 0, "t4": 0, "maxTransactions": 0, "retryAfter": 0, "maxQueueDelay": 0},
        "store": {"type": "", "redis": ""},
        "transport": {"instances": 0, "tcpIdleTimeout": 0, "maxMessageSize": 0, "maxConnections": 0},
        "workers": 0,

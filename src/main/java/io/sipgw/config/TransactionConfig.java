@@ -10,17 +10,22 @@ import io.vertx.core.json.JsonObject;
  * @param t4 longest time a message stays in the network, ms (5000)
  * @param maxTransactions the most server transactions a node keeps; above it new requests get 503
  * @param retryAfter the Retry-After, in seconds, of that 503
+ * @param maxQueueDelay ms a new INVITE may have waited for its routing loop before it is refused with
+ *     that 503 (the loop is overloaded: new calls are shed, calls in progress go on); 0 = never
  */
-public record TransactionConfig(int t1, int t2, int t4, int maxTransactions, int retryAfter) {
+public record TransactionConfig(int t1, int t2, int t4, int maxTransactions, int retryAfter, int maxQueueDelay) {
   public static final int DEFAULT_T1 = 500;
   public static final int DEFAULT_T2 = 4000;
   public static final int DEFAULT_T4 = 5000;
   /** Room for about 10,000 calls/s: a transaction lingers 64*T1 = 32 s after its final response. */
   public static final int DEFAULT_MAX_TRANSACTIONS = 1_000_000;
   public static final int DEFAULT_RETRY_AFTER = 5;
+  /** Below T1: an INVITE that waited longer has been (or is about to be) retransmitted by its sender. */
+  public static final int DEFAULT_MAX_QUEUE_DELAY = 200;
 
   public static TransactionConfig defaults() {
-    return new TransactionConfig(DEFAULT_T1, DEFAULT_T2, DEFAULT_T4, DEFAULT_MAX_TRANSACTIONS, DEFAULT_RETRY_AFTER);
+    return new TransactionConfig(DEFAULT_T1, DEFAULT_T2, DEFAULT_T4, DEFAULT_MAX_TRANSACTIONS, DEFAULT_RETRY_AFTER,
+        DEFAULT_MAX_QUEUE_DELAY);
   }
 
   /** 64*T1: Timers B, F, H, J, L and M. */
@@ -33,11 +38,13 @@ public record TransactionConfig(int t1, int t2, int t4, int maxTransactions, int
     if (t2 < t1) throw new ConfigException(o.key("t2"), "must not be less than t1 (" + t1 + "), got " + t2);
     int max = o.integer("maxTransactions", DEFAULT_MAX_TRANSACTIONS, 1, 100_000_000);
     int retry = o.integer("retryAfter", DEFAULT_RETRY_AFTER, 1, 3600);
+    int delay = o.integer("maxQueueDelay", DEFAULT_MAX_QUEUE_DELAY, 0, 60_000);
     o.rejectUnknownKeys();
-    return new TransactionConfig(t1, t2, t4, max, retry);
+    return new TransactionConfig(t1, t2, t4, max, retry, delay);
   }
 
   JsonObject toJson() {
-    return new JsonObject().put("t1", t1).put("t2", t2).put("t4", t4).put("maxTransactions", maxTransactions).put("retryAfter", retryAfter);
+    return new JsonObject().put("t1", t1).put("t2", t2).put("t4", t4).put("maxTransactions", maxTransactions).put("retryAfter", retryAfter)
+        .put("maxQueueDelay", maxQueueDelay);
   }
 }

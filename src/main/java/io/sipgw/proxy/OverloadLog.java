@@ -5,8 +5,9 @@ import io.sipgw.transport.Flow;
 import java.util.logging.Logger;
 
 /**
- * Logs requests refused with 503 because the transaction table is full: the first one, then at most
- * one line a second with the count since, so a flood does not flood the log as well.
+ * Logs requests refused with 503 because the transaction table is full or the routing loop is behind:
+ * the first one, then at most one line a second with the count since, so a flood does not flood the
+ * log as well.
  */
 final class OverloadLog {
   private static final Logger LOG = Logger.getLogger("sipgw.proxy");
@@ -15,13 +16,13 @@ final class OverloadLog {
   private long lastLog = System.nanoTime() - INTERVAL_NANOS;
   private long suppressed;
 
-  void rejected(SipRequest req, Flow flow, int transactions) {
+  void rejected(SipRequest req, Flow flow, String why, int transactions) {
     long now = System.nanoTime();
     if (now - lastLog < INTERVAL_NANOS) {
       suppressed++;
       return;
     }
-    LOG.warning("rejected " + req.method() + " from " + flow + " with 503: " + transactions + " transactions open (transaction.maxTransactions)"
+    LOG.warning("rejected " + req.method() + " from " + flow + " with 503: " + why + ", " + transactions + " transactions open"
         + (suppressed > 0 ? "; " + suppressed + " more rejected since the last report" : "") + " (Call-ID " + req.callId() + ")");
     lastLog = now;
     suppressed = 0;

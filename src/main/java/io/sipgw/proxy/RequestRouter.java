@@ -66,12 +66,15 @@ public final class RequestRouter {
     this.forwarder = new RequestForwarder(transports, settings, resolver);
   }
 
-  /** Handles one received request. Never throws: a bad request is answered, a lost one logged. */
-  public void route(SipRequest req, Flow flow) {
+  /**
+   * Handles one received request, parsed at {@code parsedNanos} ({@link System#nanoTime}). Never
+   * throws: a bad request is answered, a lost one logged.
+   */
+  public void route(SipRequest req, Flow flow, long parsedNanos) {
     IncomingRequest in = new IncomingRequest(req, flow, null);
     try {
       MessageValidator.validateRequest(req);
-      in = transaction(req, flow);
+      in = transaction(req, flow, parsedNanos);
       if (in != null) handle(in);
     } catch (SipParseException e) {
       reject(in, e.status(), e.status() == 400 ? "Bad Request (" + e.reason() + ")" : e.reason());
@@ -84,9 +87,10 @@ public final class RequestRouter {
   /**
    * The transaction layer's part (§17.2.3): a retransmission is answered by its transaction, the
    * ACK of a non-2xx absorbed, a CANCEL matched to its INVITE (§9.2); anything else to be handled
-   * gets a server transaction, unless the table is full (503). Returns null when nothing is left to do.
+   * gets a server transaction, unless the table is full or the loop overloaded (503). Returns null
+   * when nothing is left to do.
    */
-  private IncomingRequest transaction(SipRequest req, Flow flow) throws SipParseException {
+  private IncomingRequest transaction(SipRequest req, Flow flow, long parsedNanos) throws SipParseException {
     String method = req.method();
     if (method.equals(Methods.ACK)) {
       ServerTransaction st = table.server(TransactionKey.server(req, Methods.INVITE));
@@ -106,14 +110,25 @@ public final class RequestRouter {
       invite.cancel();
       return null;
     }
-    if (table.full()) {
+    String overloaded = table.full() ? "transaction table full" : shed(req, parsedNanos) ? "overloaded" : null;
+    if (overloaded != null) {
       int retry = table.timing().retryAfter();
-      overload.rejected(req, flow, table.serverCount());
-      responder.send(req, flow, ResponseBuilder.of(req, 503, "Service Unavailable (transaction table full)")
+      overload.rejected(req, flow, overloaded, table.serverCount());
+      responder.send(req, flow, ResponseBuilder.of(req, 503, "Service Unavailable (" + overloaded + ")")
           .header(HeaderName.RETRY_AFTER, Integer.toString(retry)).toBuffer());
       return null;
     }
     return new IncomingRequest(req, flow, table.newServer(key, req, flow.transport().reliable(), responder.wireFor(req, flow)));
+  }
+
+  /**
+   * Whether a new call is refused because this loop is behind: the INVITE waited longer than
+   * {@code transaction.maxQueueDelay} for it. Only initial INVITEs are shed; requests of calls in
+   * progress (and their CANCEL, ACK and BYE) and registrations go on.
+   */
+  private boolean shed(SipRequest req, long parsedNanos) throws SipParseException {
+    int max = table.timing().maxQueueDelay();
+    return max > 0 && req.isMethod(Methods.INVITE) && System.nanoTime() - parsedNanos > max * 1_000_000L && req.to().tag() == null;
   }
 
   private void send(IncomingRequest in, int status, Buffer response) {

@@ -45,7 +45,7 @@ public final class RoutingVerticle extends VerticleBase {
     ResponseRouter responses = new ResponseRouter(shared.transports(), table);
     consumer = vertx.eventBus().localConsumer(address, msg -> {
       InboundMessage in = msg.body();
-      if (in.message() instanceof SipRequest r) requests.route(r, in.flow());
+      if (in.message() instanceof SipRequest r) requests.route(r, in.flow(), in.parsedNanos());
       else responses.forward((SipResponse) in.message(), in.flow());
     });
     return consumer.completion();

@@ -48,7 +48,7 @@ public final class Dispatcher {
       reject(bytes, length, e.status(), e.reason(), flow);
       return;
     }
-    bus.send(addressFor(m.callId()), new InboundMessage(m, flow), local);
+    bus.send(addressFor(m.callId()), new InboundMessage(m, flow, System.nanoTime()), local);
   }
 
   /** Answers a request that could not be parsed, if enough of it can be read to address a response. */

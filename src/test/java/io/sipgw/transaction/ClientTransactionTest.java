@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class ClientTransactionTest {
   private static final String BRANCH = "z9hG4bKmine";
   private final ManualScheduler clock = new ManualScheduler();
-  private final TransactionTable table = new TransactionTable(clock, () -> new TransactionConfig(500, 4000, 5000, 10, 7), 1);
+  private final TransactionTable table = new TransactionTable(clock, () -> new TransactionConfig(500, 4000, 5000, 10, 7, 0), 1);
   private final Messages.RecordingWire wire = new Messages.RecordingWire();
   private final List<String> events = new ArrayList<>();
   private final ClientTransaction.User user = new ClientTransaction.User() {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class ServerTransactionTest {
   private static final String BRANCH = "z9hG4bKabc";
   private final ManualScheduler clock = new ManualScheduler();
-  private final TransactionTable table = new TransactionTable(clock, () -> new TransactionConfig(500, 4000, 5000, 10, 7), 1);
+  private final TransactionTable table = new TransactionTable(clock, () -> new TransactionConfig(500, 4000, 5000, 10, 7, 0), 1);
   private final Messages.RecordingWire wire = new Messages.RecordingWire();
 
   private InviteServerTransaction invite(boolean reliable) throws SipParseException {
@@ -137,7 +137,7 @@ class ServerTransactionTest {
 
   @Test
   void theTableRefusesNewTransactionsAtItsShareOfTheCap() throws Exception {
-    TransactionTable half = new TransactionTable(clock, () -> new TransactionConfig(500, 4000, 5000, 4, 7), 2);
+    TransactionTable half = new TransactionTable(clock, () -> new TransactionConfig(500, 4000, 5000, 4, 7, 0), 2);
     for (int i = 0; i < 2; i++) {
       SipRequest r = request("OPTIONS", BRANCH + i);
       assertFalse(half.full());
