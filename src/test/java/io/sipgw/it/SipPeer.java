@@ -42,7 +42,11 @@ public final class SipPeer implements AutoCloseable {
     InetAddress address = InetAddress.getByName(host);
     InetSocketAddress gateway = new InetSocketAddress(address, gatewayPort);
     if (transport == SippTransport.UDP) {
-      return new SipPeer("UDP", gateway, new DatagramSocket(new InetSocketAddress(address, 0)), null);
+      DatagramSocket socket = new DatagramSocket(new InetSocketAddress(address, 0));
+      // room for the answers to a burst of requests read only after it is sent (a small datagram
+      // takes about 2 KB of the default 208 KB in the kernel's accounting)
+      socket.setReceiveBufferSize(4 << 20);
+      return new SipPeer("UDP", gateway, socket, null);
     }
     Socket socket = new Socket();
     socket.bind(new InetSocketAddress(address, 0));
