@@ -75,13 +75,23 @@ public final class Socat implements AutoCloseable {
 
   @Override
   public void close() {
-    process.descendants().forEach(ProcessHandle::destroy);
+    // a forked child busy with a broken TLS session may not heed SIGTERM: it is killed after a grace
+    // period rather than left behind (orphaned, it would spin on a core for the rest of the run)
+    List<ProcessHandle> children = process.descendants().toList();
+    children.forEach(ProcessHandle::destroy);
     process.destroy();
     try {
       if (!process.waitFor(3, TimeUnit.SECONDS)) process.destroyForcibly();
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
+    }
+    for (ProcessHandle child : children) {
+      try {
+        child.onExit().get(1, TimeUnit.SECONDS);
+      } catch (Exception stillRunning) {
+        child.destroyForcibly();
+      }
     }
   }
 
