@@ -1,6 +1,5 @@
 package io.sipgw.proxy;
 
-import io.sipgw.sip.ResponseBuilder;
 import io.sipgw.sip.SipParseException;
 import io.sipgw.sip.SipRequest;
 import io.sipgw.sip.Via;
@@ -41,9 +40,5 @@ final class Responder {
   Future<Void> send(SipRequest req, Flow flow, Buffer response) {
     return wireFor(req, flow).send(response)
         .onFailure(e -> LOG.info("could not send response to " + flow + ": " + e.getMessage() + " (Call-ID " + req.callId() + ")"));
-  }
-
-  Future<Void> reply(SipRequest req, Flow flow, int status, String reason) {
-    return send(req, flow, ResponseBuilder.of(req, status, reason).toBuffer());
   }
 }

@@ -51,9 +51,6 @@ public final class RoutingVerticle extends VerticleBase {
     return consumer.completion();
   }
 
-  /** This instance's transactions (for tests and statistics). */
-  public TransactionTable transactions() { return table; }
-
   @Override
   public Future<?> stop() {
     scheduler.close();

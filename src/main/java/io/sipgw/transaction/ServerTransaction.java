@@ -39,9 +39,6 @@ public abstract sealed class ServerTransaction permits InviteServerTransaction, 
   /** The request, until the final response has been sent; null after. */
   public SipRequest request() { return request; }
 
-  /** The status of the last response sent, 0 before the first. */
-  public int lastStatus() { return lastStatus; }
-
   /** Whether a final response has been sent. */
   public boolean finalSent() { return lastStatus >= 200; }
 
