@@ -75,6 +75,22 @@ class TlsListenerTest {
   }
 
   @Test
+  void whenACertificateIsOnlyRequestedClientsWithAndWithoutOneAreServed() throws IOException {
+    TestCertificate client = TestCertificate.create(dir, "client");
+    gateway = TestGateway.startTls(TestCertificate.create(dir, "server"), new JsonObject().put("tls",
+        new JsonObject().put("verifyClient", "request").put("clientCa", client.certificatePath().toString())));
+    String host = FreePorts.IPV4_LOOPBACK;
+    int port = gateway.tlsPort(host);
+    for (TestCertificate presented : new TestCertificate[] {null, client}) {
+      try (SipPeer peer = SipPeer.openTls(host, port, presented)) {
+        peer.send(peer.request("OPTIONS", "sip:" + peer.gatewayHostPort(), "sip:" + peer.gatewayHostPort(), ""));
+        SipMessageText ok = peer.finalResponse(ANSWER);
+        assertEquals(200, ok.status(), (presented == null ? "without" : "with") + " a client certificate: " + ok.text());
+      }
+    }
+  }
+
+  @Test
   void aCertificateReplacedOnDiskIsServedToNewConnections() throws Exception {
     TestCertificate served = TestCertificate.create(dir, "server");
     X509Certificate first = served.certificate();
