@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# JMH benchmarks of the parser and the REGISTER pipeline, without sockets.
+# JMH benchmarks of the parser, the REGISTER pipeline and the transaction layer, without sockets.
 #   bench/jmh.sh                      all benchmarks
 #   bench/jmh.sh RegisterPipeline -prof gc   one class, with allocation per operation
 set -euo pipefail
