@@ -25,6 +25,7 @@ import io.sipgw.transport.Flow;
 import io.sipgw.transport.Listener;
 import io.sipgw.transport.Target;
 import io.sipgw.transport.Transports;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -224,7 +225,7 @@ public final class RequestRouter {
         reject(in, 404, "Not Found");
       } else if (ar.result().bindings().isEmpty()) {
         if (in.tx() == null) reject(in, 480, "Temporarily Unavailable");
-        else new ResponseContext(forwarder, table, s.proxy(), in, plan, aor).start(List.of(), 480, "Temporarily Unavailable");
+        else new ResponseContext(forwarder, table, s.proxy(), in, plan, aor, this::targetsOf).start(List.of(), 480, "Temporarily Unavailable");
       } else if (mode == DomainMode.REDIRECT) {
         redirect(in, ar.result().bindings());
       } else {
@@ -239,10 +240,23 @@ public final class RequestRouter {
    */
   private void relay(IncomingRequest in, ForwardPlan plan, List<BranchTarget> targets, String aor) {
     if (in.tx() != null) {
-      new ResponseContext(forwarder, table, settings.get().proxy(), in, plan, aor).start(targets, 0, null);
+      new ResponseContext(forwarder, table, settings.get().proxy(), in, plan, aor, this::targetsOf).start(targets, 0, null);
       return;
     }
     for (BranchTarget t : targets) forwardStateless(in, plan, t);
+  }
+
+  /**
+   * Where a URI leads (a failure route's target): the bindings of a local user, forked as any call to
+   * that user would be; any other URI as it is, resolved (RFC 3263) when forwarded.
+   */
+  private Future<List<BranchTarget>> targetsOf(SipUri uri) {
+    LocalDomains domains = settings.get().domains();
+    if (uri.user() == null || !isLocal(domains, uri)) {
+      return Future.succeededFuture(List.of(BranchTarget.resolve(uri.toString(), uri, null, 1.0f)));
+    }
+    String aor = Escapes.unescape(uri.user()) + "@" + domains.canonical(uri.host());
+    return store.lookup(aor).map(r -> targets(r.bindings()));
   }
 
   private void forwardStateless(IncomingRequest in, ForwardPlan plan, BranchTarget t) {

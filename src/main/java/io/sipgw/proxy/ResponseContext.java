@@ -10,15 +10,18 @@ import io.sipgw.sip.RequestBuilder;
 import io.sipgw.sip.ResponseBuilder;
 import io.sipgw.sip.SipParseException;
 import io.sipgw.sip.SipResponse;
+import io.sipgw.sip.SipUri;
 import io.sipgw.transaction.ClientTransaction;
 import io.sipgw.transaction.Scheduler;
 import io.sipgw.transaction.ServerTransaction;
 import io.sipgw.transaction.TransactionTable;
 import io.sipgw.transport.Listener;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
@@ -48,6 +51,7 @@ final class ResponseContext implements ClientTransaction.User {
   private final boolean invite;
   private final String aor;
   private final ServerTransaction server;
+  private final Function<SipUri, Future<List<BranchTarget>>> targetsOf;
   private IncomingRequest in;
   private ForwardPlan plan;
   private List<ProxyBranch> branches = new ArrayList<>(2);
@@ -65,8 +69,10 @@ final class ResponseContext implements ClientTransaction.User {
 
   /**
    * @param aor the local user the request is for (failure routes apply), or null
+   * @param targetsOf where a failure route's URI leads: a local user's bindings, else the URI itself
    */
-  ResponseContext(RequestForwarder forwarder, TransactionTable table, ProxyConfig config, IncomingRequest in, ForwardPlan plan, String aor) {
+  ResponseContext(RequestForwarder forwarder, TransactionTable table, ProxyConfig config, IncomingRequest in, ForwardPlan plan, String aor,
+      Function<SipUri, Future<List<BranchTarget>>> targetsOf) {
     this.forwarder = forwarder;
     this.table = table;
     this.config = config;
@@ -77,6 +83,7 @@ final class ResponseContext implements ClientTransaction.User {
     this.method = in.req().method();
     this.invite = in.req().isMethod(Methods.INVITE);
     this.server = in.tx();
+    this.targetsOf = targetsOf;
   }
 
   /**
@@ -310,11 +317,21 @@ final class ResponseContext implements ClientTransaction.User {
     if (route != null) {
       failureRouted = true;
       LOG.info(method + " to " + aor + " failed with " + bestStatus + "; failure route to " + route.target() + " (Call-ID " + callId + ")");
-      groups = List.of(List.of(BranchTarget.resolve(route.target().toString(), route.target(), null, 1.0f)));
-      nextGroup = 0;
-      bestStatus = 0;
-      best = null;
-      startGroup();
+      targetsOf.apply(route.target()).onComplete(ar -> {
+        if (ar.failed() || ar.result().isEmpty() || cancelled) {
+          LOG.info("failure route " + route.target() + " leads nowhere" + (ar.failed() ? " (" + ar.cause().getMessage() + ")" : "")
+              + "; answering " + bestStatus + " (Call-ID " + callId + ")");
+          sendBest();
+          release();
+          return;
+        }
+        groups = List.of(ar.result());
+        nextGroup = 0;
+        bestStatus = 0;
+        best = null;
+        challenges = List.of();
+        startGroup();
+      });
       return;
     }
     sendBest();

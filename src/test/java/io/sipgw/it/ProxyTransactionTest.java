@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -229,5 +231,26 @@ class ProxyTransactionTest {
     assertTrue(answer.status() == 401 || answer.status() == 407, answer.toString());
     assertEquals(List.of("Digest realm=\"one\", nonce=\"n1\""), answer.headers("WWW-Authenticate"), "§16.7 step 7: " + answer);
     assertEquals(List.of("Digest realm=\"two\", nonce=\"n2\""), answer.headers("Proxy-Authenticate"), "§16.7 step 7: " + answer);
+  }
+
+  @Test
+  void aFailureRouteToALocalUserRingsThatUsersPhone() throws IOException {
+    gateway.close();
+    gateway = TestGateway.start(new JsonObject().put("proxy", new JsonObject().put("failureRoutes", new JsonArray()
+        .add(new JsonObject().put("codes", new JsonArray().add(486)).put("target", "sip:carol@" + TestGateway.DOMAIN)))));
+    SipPeer bob = phone();
+    SipPeer carol = peer();
+    String carolAor = "sip:carol@" + TestGateway.DOMAIN;
+    carol.send(carol.request("REGISTER", "sip:" + TestGateway.DOMAIN, carolAor, "Contact: <sip:carol@" + carol.hostPort() + ">\r\nExpires: 600\r\n"));
+    assertEquals(200, carol.finalResponse(WAIT).status());
+    SipPeer caller = peer();
+    caller.send(invite(caller));
+    SipMessageText inv = request(bob, "INVITE");
+    bob.send(SipPeer.response(inv, 486, "Busy Here", "b1", ""));
+    assertEquals("ACK", request(bob, "ACK").method());
+    SipMessageText toCarol = request(carol, "INVITE");
+    assertEquals("sip:carol@" + carol.hostPort(), toCarol.requestUri(), "carol is looked up: her Contact is the Request-URI");
+    carol.send(SipPeer.response(toCarol, 200, "OK", "c1", ""));
+    assertEquals(200, response(caller).status(), "the caller gets carol's answer, not bob's 486");
   }
 }
