@@ -123,39 +123,29 @@ class ProxyTransactionTest {
   @Test
   void aDeclineEverywhereCancelsTheOtherBranches() throws IOException {
     Fork f = forkToTwoPhones();
-    SipPeer bob1 = f.bob1();
-    SipPeer bob2 = f.bob2();
-    SipPeer caller = f.caller();
-    SipMessageText inv1 = f.inv1();
-    SipMessageText inv2 = f.inv2();
-    bob1.send(SipPeer.response(inv1, 180, "Ringing", "b1", ""));
-    bob2.send(SipPeer.response(inv2, 180, "Ringing", "b2", ""));
-    bob1.send(SipPeer.response(inv1, 603, "Decline", "b1", ""));
-    SipMessageText cancel = request(bob2, "CANCEL");
-    assertEquals(inv2.headers("Via").get(0), cancel.headers("Via").get(0), "the CANCEL has the INVITE's branch (§9.1)");
-    bob2.send(SipPeer.response(cancel, 200, "OK", "b2", ""));
-    bob2.send(SipPeer.response(inv2, 487, "Request Terminated", "b2", ""));
-    SipMessageText first = response(caller);
+    f.bob1().send(SipPeer.response(f.inv1(), 180, "Ringing", "b1", ""));
+    f.bob2().send(SipPeer.response(f.inv2(), 180, "Ringing", "b2", ""));
+    f.bob1().send(SipPeer.response(f.inv1(), 603, "Decline", "b1", ""));
+    SipMessageText cancel = request(f.bob2(), "CANCEL");
+    assertEquals(f.inv2().headers("Via").get(0), cancel.headers("Via").get(0), "the CANCEL has the INVITE's branch (§9.1)");
+    f.bob2().send(SipPeer.response(cancel, 200, "OK", "b2", ""));
+    f.bob2().send(SipPeer.response(f.inv2(), 487, "Request Terminated", "b2", ""));
+    SipMessageText first = response(f.caller());
     assertEquals(180, first.status());
-    SipMessageText answer = response(caller);
-    while (answer.status() == 180) answer = response(caller);
+    SipMessageText answer = response(f.caller());
+    while (answer.status() == 180) answer = response(f.caller());
     assertEquals(603, answer.status(), "a 6xx beats the 487 (§16.7 step 6)");
-    assertEquals("ACK", request(bob1, "ACK").method());
-    assertEquals("ACK", request(bob2, "ACK").method());
+    assertEquals("ACK", request(f.bob1(), "ACK").method());
+    assertEquals("ACK", request(f.bob2(), "ACK").method());
   }
 
   @Test
   void every2xxIsForwarded() throws IOException {
     Fork f = forkToTwoPhones();
-    SipPeer bob1 = f.bob1();
-    SipPeer bob2 = f.bob2();
-    SipPeer caller = f.caller();
-    SipMessageText inv1 = f.inv1();
-    SipMessageText inv2 = f.inv2();
-    bob1.send(SipPeer.response(inv1, 200, "OK", "b1", ""));
-    bob2.send(SipPeer.response(inv2, 200, "OK", "b2", ""));
-    SipMessageText a = response(caller);
-    SipMessageText b = response(caller);
+    f.bob1().send(SipPeer.response(f.inv1(), 200, "OK", "b1", ""));
+    f.bob2().send(SipPeer.response(f.inv2(), 200, "OK", "b2", ""));
+    SipMessageText a = response(f.caller());
+    SipMessageText b = response(f.caller());
     assertEquals(200, a.status());
     assertEquals(200, b.status());
     assertNotEquals(a.header("To"), b.header("To"), "two dialogs, one per answering phone (§16.7 step 5)");
@@ -219,15 +209,10 @@ class ProxyTransactionTest {
   @Test
   void theChallengesOfEvery401And407GoUpTogether() throws IOException {
     Fork f = forkToTwoPhones();
-    SipPeer bob1 = f.bob1();
-    SipPeer bob2 = f.bob2();
-    SipPeer caller = f.caller();
-    SipMessageText inv1 = f.inv1();
-    SipMessageText inv2 = f.inv2();
-    bob1.send(SipPeer.response(inv1, 401, "Unauthorized", "b1", "WWW-Authenticate: Digest realm=\"one\", nonce=\"n1\"\r\n"));
-    bob2.send(SipPeer.response(inv2, 407, "Proxy Authentication Required", "b2",
+    f.bob1().send(SipPeer.response(f.inv1(), 401, "Unauthorized", "b1", "WWW-Authenticate: Digest realm=\"one\", nonce=\"n1\"\r\n"));
+    f.bob2().send(SipPeer.response(f.inv2(), 407, "Proxy Authentication Required", "b2",
         "Proxy-Authenticate: Digest realm=\"two\", nonce=\"n2\"\r\n"));
-    SipMessageText answer = response(caller);
+    SipMessageText answer = response(f.caller());
     assertTrue(answer.status() == 401 || answer.status() == 407, answer.toString());
     assertEquals(List.of("Digest realm=\"one\", nonce=\"n1\""), answer.headers("WWW-Authenticate"), "§16.7 step 7: " + answer);
     assertEquals(List.of("Digest realm=\"two\", nonce=\"n2\""), answer.headers("Proxy-Authenticate"), "§16.7 step 7: " + answer);
