@@ -238,4 +238,25 @@ class ProxyTransactionTest {
     carol.send(SipPeer.response(toCarol, 200, "OK", "c1", ""));
     assertEquals(200, response(caller).status(), "the caller gets carol's answer, not bob's 486");
   }
+
+  @Test
+  void anRfc2543CallersRetransmissionAndAckAreMatchedWithoutABranch() throws IOException {
+    SipPeer bob = phone();
+    SipPeer caller = peer();
+    // an RFC 2543 phone: no magic-cookie branch, so §17.2.3's old rules match its messages
+    String invite = invite(caller).replaceFirst(";branch=[^\\r]*", "");
+    caller.send(invite);
+    SipMessageText inv = request(bob, "INVITE");
+    bob.send(SipPeer.response(inv, 486, "Busy Here", "b1", ""));
+    SipMessageText busy = response(caller);
+    assertEquals(486, busy.status());
+    assertEquals("ACK", request(bob, "ACK").method(), "the proxy acknowledges the 486 itself");
+
+    caller.send(invite);
+    assertEquals(486, response(caller).status(), "the retransmitted INVITE matches its transaction and gets the 486 again");
+    String ack = invite.replaceFirst("^INVITE ", "ACK ").replace(" INVITE\r\n", " ACK\r\n")
+        .replaceFirst("(?m)^To: (.*)\r\n", "To: " + busy.header("To").replace("$", "\\$") + "\r\n");
+    caller.send(ack);
+    assertNull(bob.receive(Duration.ofMillis(700)), "neither the INVITE nor the caller's ACK goes on to the phone");
+  }
 }
