@@ -13,7 +13,6 @@ import io.sipgw.sip.ResponseBuilder;
 import io.sipgw.sip.SipParseException;
 import io.sipgw.sip.SipRequest;
 import io.sipgw.sip.SipUri;
-import io.sipgw.sip.Transport;
 import io.sipgw.sip.Via;
 import io.sipgw.store.Binding;
 import io.sipgw.store.LocationStore;
@@ -23,12 +22,10 @@ import io.sipgw.transaction.TransactionKey;
 import io.sipgw.transaction.TransactionTable;
 import io.sipgw.transport.Flow;
 import io.sipgw.transport.Listener;
-import io.sipgw.transport.Target;
 import io.sipgw.transport.Transports;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -55,6 +52,7 @@ public final class RequestRouter {
   private final RequestForwarder forwarder;
   private final TransactionTable table;
   private final OverloadLog overload = new OverloadLog();
+  private final BindingTargets bindingTargets;
 
   public RequestRouter(Transports transports, Supplier<RoutingSettings> settings, Registrar registrar, LocationStore store,
       SipResolver resolver, TransactionTable table) {
@@ -65,6 +63,7 @@ public final class RequestRouter {
     this.table = table;
     this.responder = new Responder(transports);
     this.forwarder = new RequestForwarder(transports, settings, resolver);
+    this.bindingTargets = new BindingTargets(transports);
   }
 
   /**
@@ -229,7 +228,7 @@ public final class RequestRouter {
       } else if (mode == DomainMode.REDIRECT) {
         redirect(in, ar.result().bindings());
       } else {
-        relay(in, plan, targets(ar.result().bindings()), aor);
+        relay(in, plan, bindingTargets.of(ar.result().bindings()), aor);
       }
     });
   }
@@ -256,7 +255,7 @@ public final class RequestRouter {
       return Future.succeededFuture(List.of(BranchTarget.resolve(uri.toString(), uri, null, 1.0f)));
     }
     String aor = Escapes.unescape(uri.user()) + "@" + domains.canonical(uri.host());
-    return store.lookup(aor).map(r -> targets(r.bindings()));
+    return store.lookup(aor).map(r -> bindingTargets.of(r.bindings()));
   }
 
   private void forwardStateless(IncomingRequest in, ForwardPlan plan, BranchTarget t) {
@@ -341,64 +340,11 @@ public final class RequestRouter {
     if (req.isMethod(Methods.ACK)) return;
     long now = System.currentTimeMillis();
     ResponseBuilder rb = ResponseBuilder.of(req, 302);
-    for (Binding b : sortedByQ(bindings)) {
+    for (Binding b : BindingTargets.byFallingQ(bindings)) {
       rb.header(HeaderName.CONTACT, "<" + b.contact() + ">" + (b.q() != 1.0f ? ";q=" + b.q() : "") + ";expires=" + b.remainingSeconds(now));
     }
     LOG.fine(() -> "redirected " + req.method() + " to " + bindings.size() + " contact(s) (Call-ID " + req.callId() + ")");
     send(in, 302, rb.toBuffer());
-  }
-
-  private static List<Binding> sortedByQ(List<Binding> bindings) {
-    List<Binding> sorted = new ArrayList<>(bindings);
-    sorted.sort(Comparator.comparingDouble((Binding b) -> -b.q()));
-    return sorted;
-  }
-
-  /**
-   * Where each binding is reached, highest q first: through its stored Path (RFC 3327 §5.3), over
-   * its own open connection, to the address it registered from when it is behind NAT, or at its
-   * Contact.
-   */
-  private List<BranchTarget> targets(List<Binding> bindings) {
-    List<BranchTarget> out = new ArrayList<>(bindings.size());
-    for (Binding b : sortedByQ(bindings)) {
-      SipUri contact;
-      try {
-        contact = SipUri.parse(b.contact());
-      } catch (SipParseException e) {
-        LOG.warning("binding " + b.contact() + " of " + b.aor() + " is not a valid URI: " + e.reason());
-        continue;
-      }
-      Binding.Source src = b.source();
-      List<String> path = b.path();
-      if (!path.isEmpty()) {
-        try {
-          out.add(BranchTarget.resolve(contact.toString(), NameAddr.parse(path.get(0), "Path").uri(), path, b.q()));
-        } catch (SipParseException e) {
-          LOG.warning("stored Path of " + b.aor() + " is not valid: " + e.reason());
-        }
-        continue;
-      }
-      Flow open = src.connectionId() != 0 ? transports.openFlow(src.connectionId()) : null;
-      if (open != null && fits(contact, open)) {
-        out.add(BranchTarget.via(contact.toString(), NextHop.of(open), b.q()));
-      } else if (NatDetection.behindNat(contact.host(), src.host())) {
-        Transport t = Transport.parse(src.transport());
-        out.add(BranchTarget.via(contact.toString(), NextHop.of(new Target(t, src.host(), src.port())), b.q()));
-      } else {
-        out.add(BranchTarget.resolve(contact.toString(), contact, null, b.q()));
-      }
-    }
-    return out;
-  }
-
-  /**
-   * Whether a binding's Contact may be reached over the connection it registered on: unless it names
-   * another transport (a phone that registers over TCP but asks for UDP gets UDP).
-   */
-  private static boolean fits(SipUri contact, Flow open) {
-    Transport wanted = contact.isSecure() ? Transport.TLS : contact.transport();
-    return wanted == null || wanted == open.transport() || contact.isSecure() && open.transport().secure();
   }
 
   /**

@@ -1,0 +1,75 @@
+package io.sipgw.proxy;
+
+import io.sipgw.sip.NameAddr;
+import io.sipgw.sip.SipParseException;
+import io.sipgw.sip.SipUri;
+import io.sipgw.sip.Transport;
+import io.sipgw.store.Binding;
+import io.sipgw.transport.Flow;
+import io.sipgw.transport.Target;
+import io.sipgw.transport.Transports;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * Where each binding of a user is reached (RFC 3261 §16.5), highest q first: through its stored Path
+ * (RFC 3327 §5.3), over its own open connection, to the address it registered from when it is behind
+ * NAT, or at its Contact.
+ */
+final class BindingTargets {
+  private static final Logger LOG = Logger.getLogger("sipgw.proxy");
+
+  private final Transports transports;
+
+  BindingTargets(Transports transports) { this.transports = transports; }
+
+  static List<Binding> byFallingQ(List<Binding> bindings) {
+    List<Binding> sorted = new ArrayList<>(bindings);
+    sorted.sort(Comparator.comparingDouble((Binding b) -> -b.q()));
+    return sorted;
+  }
+
+  List<BranchTarget> of(List<Binding> bindings) {
+    List<BranchTarget> out = new ArrayList<>(bindings.size());
+    for (Binding b : byFallingQ(bindings)) {
+      SipUri contact;
+      try {
+        contact = SipUri.parse(b.contact());
+      } catch (SipParseException e) {
+        LOG.warning("binding " + b.contact() + " of " + b.aor() + " is not a valid URI: " + e.reason());
+        continue;
+      }
+      Binding.Source src = b.source();
+      List<String> path = b.path();
+      if (!path.isEmpty()) {
+        try {
+          out.add(BranchTarget.resolve(contact.toString(), NameAddr.parse(path.get(0), "Path").uri(), path, b.q()));
+        } catch (SipParseException e) {
+          LOG.warning("stored Path of " + b.aor() + " is not valid: " + e.reason());
+        }
+        continue;
+      }
+      Flow open = src.connectionId() != 0 ? transports.openFlow(src.connectionId()) : null;
+      if (open != null && fits(contact, open)) {
+        out.add(BranchTarget.via(contact.toString(), NextHop.of(open), b.q()));
+      } else if (NatDetection.behindNat(contact.host(), src.host())) {
+        Transport t = Transport.parse(src.transport());
+        out.add(BranchTarget.via(contact.toString(), NextHop.of(new Target(t, src.host(), src.port())), b.q()));
+      } else {
+        out.add(BranchTarget.resolve(contact.toString(), contact, null, b.q()));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Whether a binding's Contact may be reached over the connection it registered on: unless it names
+   * another transport (a phone that registers over TCP but asks for UDP gets UDP).
+   */
+  private static boolean fits(SipUri contact, Flow open) {
+    Transport wanted = contact.isSecure() ? Transport.TLS : contact.transport();
+    return wanted == null || wanted == open.transport() || contact.isSecure() && open.transport().secure();
+  }
+}
