@@ -2,12 +2,9 @@ package io.sipgw.proxy;
 
 import io.sipgw.config.FailureRoute;
 import io.sipgw.config.ProxyConfig;
-import io.sipgw.sip.HeaderField;
 import io.sipgw.sip.HeaderName;
-import io.sipgw.sip.MessageEdit;
 import io.sipgw.sip.Methods;
 import io.sipgw.sip.RequestBuilder;
-import io.sipgw.sip.ResponseBuilder;
 import io.sipgw.sip.SipParseException;
 import io.sipgw.sip.SipResponse;
 import io.sipgw.sip.SipUri;
@@ -61,11 +58,7 @@ final class ResponseContext implements ClientTransaction.User {
   private boolean sixx;
   private boolean finalSent;
   private boolean failureRouted;
-  private int bestStatus;
-  private SipResponse best;
-  private String bestReason;
-  /** The 401 and 407 responses received, whose challenges the chosen one carries up (§16.7 step 7). */
-  private List<SipResponse> challenges = List.of();
+  private final BestResponse best = new BestResponse();
 
   /**
    * @param aor the local user the request is for (failure routes apply), or null
@@ -94,12 +87,12 @@ final class ResponseContext implements ClientTransaction.User {
     server.onCancel(this::cancel);
     if (cancelled) {
       // the CANCEL came while the request was being looked up: nothing goes out (§16.10)
-      consider(487, null, "Request Terminated");
+      best.consider(487, null, "Request Terminated");
       allEnded();
       return;
     }
     if (targets.isEmpty()) {
-      consider(status, null, reason);
+      best.consider(status, null, reason);
       allEnded();
       return;
     }
@@ -281,27 +274,12 @@ final class ResponseContext implements ClientTransaction.User {
 
   private void ended(ProxyBranch b, int status, SipResponse response, String reason) {
     b.finalStatus = status;
-    if (response != null && (status == 401 || status == 407)) {
-      if (challenges.isEmpty()) challenges = new ArrayList<>(2);
-      challenges.add(response);
-    }
     table.scheduler().cancel(b.timerC);
     table.scheduler().cancel(b.cancelGuard);
     b.timerC = b.cancelGuard = Scheduler.NONE;
-    if (status >= 300) consider(status, response, reason);
+    if (status >= 300) best.consider(status, response, reason);
     for (ProxyBranch x : branches) if (x.pending()) return;
     allEnded();
-  }
-
-  /** §16.7 step 6: 6xx first, then the lowest class; the first of equals is kept. */
-  private void consider(int status, SipResponse response, String reason) {
-    boolean better = bestStatus == 0
-        || (status >= 600 && bestStatus < 600)
-        || (bestStatus < 600 && status / 100 < bestStatus / 100);
-    if (!better) return;
-    bestStatus = status;
-    best = response;
-    bestReason = reason;
   }
 
   private void allEnded() {
@@ -313,23 +291,21 @@ final class ResponseContext implements ClientTransaction.User {
       startGroup();
       return;
     }
-    FailureRoute route = cancelled || failureRouted || aor == null ? null : config.failureRoute(bestStatus, aor);
+    FailureRoute route = cancelled || failureRouted || aor == null ? null : config.failureRoute(best.status(), aor);
     if (route != null) {
       failureRouted = true;
-      LOG.info(method + " to " + aor + " failed with " + bestStatus + "; failure route to " + route.target() + " (Call-ID " + callId + ")");
+      LOG.info(method + " to " + aor + " failed with " + best.status() + "; failure route to " + route.target() + " (Call-ID " + callId + ")");
       targetsOf.apply(route.target()).onComplete(ar -> {
         if (ar.failed() || ar.result().isEmpty() || cancelled) {
           LOG.info("failure route " + route.target() + " leads nowhere" + (ar.failed() ? " (" + ar.cause().getMessage() + ")" : "")
-              + "; answering " + bestStatus + " (Call-ID " + callId + ")");
+              + "; answering " + best.statusToSend() + " (Call-ID " + callId + ")");
           sendBest();
           release();
           return;
         }
         groups = List.of(ar.result());
         nextGroup = 0;
-        bestStatus = 0;
-        best = null;
-        challenges = List.of();
+        best.clear();
         startGroup();
       });
       return;
@@ -340,36 +316,11 @@ final class ResponseContext implements ClientTransaction.User {
 
   private void sendBest() {
     finalSent = true;
-    if (best != null && (bestStatus == 401 || bestStatus == 407) && challenges.size() > 1) {
-      forwardWithAllChallenges();
-      return;
-    }
-    if (best != null && bestStatus != 503) {
-      forward(best, bestStatus);
-      return;
-    }
-    // §16.7 step 6: a 503 from downstream goes up as 500; our own answers are written here.
-    int status = bestStatus == 503 && best != null ? 500 : bestStatus == 0 ? 408 : bestStatus;
-    String reason = best != null ? null : bestReason;
-    server.respond(status, ResponseBuilder.of(in.req(), status, reason).toBuffer());
-  }
-
-  /**
-   * §16.7 step 7: a 401 or 407 goes up with the WWW-Authenticate and Proxy-Authenticate values of
-   * every 401 and 407 the branches returned, so the caller can answer every challenge at once.
-   */
-  private void forwardWithAllChallenges() {
+    int status = best.statusToSend();
     try {
-      MessageEdit edit = best.edit().removeFirstValue(HeaderName.VIA, best.topVia().toString());
-      for (SipResponse r : challenges) {
-        if (r == best) continue;
-        for (HeaderName h : new HeaderName[] {HeaderName.WWW_AUTHENTICATE, HeaderName.PROXY_AUTHENTICATE}) {
-          for (HeaderField f : r.fields(h)) edit.append(h.canonical(), f.value());
-        }
-      }
-      server.respond(bestStatus, edit.toBuffer());
+      server.respond(status, best.toSend(in.req()));
     } catch (SipParseException e) {
-      LOG.info("dropped " + bestStatus + " response: " + e.reason() + " (Call-ID " + callId + ")");
+      LOG.info("dropped " + status + " response: " + e.reason() + " (Call-ID " + callId + ")");
     }
   }
 
@@ -395,8 +346,7 @@ final class ResponseContext implements ClientTransaction.User {
     for (ProxyBranch b : branches) if (b.pending()) return;
     in = null;
     plan = null;
-    best = null;
-    challenges = List.of();
+    best.clear();
     branches = List.of();
     groups = List.of();
   }
