@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.io.IOException;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,20 +17,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * message.
  */
 @Timeout(60)
-class ErrorResponseTest {
-  private static final String HOST = FreePorts.IPV4_LOOPBACK;
-  private static final Duration ANSWER = Duration.ofSeconds(5);
-
-  private TestGateway gateway;
-
-  @BeforeEach
-  void startGateway() { gateway = TestGateway.start(); }
-
-  @AfterEach
-  void stopGateway() {
-    if (gateway != null) gateway.close();
-  }
-
+class ErrorResponseTest extends GatewayTest {
   @Test
   void unknownUserIs404() throws IOException {
     try (SipPeer peer = udpPeer()) {

@@ -9,8 +9,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -22,20 +20,7 @@ import org.junit.jupiter.api.Timeout;
  * (RFC 3261 §8.2.2.3, §16.3 step 5). Max-Forwards: 0 → 483 is in {@link ErrorResponseTest}.
  */
 @Timeout(60)
-class RegistrarSemanticsTest {
-  private static final String HOST = FreePorts.IPV4_LOOPBACK;
-  private static final Duration ANSWER = Duration.ofSeconds(5);
-
-  private TestGateway gateway;
-
-  @BeforeEach
-  void startGateway() { gateway = TestGateway.start(); }
-
-  @AfterEach
-  void stopGateway() {
-    if (gateway != null) gateway.close();
-  }
-
+class RegistrarSemanticsTest extends GatewayTest {
   @Test
   void userWhoseBindingWasRemovedIs480AndNeverRegisteredUserIs404() throws IOException {
     try (SipPeer peer = udpPeer()) {

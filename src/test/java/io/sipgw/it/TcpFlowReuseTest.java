@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -20,20 +17,7 @@ import org.junit.jupiter.api.Timeout;
  * connection a request came on).
  */
 @Timeout(60)
-class TcpFlowReuseTest {
-  private static final String HOST = FreePorts.IPV4_LOOPBACK;
-  private static final Duration ANSWER = Duration.ofSeconds(5);
-
-  private TestGateway gateway;
-
-  @BeforeEach
-  void startGateway() { gateway = TestGateway.start(); }
-
-  @AfterEach
-  void stopGateway() {
-    if (gateway != null) gateway.close();
-  }
-
+class TcpFlowReuseTest extends GatewayTest {
   @Test
   void inviteArrivesOnThePhonesRegistrationConnection() throws IOException {
     int unreachable = FreePorts.udpAndTcp(HOST); // free: nobody listens there
