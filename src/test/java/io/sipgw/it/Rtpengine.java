@@ -119,13 +119,30 @@ public final class Rtpengine implements AutoCloseable {
   /** The {@code query} of a call: its state and packet counters; an error reply when rtpengine does not know it. */
   public NgReply query(String callId) { return command(NgCommands.query(callId), Duration.ofSeconds(2)); }
 
-  /** RTP packets rtpengine has relayed for a call (the {@code totals.RTP.packets} of its query), -1 when unknown. */
-  public long rtpPackets(String callId) {
+  /**
+   * For each side (tag) of a call, the RTP packets rtpengine received from it: the {@code stats.packets}
+   * of its RTP streams in the call's {@code query}. Empty when rtpengine does not know the call.
+   */
+  public Map<String, Long> rtpPacketsBySide(String callId) {
     NgReply q = query(callId);
-    if (q.isError()) return -1;
-    Object packets = ((Map<?, ?>) q.dictionary("totals").getOrDefault("RTP", Map.of())).get("packets");
-    return packets instanceof Long n ? n : -1;
+    Map<String, Long> out = new java.util.TreeMap<>();
+    if (q.isError()) return out;
+    q.dictionary("tags").forEach((tag, side) -> {
+      long n = 0;
+      for (Object media : list(((Map<?, ?>) side).get("medias"))) {
+        for (Object stream : list(((Map<?, ?>) media).get("streams"))) {
+          Map<?, ?> st = (Map<?, ?>) stream;
+          if (!list(st.get("flags")).contains("RTP")) continue;
+          Object packets = ((Map<?, ?>) st.get("stats")).get("packets");
+          if (packets instanceof Long p) n += p;
+        }
+      }
+      out.put(tag, n);
+    });
+    return out;
   }
+
+  private static java.util.List<?> list(Object o) { return o instanceof java.util.List<?> l ? l : java.util.List.of(); }
 
   /** What rtpengine logged so far. */
   public String log() {
