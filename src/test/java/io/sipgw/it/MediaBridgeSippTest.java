@@ -100,6 +100,39 @@ class MediaBridgeSippTest extends PhoneCallTest {
   }
 
   @Test
+  void aReInviteIsOfferedAndAnsweredAgain() {
+    rtpengine = Rtpengine.start(dir);
+    startGateway(media(rtpengine.ngAddress()));
+    Callee phone = phone("uas-reinvite.xml");
+    register(phone);
+    SippResult caller = completes(caller("uac-reinvite.xml").arg("-cid_str", "reinvite-%u-it"));
+    SippResult callee = completed(phone);
+    TracedMessage reInvite = first(callee, "re-INVITE", m -> m.received() && m.isRequest("INVITE")
+        && m.message().header("CSeq").startsWith("2 "));
+    assertPointsAtRtpengine(reInvite.message().text());
+    TracedMessage reAnswer = first(caller, "200 to the re-INVITE", m -> m.received() && m.isResponse(200, "INVITE")
+        && m.message().header("CSeq").startsWith("2 "));
+    assertPointsAtRtpengine(reAnswer.message().text());
+    String log = rtpengine.log();
+    assertEquals(2, log.split("\\[reinvite-1-it\\]: \\[control\\] Received command 'offer'", -1).length - 1, log);
+    assertEquals(2, log.split("\\[reinvite-1-it\\]: \\[control\\] Received command 'answer'", -1).length - 1, log);
+  }
+
+  @Test
+  void aCancelledCallIsDeletedOnRtpengine() throws Exception {
+    rtpengine = Rtpengine.start(dir);
+    startGateway(media(rtpengine.ngAddress()));
+    Callee phone = phone("uas-cancelled.xml");
+    register(phone);
+    completes(caller("uac-cancel.xml").arg("-cid_str", "cancelled-%u-it"));
+    completed(phone);
+    assertTrue(rtpengine.log().contains("[cancelled-1-it]: [control] Received command 'offer'"), rtpengine.log());
+    // the 487 after the CANCEL is a failed final answer: the call's media is deleted
+    assertEquals("Unknown call-id", awaitDeleted("cancelled-1-it", Duration.ofSeconds(5)).errorReason());
+    assertTrue(rtpengine.log().contains("[cancelled-1-it]: [control] Received command 'delete'"), rtpengine.log());
+  }
+
+  @Test
   void withRtpengineUnreachableTheInviteGets503AndCallsWithoutSdpGoOn() {
     String dead = HOST + ":" + FreePorts.udpAndTcp(HOST); // nothing listens there
     startGateway(media(dead));
