@@ -35,11 +35,12 @@ public final class SipgwConfig {
   private final int workers;
   private final ReloadConfig reload;
   private final TlsConfig tls;
+  private final NatConfig nat;
   private final JsonObject json;
 
   private SipgwConfig(List<ListenConfig> listen, List<DomainConfig> domains, RegistrarConfig registrar, ProxyConfig proxy,
                       TransactionConfig transaction, StoreConfig store, TransportConfig transport, int workers, ReloadConfig reload,
-                      TlsConfig tls) {
+                      TlsConfig tls, NatConfig nat) {
     this.listen = List.copyOf(listen);
     this.domains = List.copyOf(domains);
     this.registrar = registrar;
@@ -50,6 +51,7 @@ public final class SipgwConfig {
     this.workers = workers;
     this.reload = reload;
     this.tls = tls;
+    this.nat = nat;
     this.json = toJson();
   }
 
@@ -67,9 +69,10 @@ public final class SipgwConfig {
     int workers = root.integer("workers", DEFAULT_WORKERS, 0, 1024);
     ReloadConfig reload = ReloadConfig.read(ConfigObject.at(root, "reload"));
     TlsConfig tls = TlsConfig.read(ConfigObject.at(root, "tls"));
+    NatConfig nat = NatConfig.read(ConfigObject.at(root, "nat"));
     root.rejectUnknownKeys();
     requireCertificateForTls(listen, tls);
-    return new SipgwConfig(listen, domains, registrar, proxy, transaction, store, transport, workers, reload, tls);
+    return new SipgwConfig(listen, domains, registrar, proxy, transaction, store, transport, workers, reload, tls, nat);
   }
 
   /** The embedded default: conf/sipgw.json as packaged in the jar (UDP and TCP on 0.0.0.0:5060). */
@@ -159,7 +162,8 @@ public final class SipgwConfig {
     domains.forEach(x -> d.add(x.toJson()));
     return new JsonObject().put("listen", l).put("domains", d).put("registrar", registrar.toJson())
         .put("proxy", proxy.toJson()).put("transaction", transaction.toJson()).put("store", store.toJson())
-        .put("transport", transport.toJson()).put("workers", workers).put("reload", reload.toJson()).put("tls", tls.toJson());
+        .put("transport", transport.toJson()).put("workers", workers).put("reload", reload.toJson()).put("tls", tls.toJson())
+        .put("nat", nat.toJson());
   }
 
   /** The effective configuration, defaults included (a copy). */
@@ -185,6 +189,9 @@ public final class SipgwConfig {
 
   /** TLS certificate, versions and peer verification ({@code tls}). */
   public TlsConfig tls() { return tls; }
+
+  /** Keep-alives to UDP clients behind NAT ({@code nat}), reloadable. */
+  public NatConfig nat() { return nat; }
 
   /** Whether any listener is TLS. */
   public boolean hasTlsListener() {
