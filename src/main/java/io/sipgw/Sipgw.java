@@ -1,10 +1,12 @@
 package io.sipgw;
 
 import io.sipgw.config.ListenConfig;
+import io.sipgw.config.NatConfig;
 import io.sipgw.config.RegistrarConfig;
 import io.sipgw.config.SipgwConfig;
 import io.sipgw.config.TransactionConfig;
 import io.sipgw.dns.SipResolver;
+import io.sipgw.nat.NatPinger;
 import io.sipgw.proxy.LocalDomains;
 import io.sipgw.proxy.RoutingSettings;
 import io.sipgw.proxy.RoutingVerticle;
@@ -41,6 +43,7 @@ public final class Sipgw {
   private final AtomicReference<RoutingSettings> routing;
   private final AtomicReference<RegistrarConfig> registrar;
   private final AtomicReference<TransactionConfig> transaction;
+  private final AtomicReference<NatConfig> nat;
   private final List<String> deployments;
   private final long idleTimer;
   /** The TLS listeners' certificate and outbound TLS settings; null without a TLS listener. */
@@ -48,14 +51,15 @@ public final class Sipgw {
   private final long tlsScanTimer;
 
   private Sipgw(Vertx vertx, Transports transports, LocationStore store, AtomicReference<RoutingSettings> routing,
-      AtomicReference<RegistrarConfig> registrar, AtomicReference<TransactionConfig> transaction, List<String> deployments,
-      long idleTimer, TlsCertificates tls, long tlsScanTimer) {
+      AtomicReference<RegistrarConfig> registrar, AtomicReference<TransactionConfig> transaction, AtomicReference<NatConfig> nat,
+      List<String> deployments, long idleTimer, TlsCertificates tls, long tlsScanTimer) {
     this.vertx = vertx;
     this.transports = transports;
     this.store = store;
     this.routing = routing;
     this.registrar = registrar;
     this.transaction = transaction;
+    this.nat = nat;
     this.deployments = deployments;
     this.idleTimer = idleTimer;
     this.tls = tls;
@@ -88,13 +92,18 @@ public final class Sipgw {
     AtomicReference<RoutingSettings> routing = new AtomicReference<>(routingSettings(config, transports));
     AtomicReference<RegistrarConfig> registrarCfg = new AtomicReference<>(config.registrar());
     AtomicReference<TransactionConfig> transactionCfg = new AtomicReference<>(config.transaction());
-    Registrar registrar = new Registrar(store, registrarCfg::get, System::currentTimeMillis);
+    AtomicReference<NatConfig> natCfg = new AtomicReference<>(config.nat());
+    NatPinger pinger = new NatPinger(transports, store, natCfg::get);
+    Registrar registrar = new Registrar(store, registrarCfg::get, System::currentTimeMillis, pinger);
     RoutingVerticle.Shared shared = new RoutingVerticle.Shared(transports, routing::get, registrar, store, new SipResolver(vertx),
-        transactionCfg::get, workers);
+        transactionCfg::get, workers, pinger::claim);
     Dispatcher dispatcher = new Dispatcher(vertx, transports, workers);
 
     List<String> deployments = new ArrayList<>();
-    Future<Void> chain = Future.succeededFuture();
+    Future<Void> chain = vertx.deployVerticle(pinger).map(id -> {
+      deployments.add(id);
+      return null;
+    });
     for (int i = 0; i < workers; i++) {
       String address = Dispatcher.ROUTING_ADDRESS + i;
       chain = chain.compose(v -> vertx.deployVerticle(new RoutingVerticle(address, shared)).map(id -> {
@@ -130,7 +139,7 @@ public final class Sipgw {
       long scan = config.reload().scanPeriod();
       long tlsTimer = tls == null || scan <= 0 ? -1 : vertx.setPeriodic(scan, id -> tls.scan());
       LOG.fine("sipgw deployed: " + workers + " routing instance(s), " + listeners.size() + " listener(s)");
-      return Future.succeededFuture(new Sipgw(vertx, transports, store, routing, registrarCfg, transactionCfg, deployments, timer, tls,
+      return Future.succeededFuture(new Sipgw(vertx, transports, store, routing, registrarCfg, transactionCfg, natCfg, deployments, timer, tls,
           tlsTimer));
     });
   }
@@ -142,11 +151,12 @@ public final class Sipgw {
   /** The listeners as bound, with the addresses they advertise. */
   public List<Listener> listeners() { return transports.listeners(); }
 
-  /** Applies the settings that can change at run time: domains, proxy, registrar, transaction and TLS settings. */
+  /** Applies the settings that can change at run time: domains, proxy, registrar, transaction, NAT and TLS settings. */
   public void reload(SipgwConfig config) {
     routing.set(routingSettings(config, transports));
     registrar.set(config.registrar());
     transaction.set(config.transaction());
+    nat.set(config.nat());
     transports.limits(config.transport().maxMessageSize(), config.transport().maxConnections());
     if (tls != null) tls.reload(config.tls());
     LOG.info("configuration reloaded: " + config.domains().size() + " domain(s), registrar " + config.registrar());

@@ -1,8 +1,11 @@
 package io.sipgw.nat;
 
 import io.sipgw.sip.Hosts;
+import io.sipgw.sip.SipParseException;
+import io.sipgw.sip.SipUri;
 import io.sipgw.sip.Transport;
 import io.sipgw.sip.Via;
+import io.sipgw.store.Binding;
 import java.util.Locale;
 
 /**
@@ -40,5 +43,21 @@ public final class NatDetection {
     if (!Hosts.canonicalIp(top.host()).equalsIgnoreCase(Hosts.canonicalIp(sourceHost))) return true;
     int port = top.port() > 0 ? top.port() : top.transport() == Transport.TLS ? 5061 : 5060;
     return port != sourcePort;
+  }
+
+  /**
+   * Whether a binding is kept open by keep-alives: it registered over UDP straight from the client
+   * (no Path: an edge proxy keeps its own clients' NAT open, RFC 5626 §4.4), from behind NAT by its
+   * Contact or, {@code viaBehindNat}, by the Via of its REGISTER.
+   */
+  public static boolean needsKeepalive(Binding b, boolean viaBehindNat) {
+    Binding.Source src = b.source();
+    if (!Transport.UDP.uriParam().equals(src.transport()) || !b.path().isEmpty()) return false;
+    if (viaBehindNat) return true;
+    try {
+      return behindNat(SipUri.parse(b.contact()).host(), src.host());
+    } catch (SipParseException e) {
+      return false;
+    }
   }
 }

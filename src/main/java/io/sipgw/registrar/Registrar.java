@@ -32,11 +32,18 @@ public final class Registrar {
   private final LocationStore store;
   private final Supplier<RegistrarConfig> settings;
   private final LongSupplier clock;
+  private final RegistrationListener listener;
 
   public Registrar(LocationStore store, Supplier<RegistrarConfig> settings, LongSupplier clock) {
+    this(store, settings, clock, RegistrationListener.NONE);
+  }
+
+  /** A registrar that tells {@code listener} what each accepted REGISTER left (for the NAT pinger). */
+  public Registrar(LocationStore store, Supplier<RegistrarConfig> settings, LongSupplier clock, RegistrationListener listener) {
     this.store = store;
     this.settings = settings;
     this.clock = clock;
+    this.listener = listener;
   }
 
   /** Handles a REGISTER for one of this server's domains; the future holds the response to send. */
@@ -92,6 +99,7 @@ public final class Registrar {
         return ResponseBuilder.of(req, o.status(), o.reason()).toBuffer();
       }
       LOG.fine(() -> "REGISTER " + aor + " from " + flow + ": " + o.bindings().size() + " binding(s) (Call-ID " + callId + ")");
+      listener.saved(req, flow, aor, o.bindings());
       return ok(req, o.bindings());
     }).recover(e -> {
       LOG.warning("REGISTER " + aor + ": location store failed: " + e.getMessage() + " (Call-ID " + callId + ")");

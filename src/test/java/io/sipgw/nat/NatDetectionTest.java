@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sipgw.sip.SipParseException;
 import io.sipgw.sip.Via;
+import io.sipgw.store.Binding;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** nathelper-style detection: a private or .invalid Contact that is not where the request came from; a Via that is not. */
@@ -49,6 +51,21 @@ class NatDetectionTest {
     assertTrue(NatDetection.viaBehindNat(via("SIP/2.0/UDP 203.0.113.9;branch=z9hG4bK1"), "203.0.113.9", 5070), "no port is 5060");
     assertTrue(NatDetection.viaBehindNat(via("SIP/2.0/UDP phone.example.com:5060;branch=z9hG4bK1"), "203.0.113.9", 5060),
         "a host name is not compared by DNS");
+  }
+
+  @Test
+  void onlyUdpBindingsStraightFromBehindNatNeedKeepalives() {
+    assertTrue(NatDetection.needsKeepalive(binding("sip:bob@10.0.0.5:5060", "udp", List.of()), false), "private Contact");
+    assertTrue(NatDetection.needsKeepalive(binding("sip:bob@203.0.113.9:5060", "udp", List.of()), true), "Via says NAT");
+    assertFalse(NatDetection.needsKeepalive(binding("sip:bob@203.0.113.9:5060", "udp", List.of()), false), "public, as sent");
+    assertFalse(NatDetection.needsKeepalive(binding("sip:bob@10.0.0.5:5060", "tcp", List.of()), true), "a connection has its own keep-alive");
+    assertFalse(NatDetection.needsKeepalive(binding("sip:bob@10.0.0.5:5060", "udp", List.of("<sip:edge.example.com;lr>")), true),
+        "behind an edge proxy (Path)");
+  }
+
+  static Binding binding(String contact, String transport, List<String> path) {
+    return new Binding("bob@example.com", contact, Long.MAX_VALUE, 1f, "c1", 1,
+        new Binding.Source(transport, transport + ":127.0.0.1:5060", "203.0.113.9", 5060, 0), path, null, 0, null);
   }
 
   private static Via via(String value) throws SipParseException { return Via.parseFirst(value); }
