@@ -162,8 +162,8 @@ public final class NatPinger extends VerticleBase implements RegistrationListene
     Flow to = new Flow(Transport.UDP, from, src.host(), src.port(), 0);
     Buffer data = keepalive == Keepalive.OPTIONS ? PingRequest.options(b.contact(), e.id, seq, from) : Buffer.buffer(PingRequest.CRLF_CRLF);
     transports.send(to, data).onFailure(x -> LOG.info("keep-alive to " + to + " for " + b.aor() + " not sent: " + x.getMessage()
-        + " (Call-ID " + PingRequest.callId(e.id, from) + ")"));
-    LOG.fine(() -> "keep-alive " + keepalive + " " + seq + " to " + to + " for " + b.aor() + " (Call-ID " + PingRequest.callId(e.id, from) + ")");
+        + " (Call-ID " + PingRequest.callId(e.id, seq, from) + ")"));
+    LOG.fine(() -> "keep-alive " + keepalive + " " + seq + " to " + to + " for " + b.aor() + " (Call-ID " + PingRequest.callId(e.id, seq, from) + ")");
   }
 
   /** Removes a binding that left {@code missed} pings in a row unanswered, unless a REGISTER renewed it meanwhile. */
@@ -171,7 +171,7 @@ public final class NatPinger extends VerticleBase implements RegistrationListene
     Binding b = e.binding;
     if (!table.has(b.aor())) tracked.remove(b.aor());
     Listener from = listeners.get(b.source().listener());
-    String callId = from == null ? "-" : PingRequest.callId(e.id, from);
+    String callId = from == null ? "-" : PingRequest.callId(e.id, e.sent, from); // the last unanswered ping
     store.update(b.aor(), current -> {
       List<Binding> left = new ArrayList<>(current);
       boolean gone = left.removeIf(x -> x.key().equals(b.key()) && x.callId().equals(b.callId()) && x.cseq() == b.cseq());

@@ -6,9 +6,10 @@ import io.vertx.core.buffer.Buffer;
 
 /**
  * The keep-alives: an out-of-dialog OPTIONS request (RFC 3261 §11, nathelper's "sipping") to a
- * binding's Contact, and the CRLF CRLF datagram. Every OPTIONS of one binding has the same Call-ID,
- * {@code <prefix><binding id>@<host>}, and a CSeq that counts its pings; the prefix carries a random
- * per-process part, so the answers are recognised as this node's own and never forwarded.
+ * binding's Contact, and the CRLF CRLF datagram. Each OPTIONS is a request of its own, as nathelper's
+ * are: Call-ID {@code <prefix><binding id>.<ping number>@<host>}, CSeq the ping number. The prefix
+ * carries a random per-process part, so the answers are recognised as this node's own and never
+ * forwarded.
  */
 final class PingRequest {
   static final byte[] CRLF_CRLF = {'\r', '\n', '\r', '\n'};
@@ -18,19 +19,19 @@ final class PingRequest {
 
   private PingRequest() { }
 
-  static String callId(long id, Listener from) { return CALL_ID_PREFIX + id + "@" + from.sentBy(); }
+  static String callId(long id, long seq, Listener from) { return CALL_ID_PREFIX + id + "." + seq + "@" + from.sentBy(); }
 
   /** The binding id in the Call-ID of one of our pings, or -1 when it is not one. */
   static long bindingId(String callId) {
     if (callId == null || !callId.startsWith(CALL_ID_PREFIX)) return -1;
     long id = 0;
     int i = CALL_ID_PREFIX.length();
-    for (; i < callId.length() && callId.charAt(i) != '@'; i++) {
+    for (; i < callId.length() && callId.charAt(i) != '.'; i++) {
       char c = callId.charAt(i);
       if (c < '0' || c > '9' || id > Long.MAX_VALUE / 10 - 1) return -1;
       id = id * 10 + (c - '0');
     }
-    return i == CALL_ID_PREFIX.length() ? -1 : id;
+    return i == CALL_ID_PREFIX.length() || i == callId.length() ? -1 : id;
   }
 
   /**
@@ -48,7 +49,7 @@ final class PingRequest {
     out.append("Max-Forwards: 70\r\n");
     out.append("From: <sip:pinger@").append(sentBy).append(">;tag=").append(NODE).append("\r\n");
     out.append("To: <").append(contact).append(">\r\n");
-    out.append("Call-ID: ").append(callId(id, from)).append("\r\n");
+    out.append("Call-ID: ").append(callId(id, seq, from)).append("\r\n");
     out.append("CSeq: ").append(seq).append(" OPTIONS\r\n");
     out.append("Content-Length: 0\r\n\r\n");
     return Buffer.buffer(out.toString(), "ISO-8859-1");

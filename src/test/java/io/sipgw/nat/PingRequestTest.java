@@ -36,21 +36,23 @@ class PingRequestTest {
   }
 
   @Test
-  void eachPingHasItsOwnBranchAndOneBindingKeepsItsCallId() throws SipParseException {
+  void eachPingIsARequestOfItsOwn() throws SipParseException {
     SipRequest first = parse(PingRequest.options("sip:bob@10.0.0.5", 7, 1, UDP).getBytes());
     SipRequest second = parse(PingRequest.options("sip:bob@10.0.0.5", 7, 2, UDP).getBytes());
     assertTrue(!first.topVia().branch().equals(second.topVia().branch()));
-    assertEquals(first.callId(), second.callId());
+    assertTrue(!first.callId().equals(second.callId()));
+    assertEquals(7, PingRequest.bindingId(second.callId()));
   }
 
   @Test
   void onlyOurOwnCallIdsAreRecognised() {
     assertEquals(-1, PingRequest.bindingId("a84b4c76e66710@pc33.atlanta.com"));
-    assertEquals(-1, PingRequest.bindingId("ka-0-1@x"), "another node's prefix");
-    assertEquals(-1, PingRequest.bindingId(PingRequest.CALL_ID_PREFIX + "@x"));
-    assertEquals(-1, PingRequest.bindingId(PingRequest.CALL_ID_PREFIX + "12a@x"));
+    assertEquals(-1, PingRequest.bindingId("ka-0-1.1@x"), "another node's prefix");
+    assertEquals(-1, PingRequest.bindingId(PingRequest.CALL_ID_PREFIX + ".1@x"));
+    assertEquals(-1, PingRequest.bindingId(PingRequest.CALL_ID_PREFIX + "12a.1@x"));
+    assertEquals(-1, PingRequest.bindingId(PingRequest.CALL_ID_PREFIX + "12"));
     assertEquals(-1, PingRequest.bindingId(null));
-    assertEquals(12, PingRequest.bindingId(PingRequest.CALL_ID_PREFIX + "12@x"));
+    assertEquals(12, PingRequest.bindingId(PingRequest.CALL_ID_PREFIX + "12.3@x"));
   }
 
   private static SipRequest parse(byte[] b) throws SipParseException { return (SipRequest) MessageParser.parse(b, 0, b.length, true); }
