@@ -14,12 +14,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * NAT keep-alives (nathelper's natping/sipping) with real peers on loopback, pinged every second.
  * Every phone here registers from 127.0.0.1 with a private Contact (10.0.0.x): the gateway reaches
  * such a binding at the REGISTER's source address, never at the Contact, so nothing leaves the machine.
  */
+@Timeout(90)
 class NatKeepaliveTest {
   private static final String HOST = FreePorts.IPV4_LOOPBACK;
   private static final Duration ANSWER = Duration.ofSeconds(5);
@@ -64,9 +66,7 @@ class NatKeepaliveTest {
 
   @Test
   void aClientThatNeverAnswersIsDroppedAfterMaxMissedPings() throws IOException, InterruptedException {
-    start("options");
-    try (SipPeer phone = SipPeer.open(SippTransport.UDP, HOST, gateway.port())) {
-      register(phone, "carol", "10.0.0.6:5060");
+    try (SipPeer phone = phoneBehindNat("options", "carol", "10.0.0.6:5060")) {
       List<SipMessageText> pings = new ArrayList<>();
       SipMessageText m;
       while ((m = phone.receive(Duration.ofMillis(MAX_MISSED * 1000 + 2500))) != null) pings.add(m);
@@ -87,9 +87,7 @@ class NatKeepaliveTest {
 
   @Test
   void anyAnswerEvenA405KeepsTheBindingAndGoesNowhere() throws IOException {
-    start("options");
-    try (SipPeer phone = SipPeer.open(SippTransport.UDP, HOST, gateway.port())) {
-      register(phone, "dave", "10.0.0.7:5060");
+    try (SipPeer phone = phoneBehindNat("options", "dave", "10.0.0.7:5060")) {
       for (int i = 0; i < MAX_MISSED + 2; i++) {
         SipMessageText ping = phone.receive(ANSWER);
         assertEquals("OPTIONS", ping.method());
@@ -103,9 +101,7 @@ class NatKeepaliveTest {
 
   @Test
   void crlfKeepalivesAreFourBytesAndExpectNoAnswer() throws IOException {
-    start("crlf");
-    try (SipPeer phone = SipPeer.open(SippTransport.UDP, HOST, gateway.port())) {
-      register(phone, "erin", "10.0.0.8:5060");
+    try (SipPeer phone = phoneBehindNat("crlf", "erin", "10.0.0.8:5060")) {
       for (int i = 0; i < MAX_MISSED + 1; i++) {
         SipMessageText ping = phone.receive(ANSWER);
         assertEquals("\r\n\r\n", ping.text());
@@ -142,12 +138,23 @@ class NatKeepaliveTest {
     }
   }
 
-  /** Registers {@code user} from {@code phone} with Contact {@code sip:user@contact}. */
-  private static void register(SipPeer phone, String user, String contact) throws IOException {
-    phone.send(phone.request("REGISTER", "sip:" + TestGateway.DOMAIN, "sip:" + user + "@" + TestGateway.DOMAIN,
-        "Contact: <sip:" + user + "@" + contact + ">\r\nExpires: 3600\r\n"));
-    SipMessageText ok = phone.finalResponse(ANSWER);
-    assertEquals(200, ok.status(), ok::text);
+  /**
+   * Starts a gateway with {@code keepalive} pings and a phone on a plain UDP socket that registers
+   * {@code user} with the private Contact {@code sip:user@contact}.
+   */
+  private SipPeer phoneBehindNat(String keepalive, String user, String contact) throws IOException {
+    start(keepalive);
+    SipPeer phone = SipPeer.open(SippTransport.UDP, HOST, gateway.port());
+    try {
+      phone.send(phone.request("REGISTER", "sip:" + TestGateway.DOMAIN, "sip:" + user + "@" + TestGateway.DOMAIN,
+          "Contact: <sip:" + user + "@" + contact + ">\r\nExpires: 3600\r\n"));
+      SipMessageText ok = phone.finalResponse(ANSWER);
+      assertEquals(200, ok.status(), ok::text);
+      return phone;
+    } catch (IOException | RuntimeException | Error e) {
+      phone.close();
+      throw e;
+    }
   }
 
   /** Whether {@code user} has a binding: a REGISTER without Contact lists them (RFC 3261 §10.2.3). */
