@@ -2,6 +2,7 @@ package io.sipgw.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -107,6 +108,21 @@ class NatKeepaliveTest {
         assertEquals("\r\n\r\n", ping.text());
       }
       assertTrue(registered("erin"), "unanswered CRLF keep-alives drop nothing");
+    }
+  }
+
+  @Test
+  void aReloadedKeepaliveAppliesToTheBindingsAlreadyPinged() throws IOException {
+    try (SipPeer phone = phoneBehindNat("crlf", "hank", "10.0.0.9:5060")) {
+      assertEquals("\r\n\r\n", phone.receive(ANSWER).text());
+      gateway.reload(new JsonObject().put("nat", new JsonObject().put("keepalive", "options")));
+      SipMessageText next;
+      do {
+        next = phone.receive(ANSWER); // a CRLF already on its way may come first
+      } while (next != null && next.text().equals("\r\n\r\n"));
+      assertNotNull(next, "no OPTIONS after the reload");
+      assertEquals("OPTIONS", next.method());
+      assertEquals("sip:hank@10.0.0.9:5060", next.requestUri());
     }
   }
 
