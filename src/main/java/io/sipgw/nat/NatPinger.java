@@ -86,8 +86,6 @@ public final class NatPinger extends VerticleBase implements RegistrationListene
   @Override
   public void saved(SipRequest register, Flow flow, String aor, List<Binding> bindings) {
     if (settings.get().keepalive() == Keepalive.NONE) return;
-    Set<String> renewed = new HashSet<>();
-    Set<String> natted = new HashSet<>();
     long cseq;
     boolean viaNat;
     try {
@@ -96,14 +94,24 @@ public final class NatPinger extends VerticleBase implements RegistrationListene
     } catch (SipParseException e) {
       return; // the registrar accepted it, so it parsed
     }
+    String callId = register.callId();
+    Set<String> natted = Set.of();
     for (Binding b : bindings) {
-      if (!b.callId().equals(register.callId()) || b.cseq() != cseq) continue;
-      renewed.add(b.key());
-      if (NatDetection.needsKeepalive(b, viaNat)) natted.add(b.key());
+      if (renewedBy(b, callId, cseq) && NatDetection.needsKeepalive(b, viaNat)) {
+        if (natted.isEmpty()) natted = new HashSet<>();
+        natted.add(b.key());
+      }
     }
-    if (natted.isEmpty() && !tracked.contains(aor)) return;
+    if (natted.isEmpty() && !tracked.contains(aor)) return; // the common case: nothing to hand over
+    Set<String> renewed = new HashSet<>();
+    for (Binding b : bindings) if (renewedBy(b, callId, cseq)) renewed.add(b.key());
     if (!natted.isEmpty()) tracked.add(aor);
     inbox.offer(new Saved(aor, bindings, renewed, natted));
+  }
+
+  /** Whether the REGISTER with {@code callId} and {@code cseq} made or refreshed {@code b}. */
+  private static boolean renewedBy(Binding b, String callId, long cseq) {
+    return b.cseq() == cseq && b.callId().equals(callId);
   }
 
   /**
