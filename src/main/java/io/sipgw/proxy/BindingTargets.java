@@ -61,7 +61,7 @@ final class BindingTargets {
       }
       if (open != null && fits(contact, open)) {
         out.add(BranchTarget.via(contact.toString(), NextHop.of(open), b.q()));
-      } else if (NatDetection.behindNat(contact.host(), src.host())) {
+      } else if (NatDetection.behindNat(contact.host(), src.host()) || src.viaBehindNat() && from == Transport.UDP) {
         out.add(BranchTarget.via(contact.toString(), NextHop.of(new Target(from, src.host(), src.port())), b.q()));
       } else {
         out.add(BranchTarget.resolve(contact.toString(), contact, null, b.q()));

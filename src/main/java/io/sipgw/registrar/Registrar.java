@@ -1,6 +1,7 @@
 package io.sipgw.registrar;
 
 import io.sipgw.config.RegistrarConfig;
+import io.sipgw.nat.NatDetection;
 import io.sipgw.sip.HeaderField;
 import io.sipgw.sip.HeaderName;
 import io.sipgw.sip.NameAddr;
@@ -8,6 +9,7 @@ import io.sipgw.sip.ResponseBuilder;
 import io.sipgw.sip.SipParseException;
 import io.sipgw.sip.SipRequest;
 import io.sipgw.sip.SipUri;
+import io.sipgw.sip.Transport;
 import io.sipgw.store.Binding;
 import io.sipgw.store.BindingChange;
 import io.sipgw.store.LocationStore;
@@ -70,6 +72,8 @@ public final class Registrar {
         long now = clock.getAsLong();
         List<String> path = pathOf(req);
         String ua = req.header(HeaderName.USER_AGENT);
+        // Kamailio's fix_nated_register: a UDP phone whose Via shows a NAT is reached at its source
+        boolean viaBehindNat = flow.transport() == Transport.UDP && NatDetection.viaBehindNat(req.topVia(), flow.remoteHost(), flow.remotePort());
         for (NameAddr c : req.addresses(HeaderName.CONTACT)) {
           ContactRequest cr = ContactRequest.of(c, headerExpires, cfg.defaultExpires());
           long expires = cr.expires();
@@ -78,7 +82,8 @@ public final class Registrar {
           }
           expires = Math.min(expires, cfg.maxExpires());
           requested.add(new Binding(aor, c.uri().toString(), expires == 0 ? 0 : now + expires * 1000, cr.q(), callId, cseq,
-              new Binding.Source(flow.transport().uriParam(), flow.listener().name(), flow.remoteHost(), flow.remotePort(), flow.connectionId()),
+              new Binding.Source(flow.transport().uriParam(), flow.listener().name(), flow.remoteHost(), flow.remotePort(), flow.connectionId(),
+                  viaBehindNat),
               path, cr.instanceId(), cr.regId(), ua));
         }
       }

@@ -21,8 +21,16 @@ public record Binding(
     int regId,
     String userAgent) {
 
-  /** Where the REGISTER arrived from: transport, listener name, source address, connection id (0 for UDP). */
-  public record Source(String transport, String listener, String host, int port, long connectionId) { }
+  /**
+   * Where the REGISTER arrived from: transport, listener name, source address, connection id (0 for
+   * UDP), and whether its Via said it was sent from another address (RFC 3581 §4: a NAT that maps the
+   * port), in which case the phone is reached at the source address whatever its Contact says.
+   */
+  public record Source(String transport, String listener, String host, int port, long connectionId, boolean viaBehindNat) {
+    public Source(String transport, String listener, String host, int port, long connectionId) {
+      this(transport, listener, host, port, connectionId, false);
+    }
+  }
 
   public boolean expired(long nowMillis) { return expiresAtMillis <= nowMillis; }
 

@@ -140,6 +140,15 @@ class NatKeepaliveTest {
       assertEquals(200, phone.finalResponse(ANSWER).status());
       SipMessageText ping = phone.receive(ANSWER);
       assertEquals("OPTIONS", ping.method(), "pinged at the source port");
+      // and called there too, as Kamailio's fix_nated_register arranges, not at the Contact's port
+      try (SipPeer caller = SipPeer.open(SippTransport.UDP, HOST, gateway.port())) {
+        caller.send(caller.request("INVITE", "sip:frank@" + TestGateway.DOMAIN, "sip:frank@" + TestGateway.DOMAIN, ""));
+        SipMessageText invite;
+        do {
+          invite = phone.receive(ANSWER);
+        } while (invite != null && !"INVITE".equals(invite.method()));
+        assertNotNull(invite, "the INVITE reached the phone at its source address");
+      }
     }
   }
 
