@@ -52,6 +52,11 @@ function bounded(promise, timeoutMs, what) {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** JsSIP's debug lines without their %c colour directives and the CSS that goes with them. */
+function withoutStyles(text) {
+  return text.replace(/(\s*color: #?[\w]+)+\s*$/, '').replace(/%c/g, '');
+}
+
 function pageNamed(name) {
   const entry = pages.get(name);
   if (!entry) throw new Error('no page ' + name + ' (open it first)');
@@ -63,7 +68,7 @@ async function open({ page: name, url, timeoutMs }) {
   const context = await browser.newContext({ ignoreHTTPSErrors: true, permissions: ['microphone'] });
   const page = await context.newPage();
   pages.set(name, { context, page });
-  page.on('console', (m) => out({ page: name, log: m.type() + ': ' + m.text() }));
+  page.on('console', (m) => out({ page: name, log: m.type() + ': ' + withoutStyles(m.text()) }));
   page.on('pageerror', (e) => out({ page: name, log: 'uncaught: ' + (e.stack || e.message) }));
   await page.exposeFunction('sipgwTestEvent', (event) => out({ page: name, event }));
   const limit = timeoutMs || DEFAULT_TIMEOUT_MS;

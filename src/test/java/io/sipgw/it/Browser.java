@@ -37,6 +37,7 @@ public final class Browser implements AutoCloseable {
   static final Path DRIVER_DIR = Path.of("src", "test", "browser");
   private static final Duration START_BOUND = Duration.ofSeconds(40);
   private static final Duration COMMAND_BOUND = Duration.ofSeconds(20);
+  private static final Duration STATS_POLL = Duration.ofMillis(250);
   private static final int TAIL_LINES = 80;
 
   private final Process process;
@@ -129,6 +130,28 @@ public final class Browser implements AutoCloseable {
 
     /** RTP counters of the current call: packetsSent, packetsReceived, bytesSent, bytesReceived. */
     public JsonObject stats() { return (JsonObject) invoke("stats"); }
+
+    /**
+     * Polls {@link #stats} until it {@code matches}; fails with the last counters after {@code bound}.
+     * E.g. RTP both ways: {@code s -> s.getInteger("packetsSent") > 50 && s.getInteger("packetsReceived") > 50}.
+     */
+    public JsonObject awaitStats(Predicate<JsonObject> matches, Duration bound, String what) {
+      long deadline = System.nanoTime() + bound.toNanos();
+      JsonObject last = stats();
+      while (!matches.test(last)) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError(name + ": no " + what + " within " + bound + "; last RTP stats " + last + "\n" + Browser.this.tail());
+        }
+        try {
+          Thread.sleep(STATS_POLL.toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+        last = stats();
+      }
+      return last;
+    }
 
     /** Waits for a registration event with this state; fails at once on a registration failure. */
     public JsonObject awaitRegistration(String state, Duration bound) {

@@ -5,6 +5,10 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * Everything a browser test runs, in one {@link NetNamespace} that has only {@code lo}: sipgw as its
@@ -13,7 +17,7 @@ import java.nio.file.Path;
  * peers join with {@link Sipp#namespace}. Closing it stops every process and deletes the namespace.
  */
 public final class BrowserTestbed implements AutoCloseable {
-  /** The softphone the gateway serves, relative to the project directory. */
+  /** The softphone the gateway serves, relative to the project directory (where the gateway runs). */
   static final Path WEBROOT = Path.of("webroot");
 
   private final Path dir;
@@ -53,7 +57,7 @@ public final class BrowserTestbed implements AutoCloseable {
         config.put("tls", new JsonObject().put("certificate", certificate.certificatePath().toString())
             .put("key", certificate.keyPath().toString()));
       }
-      config.put("websocket", new JsonObject().put("webroot", WEBROOT.toAbsolutePath().toString())
+      config.put("websocket", new JsonObject().put("webroot", WEBROOT.toString())
           .put("allowedOrigins", new JsonArray()));
       if (media) {
         bed.rtpengine = Rtpengine.start(bed.ns, dir);
@@ -86,6 +90,9 @@ public final class BrowserTestbed implements AutoCloseable {
   /** The page served over the WS listener: {@code http://127.0.0.1:PORT/}. */
   public String pageUrl() { return "http://" + FreePorts.IPV4_LOOPBACK + ":" + wsPort + "/"; }
 
+  /** The WS listener: {@code ws://127.0.0.1:PORT/}. */
+  public String wsUrl() { return "ws://" + FreePorts.IPV4_LOOPBACK + ":" + wsPort + "/"; }
+
   /** The page served over the WSS listener: {@code https://127.0.0.1:PORT/}. */
   public String securePageUrl() {
     if (wssPort == 0) throw new IllegalStateException("this testbed has no WSS listener");
@@ -93,7 +100,7 @@ public final class BrowserTestbed implements AutoCloseable {
   }
 
   /** Opens the softphone over WS as {@code name} and registers {@code name@localhost} through the page's own host. */
-  public Browser.Page registeredPage(String name, java.time.Duration bound) {
+  public Browser.Page registeredPage(String name, Duration bound) {
     Browser.Page page = browser.open(name, pageUrl());
     page.debug("JsSIP:Transport");
     page.register(name, TestGateway.DOMAIN, null);
@@ -110,6 +117,17 @@ public final class BrowserTestbed implements AutoCloseable {
     if (gateway != null) s.append(gateway.logTail()).append('\n');
     if (rtpengine != null) s.append(NetNamespace.tail(rtpengine.log())).append('\n');
     return s.toString();
+  }
+
+  /** A JUnit extension that prints {@link #diagnostics} of the testbed when a test fails (into its output file). */
+  public static TestWatcher diagnosticsOnFailure(Supplier<BrowserTestbed> testbed) {
+    return new TestWatcher() {
+      @Override
+      public void testFailed(ExtensionContext context, Throwable cause) {
+        BrowserTestbed bed = testbed.get();
+        if (bed != null) System.out.println(context.getDisplayName() + " failed; testbed in " + bed.dir + "\n" + bed.diagnostics());
+      }
+    };
   }
 
   @Override
