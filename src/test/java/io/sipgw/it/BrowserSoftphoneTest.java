@@ -4,19 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * The webroot softphone (JsSIP in headless chromium) against sipgw over WebSocket, everything in a
@@ -25,38 +14,8 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * media here (no {@code media} section); the browsers reach each other directly on loopback.
  * One testbed for the class; each test opens its own pages as users of its own.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@Timeout(120)
-class BrowserSoftphoneTest {
-  private static final Duration BOUND = Duration.ofSeconds(15);
-  private static final String DOMAIN = TestGateway.DOMAIN;
-
-  private BrowserTestbed bed;
-  private final List<Browser.Page> pages = new ArrayList<>();
-  @RegisterExtension
-  final TestWatcher diagnostics = BrowserTestbed.diagnosticsOnFailure(() -> bed);
-
-  @BeforeAll
-  void startTestbed() throws Exception {
-    bed = BrowserTestbed.start(Files.createTempDirectory("browser-softphone-"), true, false);
-  }
-
-  @AfterAll
-  void stopTestbed() {
-    if (bed != null) bed.close();
-  }
-
-  @AfterEach
-  void closePages() {
-    for (Browser.Page page : pages) page.close();
-    pages.clear();
-  }
-
-  private Browser.Page registered(String user) {
-    Browser.Page page = bed.registeredPage(user, BOUND);
-    pages.add(page);
-    return page;
-  }
+class BrowserSoftphoneTest extends BrowserTestCase {
+  BrowserSoftphoneTest() { super(true, false); }
 
   @Test
   void registersOverWebSocketAndUnregisters() {
@@ -72,8 +31,7 @@ class BrowserSoftphoneTest {
 
   @Test
   void registersOverSecureWebSocketFromAnHttpsPage() {
-    Browser.Page page = bed.browser().open("alice-wss", bed.securePageUrl());
-    pages.add(page);
+    Browser.Page page = opened("alice-wss", bed.securePageUrl());
     page.debug("JsSIP:Transport");
     page.register("alice-wss", DOMAIN, null);
     page.awaitRegistration("registered", BOUND);
@@ -91,6 +49,10 @@ class BrowserSoftphoneTest {
     bob.answer();
     alice.awaitCall("confirmed", BOUND);
     bob.awaitCall("confirmed", BOUND);
+    for (Browser.Page page : List.of(alice, bob)) {
+      page.awaitStats(s -> s.getInteger("packetsSent") > 0 && s.getInteger("packetsReceived") > 0, BOUND,
+          "RTP both ways between the browsers");
+    }
 
     alice.hangup();
     alice.awaitCall("ended", BOUND);
@@ -100,17 +62,7 @@ class BrowserSoftphoneTest {
   @Test
   void sippCallsBrowserWhichAnswers() throws Exception {
     Browser.Page carol = registered("carol");
-    Path dir = Files.createDirectories(bed.dir().resolve("sipp-uac"));
-    Sipp caller = Sipp.scenario("uac-webrtc.xml")
-        .namespace(bed.namespace())
-        .remote(FreePorts.IPV4_LOOPBACK, bed.sipPort())
-        .local(FreePorts.IPV4_LOOPBACK)
-        .service("carol")
-        .timeout(Duration.ofSeconds(30))
-        .recvTimeout(BOUND)
-        .traceMessages()
-        .workDir(dir)
-        .arg("-d", "1000");
+    Sipp caller = caller("uac-webrtc.xml", "carol").arg("-d", "1000");
     try (SippRun run = caller.start()) {
       carol.awaitCall("incoming", BOUND);
       carol.answer();
