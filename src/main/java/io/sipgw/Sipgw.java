@@ -4,6 +4,7 @@ import io.sipgw.config.ListenConfig;
 import io.sipgw.config.RegistrarConfig;
 import io.sipgw.config.SipgwConfig;
 import io.sipgw.config.TransactionConfig;
+import io.sipgw.config.WebSocketConfig;
 import io.sipgw.dns.SipResolver;
 import io.sipgw.proxy.LocalDomains;
 import io.sipgw.proxy.RoutingSettings;
@@ -21,6 +22,7 @@ import io.sipgw.transport.StreamListenerVerticle;
 import io.sipgw.transport.TlsCertificates;
 import io.sipgw.transport.Transports;
 import io.sipgw.transport.UdpListenerVerticle;
+import io.sipgw.transport.WebSocketListenerVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -41,6 +43,7 @@ public final class Sipgw {
   private final AtomicReference<RoutingSettings> routing;
   private final AtomicReference<RegistrarConfig> registrar;
   private final AtomicReference<TransactionConfig> transaction;
+  private final AtomicReference<WebSocketConfig> websocket;
   private final List<String> deployments;
   private final long idleTimer;
   /** The TLS listeners' certificate and outbound TLS settings; null without a TLS listener. */
@@ -48,7 +51,8 @@ public final class Sipgw {
   private final long tlsScanTimer;
 
   private Sipgw(Vertx vertx, Transports transports, LocationStore store, AtomicReference<RoutingSettings> routing,
-      AtomicReference<RegistrarConfig> registrar, AtomicReference<TransactionConfig> transaction, List<String> deployments,
+      AtomicReference<RegistrarConfig> registrar, AtomicReference<TransactionConfig> transaction,
+      AtomicReference<WebSocketConfig> websocket, List<String> deployments,
       long idleTimer, TlsCertificates tls, long tlsScanTimer) {
     this.vertx = vertx;
     this.transports = transports;
@@ -56,6 +60,7 @@ public final class Sipgw {
     this.routing = routing;
     this.registrar = registrar;
     this.transaction = transaction;
+    this.websocket = websocket;
     this.deployments = deployments;
     this.idleTimer = idleTimer;
     this.tls = tls;
@@ -88,7 +93,9 @@ public final class Sipgw {
     AtomicReference<RoutingSettings> routing = new AtomicReference<>(routingSettings(config, transports));
     AtomicReference<RegistrarConfig> registrarCfg = new AtomicReference<>(config.registrar());
     AtomicReference<TransactionConfig> transactionCfg = new AtomicReference<>(config.transaction());
+    AtomicReference<WebSocketConfig> websocketCfg = new AtomicReference<>(config.websocket());
     Registrar registrar = new Registrar(store, registrarCfg::get, System::currentTimeMillis);
+    transports.onClose(registrar::flowClosed);
     RoutingVerticle.Shared shared = new RoutingVerticle.Shared(transports, routing::get, registrar, store, new SipResolver(vertx),
         transactionCfg::get, workers);
     Dispatcher dispatcher = new Dispatcher(vertx, transports, workers);
@@ -108,9 +115,12 @@ public final class Sipgw {
       int n = udp && !vertx.isNativeTransportEnabled() ? 1 : instances;
       DeploymentOptions opts = new DeploymentOptions().setInstances(n);
       int idle = config.transport().tcpIdleTimeout();
+      boolean ws = l.transport() == Transport.WS || l.transport() == Transport.WSS;
+      TlsCertificates certificate = l.transport().secure() ? tls : null;
       chain = chain.compose(v -> (udp
           ? vertx.deployVerticle(() -> new UdpListenerVerticle(l, transports, dispatcher), opts)
-          : vertx.deployVerticle(() -> new StreamListenerVerticle(l, transports, l.transport() == Transport.TLS ? tls : null), opts))
+          : ws ? vertx.deployVerticle(() -> new WebSocketListenerVerticle(l, transports, certificate, websocketCfg::get), opts)
+          : vertx.deployVerticle(() -> new StreamListenerVerticle(l, transports, certificate), opts))
           .recover(e -> Future.failedFuture("cannot listen on " + l.name() + ": " + e.getMessage()))
           .map(id -> {
             deployments.add(id);
@@ -130,7 +140,7 @@ public final class Sipgw {
       long scan = config.reload().scanPeriod();
       long tlsTimer = tls == null || scan <= 0 ? -1 : vertx.setPeriodic(scan, id -> tls.scan());
       LOG.fine("sipgw deployed: " + workers + " routing instance(s), " + listeners.size() + " listener(s)");
-      return Future.succeededFuture(new Sipgw(vertx, transports, store, routing, registrarCfg, transactionCfg, deployments, timer, tls,
+      return Future.succeededFuture(new Sipgw(vertx, transports, store, routing, registrarCfg, transactionCfg, websocketCfg, deployments, timer, tls,
           tlsTimer));
     });
   }
@@ -142,11 +152,12 @@ public final class Sipgw {
   /** The listeners as bound, with the addresses they advertise. */
   public List<Listener> listeners() { return transports.listeners(); }
 
-  /** Applies the settings that can change at run time: domains, proxy, registrar, transaction and TLS settings. */
+  /** Applies the settings that can change at run time: domains, proxy, registrar, transaction, TLS and WebSocket origin settings. */
   public void reload(SipgwConfig config) {
     routing.set(routingSettings(config, transports));
     registrar.set(config.registrar());
     transaction.set(config.transaction());
+    websocket.set(config.websocket());
     transports.limits(config.transport().maxMessageSize(), config.transport().maxConnections());
     if (tls != null) tls.reload(config.tls());
     LOG.info("configuration reloaded: " + config.domains().size() + " domain(s), registrar " + config.registrar());

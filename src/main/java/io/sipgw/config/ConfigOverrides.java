@@ -39,7 +39,8 @@ final class ConfigOverrides {
        "workers": 0,
        "reload": {"scanPeriod": 0},
        "tls": {"certificate": "", "key": "", "minVersion": "", "verifyClient": "", "clientCa": "", "trustCa": "",
-               "verifyServer": true}}""");
+               "verifyServer": true},
+       "websocket": {"webroot": "", "allowedOrigins": [""]}}""");
 
   private ConfigOverrides() { }
 

@@ -14,9 +14,19 @@ import java.util.Objects;
  */
 public record ListenConfig(Transport transport, String host, int port, String advertiseHost, int advertisePort) {
   /** The transports {@code listen} accepts in this release. */
-  static final String SUPPORTED = "udp, tcp, tls";
-  /** The port a listener gets when its entry names none: 5061 for TLS, 5060 otherwise (RFC 3261 §19.1.2). */
-  static int defaultPort(Transport t) { return t == Transport.TLS ? 5061 : 5060; }
+  static final String SUPPORTED = "udp, tcp, tls, ws, wss";
+  /**
+   * The port a listener gets when its entry names none: 5061 for TLS, 5060 for UDP and TCP (RFC 3261
+   * §19.1.2), and HTTP's 80 and 443 for WS and WSS (RFC 7118 §4, RFC 6455 §3).
+   */
+  static int defaultPort(Transport t) {
+    return switch (t) {
+      case TLS -> 5061;
+      case WS -> 80;
+      case WSS -> 443;
+      default -> 5060;
+    };
+  }
 
   public ListenConfig {
     Objects.requireNonNull(transport, "transport");
@@ -32,7 +42,7 @@ public record ListenConfig(Transport transport, String host, int port, String ad
     if (!(t instanceof String ts)) throw o.wrongType("transport", "a string", t);
     Transport transport = Transport.parse(ts);
     if (transport == null) throw new ConfigException(o.key("transport"), "unknown transport \"" + ts + "\" (supported: " + SUPPORTED + ")");
-    if (transport != Transport.UDP && transport != Transport.TCP && transport != Transport.TLS) {
+    if (transport == Transport.SCTP) {
       throw new ConfigException(o.key("transport"), "transport \"" + ts + "\" is not supported yet (supported: " + SUPPORTED + ")");
     }
     String host = o.string("host", "0.0.0.0");

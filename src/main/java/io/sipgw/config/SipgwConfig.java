@@ -35,11 +35,12 @@ public final class SipgwConfig {
   private final int workers;
   private final ReloadConfig reload;
   private final TlsConfig tls;
+  private final WebSocketConfig websocket;
   private final JsonObject json;
 
   private SipgwConfig(List<ListenConfig> listen, List<DomainConfig> domains, RegistrarConfig registrar, ProxyConfig proxy,
                       TransactionConfig transaction, StoreConfig store, TransportConfig transport, int workers, ReloadConfig reload,
-                      TlsConfig tls) {
+                      TlsConfig tls, WebSocketConfig websocket) {
     this.listen = List.copyOf(listen);
     this.domains = List.copyOf(domains);
     this.registrar = registrar;
@@ -50,6 +51,7 @@ public final class SipgwConfig {
     this.workers = workers;
     this.reload = reload;
     this.tls = tls;
+    this.websocket = websocket;
     this.json = toJson();
   }
 
@@ -67,12 +69,13 @@ public final class SipgwConfig {
     int workers = root.integer("workers", DEFAULT_WORKERS, 0, 1024);
     ReloadConfig reload = ReloadConfig.read(ConfigObject.at(root, "reload"));
     TlsConfig tls = TlsConfig.read(ConfigObject.at(root, "tls"));
+    WebSocketConfig websocket = WebSocketConfig.read(ConfigObject.at(root, "websocket"));
     root.rejectUnknownKeys();
     requireCertificateForTls(listen, tls);
-    return new SipgwConfig(listen, domains, registrar, proxy, transaction, store, transport, workers, reload, tls);
+    return new SipgwConfig(listen, domains, registrar, proxy, transaction, store, transport, workers, reload, tls, websocket);
   }
 
-  /** The embedded default: conf/sipgw.json as packaged in the jar (UDP and TCP on 0.0.0.0:5060). */
+  /** The embedded default: conf/sipgw.json as packaged in the jar (UDP and TCP on 0.0.0.0:5060, WS on 8080). */
   public static SipgwConfig defaults() { return Embedded.CONFIG; }
 
   /** The text of the embedded default file. */
@@ -103,7 +106,7 @@ public final class SipgwConfig {
   private static List<ListenConfig> readListen(ConfigObject root) {
     JsonArray a = root.array("listen");
     if (a == null) return List.of(new ListenConfig(Transport.UDP, "0.0.0.0", 5060, null, 5060),
-        new ListenConfig(Transport.TCP, "0.0.0.0", 5060, null, 5060));
+        new ListenConfig(Transport.TCP, "0.0.0.0", 5060, null, 5060), new ListenConfig(Transport.WS, "0.0.0.0", 8080, null, 8080));
     if (a.isEmpty()) throw new ConfigException("listen", "needs at least one listener");
     List<ListenConfig> out = new ArrayList<>();
     Map<String, Integer> seen = new HashMap<>();
@@ -124,8 +127,9 @@ public final class SipgwConfig {
   private static void requireCertificateForTls(List<ListenConfig> listen, TlsConfig tls) {
     if (tls.hasCertificate()) return;
     for (int i = 0; i < listen.size(); i++) {
-      if (listen.get(i).transport() == Transport.TLS) {
-        throw new ConfigException("tls.certificate", "is required (with tls.key) by the TLS listener listen[" + i + "]");
+      Transport t = listen.get(i).transport();
+      if (t == Transport.TLS || t == Transport.WSS) {
+        throw new ConfigException("tls.certificate", "is required (with tls.key) by the " + t + " listener listen[" + i + "]");
       }
     }
   }
@@ -159,7 +163,8 @@ public final class SipgwConfig {
     domains.forEach(x -> d.add(x.toJson()));
     return new JsonObject().put("listen", l).put("domains", d).put("registrar", registrar.toJson())
         .put("proxy", proxy.toJson()).put("transaction", transaction.toJson()).put("store", store.toJson())
-        .put("transport", transport.toJson()).put("workers", workers).put("reload", reload.toJson()).put("tls", tls.toJson());
+        .put("transport", transport.toJson()).put("workers", workers).put("reload", reload.toJson()).put("tls", tls.toJson())
+        .put("websocket", websocket.toJson());
   }
 
   /** The effective configuration, defaults included (a copy). */
@@ -186,9 +191,12 @@ public final class SipgwConfig {
   /** TLS certificate, versions and peer verification ({@code tls}). */
   public TlsConfig tls() { return tls; }
 
-  /** Whether any listener is TLS. */
+  /** The WS/WSS listeners' web root and allowed origins ({@code websocket}). */
+  public WebSocketConfig websocket() { return websocket; }
+
+  /** Whether any listener needs the certificate: TLS or WSS. */
   public boolean hasTlsListener() {
-    for (ListenConfig l : listen) if (l.transport() == Transport.TLS) return true;
+    for (ListenConfig l : listen) if (l.transport() == Transport.TLS || l.transport() == Transport.WSS) return true;
     return false;
   }
 
@@ -204,7 +212,7 @@ public final class SipgwConfig {
   /**
    * The keys whose value differs in {@code newer} but cannot change while running: {@code listen},
    * {@code workers}, {@code transport.instances}, {@code transport.tcpIdleTimeout}, {@code store},
-   * {@code reload.scanPeriod}. Every {@code tls} key reloads. Empty when everything that changed can be applied at run time.
+   * {@code reload.scanPeriod}, {@code websocket.webroot}. Every {@code tls} key reloads. Empty when everything that changed can be applied at run time.
    */
   public List<String> restartNeededChanges(SipgwConfig newer) {
     List<String> keys = new ArrayList<>();
@@ -214,6 +222,7 @@ public final class SipgwConfig {
     if (transport.tcpIdleTimeout() != newer.transport.tcpIdleTimeout()) keys.add("transport.tcpIdleTimeout");
     if (!store.equals(newer.store)) keys.add("store");
     if (reload.scanPeriod() != newer.reload.scanPeriod()) keys.add("reload.scanPeriod");
+    if (!websocket.webroot().equals(newer.websocket.webroot())) keys.add("websocket.webroot");
     return List.copyOf(keys);
   }
 

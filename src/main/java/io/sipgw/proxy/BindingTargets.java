@@ -52,11 +52,16 @@ final class BindingTargets {
         continue;
       }
       Flow open = src.connectionId() != 0 ? transports.openFlow(src.connectionId()) : null;
+      Transport from = Transport.parse(src.transport());
+      if (open == null && (from == Transport.WS || from == Transport.WSS)) {
+        // RFC 7118 §5: a WebSocket client is reached over its own connection or not at all
+        LOG.fine(() -> "binding " + b.contact() + " of " + b.aor() + " skipped: its WebSocket connection has closed");
+        continue;
+      }
       if (open != null && fits(contact, open)) {
         out.add(BranchTarget.via(contact.toString(), NextHop.of(open), b.q()));
       } else if (NatDetection.behindNat(contact.host(), src.host())) {
-        Transport t = Transport.parse(src.transport());
-        out.add(BranchTarget.via(contact.toString(), NextHop.of(new Target(t, src.host(), src.port())), b.q()));
+        out.add(BranchTarget.via(contact.toString(), NextHop.of(new Target(from, src.host(), src.port())), b.q()));
       } else {
         out.add(BranchTarget.resolve(contact.toString(), contact, null, b.q()));
       }
@@ -70,6 +75,9 @@ final class BindingTargets {
    */
   private static boolean fits(SipUri contact, Flow open) {
     Transport wanted = contact.isSecure() ? Transport.TLS : contact.transport();
-    return wanted == null || wanted == open.transport() || contact.isSecure() && open.transport().secure();
+    Transport have = open.transport();
+    // a browser says transport=ws in its Contact whether its WebSocket is secured or not (RFC 7118 §5.2)
+    boolean webSocket = (wanted == Transport.WS || wanted == Transport.WSS) && (have == Transport.WS || have == Transport.WSS);
+    return wanted == null || wanted == have || webSocket || contact.isSecure() && have.secure();
   }
 }

@@ -6,11 +6,14 @@ import io.sipgw.sip.HeaderName;
 import io.sipgw.sip.Hosts;
 import io.sipgw.sip.MessageEdit;
 import io.sipgw.sip.Methods;
+import io.sipgw.sip.NameAddr;
 import io.sipgw.sip.SipParseException;
 import io.sipgw.sip.SipRequest;
+import io.sipgw.sip.Transport;
 import io.sipgw.sip.Via;
 import io.sipgw.transaction.Wire;
 import io.sipgw.transport.Flow;
+import io.sipgw.transport.FlowToken;
 import io.sipgw.transport.Listener;
 import io.sipgw.transport.Transports;
 import io.vertx.core.Future;
@@ -74,10 +77,22 @@ final class RequestForwarder {
     else edit.append(HeaderName.MAX_FORWARDS.canonical(), "70");
     if (target.routeSet() != null) edit.prepend(HeaderName.ROUTE, String.join(", ", target.routeSet()));
     if (settings.get().proxy().recordRoute() && isDialogInitial(req)) {
-      edit.prepend(HeaderName.RECORD_ROUTE, from.listener().routeUri());
+      String inToken = tokenFor(from, req);
+      Flow toFlow = target.hop() != null ? target.hop().flow() : null;
+      String outToken = toFlow != null && toFlow.connectionId() != 0 ? FlowToken.of(toFlow) : null;
+      edit.prepend(HeaderName.RECORD_ROUTE, from.listener().routeUri(inToken));
       // Two Record-Route entries when the request leaves by another listener, so each side of the
-      // call sees one it can reach (as Kamailio's double record-routing does).
-      if (!out.equals(from.listener())) edit.prepend(HeaderName.RECORD_ROUTE, out.routeUri());
+      // call sees one it can reach (as Kamailio's double record-routing does); and when a side is a
+      // flow, so each entry can name its side's connection (RFC 5626 §5.3).
+      if (!out.equals(from.listener()) || inToken != null || outToken != null) {
+        edit.prepend(HeaderName.RECORD_ROUTE, out.routeUri(outToken));
+      }
+    }
+    if (req.isMethod(Methods.REGISTER)) {
+      // RFC 3327 §4, RFC 5626 §5.1: a registration relayed to another registrar from a flow gets a
+      // Path naming that flow, so requests for the user come back to it.
+      String token = tokenFor(from, req);
+      if (token != null) edit.prepend(HeaderName.PATH, out.routeUri(token));
     }
     Via top = req.topVia();
     Via marked = receivedAndRport(top, from);
@@ -86,6 +101,18 @@ final class RequestForwarder {
         + (from.connectionId() != 0 ? ";" + FLOW_PARAM + "=" + from.connectionId() : "");
     edit.prepend(HeaderName.VIA, via);
     return edit.toBuffer();
+  }
+
+  /**
+   * The flow token for the connection a dialog-creating request came on, when requests of the dialog
+   * must come back on it: a WebSocket (RFC 7118 §5), or a UA that asked with {@code ;ob} in its
+   * Contact (RFC 5626 §5.4). Null otherwise.
+   */
+  private static String tokenFor(Flow from, SipRequest req) throws SipParseException {
+    if (from.connectionId() == 0) return null;
+    if (from.transport() == Transport.WS || from.transport() == Transport.WSS) return FlowToken.of(from);
+    List<NameAddr> contacts = req.addresses(HeaderName.CONTACT);
+    return !contacts.isEmpty() && contacts.get(0).uri().hasParam("ob") ? FlowToken.of(from) : null;
   }
 
   /** RFC 3261 §18.2.1 received, RFC 3581 §4 rport: the source address the response must go to. */

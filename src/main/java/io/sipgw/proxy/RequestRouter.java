@@ -21,6 +21,7 @@ import io.sipgw.transaction.ServerTransaction;
 import io.sipgw.transaction.TransactionKey;
 import io.sipgw.transaction.TransactionTable;
 import io.sipgw.transport.Flow;
+import io.sipgw.transport.FlowToken;
 import io.sipgw.transport.Listener;
 import io.sipgw.transport.Transports;
 import io.vertx.core.Future;
@@ -169,6 +170,22 @@ public final class RequestRouter {
     int first = 0;
     while (first < routes.size() && !removed.contains(first) && isOwnUri(routes.get(first).uri())) removed.add(first++);
     String newRequestUri = target == ruri ? null : target.toString();
+    if (first == routes.size() && !removed.isEmpty()) {
+      // RFC 5626 §5.3: our route named a flow (a browser's WebSocket): the request goes out on it,
+      // unless it came from that flow, in which case it goes on as routed.
+      FlowHop flowHop = flowHop(in, routes, removed);
+      if (flowHop != null) {
+        String loopKey = mayForward(in);
+        if (loopKey == null) return;
+        if (flowHop.flow() == null) {
+          reject(in, 430, "Flow Failed");
+          return;
+        }
+        ForwardPlan plan = new ForwardPlan(new RouteRemoval(req, removed), loopKey, newRequestUri, null);
+        relay(in, plan, List.of(BranchTarget.via(null, NextHop.of(flowHop.flow()), 1.0f)), null);
+        return;
+      }
+    }
 
     if (first < routes.size() && !removed.contains(first)) {
       // §16.6 step 6: the request goes to the next Route. A loose router gets it as it is; a strict
@@ -220,15 +237,18 @@ public final class RequestRouter {
         reject(in, 500, "Server Internal Error (location service unavailable)");
         return;
       }
+      List<Binding> bindings = ar.result().bindings();
+      // bindings whose connection has closed (a browser's WebSocket) are unreachable: 480, not a timeout
+      List<BranchTarget> targets = mode == DomainMode.REDIRECT ? null : bindingTargets.of(bindings);
       if (!ar.result().known()) {
         reject(in, 404, "Not Found");
-      } else if (ar.result().bindings().isEmpty()) {
+      } else if (bindings.isEmpty() || targets != null && targets.isEmpty()) {
         if (in.tx() == null) reject(in, 480, "Temporarily Unavailable");
         else new ResponseContext(forwarder, table, s.proxy(), in, plan, aor, this::targetsOf).start(List.of(), 480, "Temporarily Unavailable");
       } else if (mode == DomainMode.REDIRECT) {
-        redirect(in, ar.result().bindings());
+        redirect(in, bindings);
       } else {
-        relay(in, plan, bindingTargets.of(ar.result().bindings()), aor);
+        relay(in, plan, targets, aor);
       }
     });
   }
@@ -302,9 +322,38 @@ public final class RequestRouter {
     return !ip || transports.isLocal(uri.host(), uri.port());
   }
 
-  /** Whether a URI names this proxy itself (its Record-Route or an address with no user part). */
+  /**
+   * Whether a URI names this proxy itself: its Record-Route or Path (no user part, or a flow token)
+   * or an address with no user part.
+   */
   private boolean isOwnUri(SipUri uri) {
-    return uri.isSip() && uri.user() == null && transports.isLocal(uri.host(), uri.port());
+    return uri.isSip() && (uri.user() == null || FlowToken.looksLike(uri.user())) && transports.isLocal(uri.host(), uri.port());
+  }
+
+  /** A flow named by a token in our removed routes: open (flow set) or closed (flow null). */
+  private record FlowHop(Flow flow) { }
+
+  /**
+   * The flow the removed routes name by a flow token, other than the one the request came on; null
+   * when they name none. A token this process did not make is ignored and logged.
+   */
+  private FlowHop flowHop(IncomingRequest in, List<NameAddr> routes, Set<Integer> removed) {
+    FlowHop closed = null;
+    for (int i : removed) {
+      String user = routes.get(i).uri().user();
+      if (!FlowToken.looksLike(user)) continue;
+      long id = FlowToken.connectionId(user);
+      if (id < 0) {
+        LOG.info("ignored a flow token this node did not make in the Route of " + in.req().method() + " from " + in.flow()
+            + " (Call-ID " + in.req().callId() + ")");
+        continue;
+      }
+      if (id == in.flow().connectionId()) continue;
+      Flow f = transports.openFlow(id);
+      if (f != null) return new FlowHop(f);
+      closed = new FlowHop(null);
+    }
+    return closed;
   }
 
   private void register(IncomingRequest in, LocalDomains domains) throws SipParseException {

@@ -32,6 +32,7 @@ public final class Registrar {
   private final LocationStore store;
   private final Supplier<RegistrarConfig> settings;
   private final LongSupplier clock;
+  private final FlowBindings flowBindings = new FlowBindings();
 
   public Registrar(LocationStore store, Supplier<RegistrarConfig> settings, LongSupplier clock) {
     this.store = store;
@@ -92,6 +93,7 @@ public final class Registrar {
         return ResponseBuilder.of(req, o.status(), o.reason()).toBuffer();
       }
       LOG.fine(() -> "REGISTER " + aor + " from " + flow + ": " + o.bindings().size() + " binding(s) (Call-ID " + callId + ")");
+      if (flow.connectionId() != 0) flowBindings.saved(aor, o.bindings());
       return ok(req, o.bindings());
     }).recover(e -> {
       LOG.warning("REGISTER " + aor + ": location store failed: " + e.getMessage() + " (Call-ID " + callId + ")");
@@ -117,7 +119,38 @@ public final class Registrar {
     if (supported != null && supported.toLowerCase(Locale.ROOT).contains("path")) {
       for (HeaderField f : req.fields(HeaderName.PATH)) rb.header(HeaderName.PATH, f.value());
     }
+    // RFC 5626 §6: a registrar that kept an outbound flow (a Contact with reg-id) says so.
+    if (supported != null && supported.toLowerCase(Locale.ROOT).contains("outbound") && hasRegId(bindings, req.callId())) {
+      rb.header(HeaderName.REQUIRE, "outbound");
+    }
     return rb.toBuffer();
+  }
+
+  private static boolean hasRegId(List<Binding> bindings, String callId) {
+    for (Binding b : bindings) if (b.regId() != 0 && b.callId().equals(callId)) return true;
+    return false;
+  }
+
+  /**
+   * A connection closed: the bindings that could only be reached over it (WebSocket, RFC 5626 flows)
+   * are removed at once, so a call to them gets 480 rather than waiting for a timeout.
+   */
+  public void flowClosed(Flow flow) {
+    for (String aor : flowBindings.closed(flow.connectionId())) {
+      store.update(aor, current -> {
+        List<Binding> kept = new ArrayList<>(current.size());
+        for (Binding b : current) {
+          boolean dead = b.source().connectionId() == flow.connectionId() && b.source().listener().equals(flow.listener().name())
+              && FlowBindings.boundToFlow(b);
+          if (!dead) kept.add(b);
+        }
+        int removed = current.size() - kept.size();
+        return removed == 0 ? BindingChange.unchanged(0) : new BindingChange<>(kept, removed);
+      }).onComplete(ar -> {
+        if (ar.failed()) LOG.warning("bindings of " + aor + " on closed connection " + flow + " not removed: " + ar.cause().getMessage());
+        else if (ar.result() > 0) LOG.info("removed " + ar.result() + " binding(s) of " + aor + ": connection " + flow + " closed");
+      });
+    }
   }
 
   private static List<String> pathOf(SipRequest req) throws SipParseException {

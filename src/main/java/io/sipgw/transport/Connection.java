@@ -1,16 +1,23 @@
 package io.sipgw.transport;
 
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.NetSocket;
 
-/** One TCP connection, accepted or opened, with the flow it stands for. */
+/** One connection (TCP, TLS, WebSocket), accepted or opened, with the flow it stands for. */
 public final class Connection {
-  private final NetSocket socket;
+  /** What a connection writes one whole message to and closes: a socket, or a WebSocket (one message a frame). */
+  interface Channel {
+    Future<Void> write(Buffer message);
+
+    void close();
+  }
+
+  private final Channel channel;
   private final Flow flow;
   private volatile long lastUsed = System.nanoTime();
 
-  Connection(NetSocket socket, Flow flow) {
-    this.socket = socket;
+  Connection(Channel channel, Flow flow) {
+    this.channel = channel;
     this.flow = flow;
   }
 
@@ -22,10 +29,10 @@ public final class Connection {
 
   long idleNanos() { return System.nanoTime() - lastUsed; }
 
-  io.vertx.core.Future<Void> write(Buffer data) {
+  Future<Void> write(Buffer data) {
     touch();
-    return socket.write(data);
+    return channel.write(data);
   }
 
-  void close() { socket.close(); }
+  void close() { channel.close(); }
 }

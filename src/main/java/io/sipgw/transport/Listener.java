@@ -23,8 +23,11 @@ public record Listener(String name, Transport transport, String host, int port, 
   public String sentBy() { return Hosts.forUri(sentByHost) + ":" + sentByPort; }
 
   /** {@code <sip:host:port;transport=x;lr>} for Record-Route and Path. */
-  public String routeUri() {
-    return "<sip:" + sentBy() + ";transport=" + transport.uriParam() + ";lr>";
+  public String routeUri() { return routeUri(null); }
+
+  /** {@code <sip:user@host:port;transport=x;lr>}: with a flow token as user part, or none when null. */
+  public String routeUri(String user) {
+    return "<sip:" + (user != null ? user + "@" : "") + sentBy() + ";transport=" + transport.uriParam() + ";lr>";
   }
 
   /**

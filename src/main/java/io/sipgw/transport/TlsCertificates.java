@@ -4,6 +4,7 @@ import io.sipgw.config.TlsConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.file.FileProps;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.net.ClientSSLOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
@@ -12,7 +13,9 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
@@ -27,7 +30,9 @@ public final class TlsCertificates {
   private static final Logger LOG = Logger.getLogger("sipgw.transport");
 
   private final Vertx vertx;
-  private final List<NetServer> servers = new CopyOnWriteArrayList<>();
+  /** Each TLS listener's {@code updateSSLOptions}: of a NetServer (TLS) or an HttpServer (WSS). */
+  private final List<Function<ServerSSLOptions, Future<Boolean>>> servers = new CopyOnWriteArrayList<>();
+  private final Map<Object, Function<ServerSSLOptions, Future<Boolean>>> updaters = new ConcurrentHashMap<>();
   private final List<NetClient> clients = new CopyOnWriteArrayList<>();
   private volatile Applied applied;
   /** The stamps of the last attempt, applied or refused: the same files are not tried (and logged) again. */
@@ -64,9 +69,21 @@ public final class TlsCertificates {
   public ClientSSLOptions clientOptions() { return applied.client().copy(); }
 
   /** A TLS server that gets every new certificate from now on. */
-  public void register(NetServer server) { servers.add(server); }
+  public void register(NetServer server) { register(server, o -> server.updateSSLOptions(o, true)); }
 
-  public void unregister(NetServer server) { servers.remove(server); }
+  /** A WSS listener's HTTP server that gets every new certificate from now on. */
+  public void register(HttpServer server) { register(server, o -> server.updateSSLOptions(o, true)); }
+
+  private void register(Object server, Function<ServerSSLOptions, Future<Boolean>> update) {
+    updaters.put(server, update);
+    servers.add(update);
+  }
+
+  /** A listener that stops: it gets no more certificates. */
+  public void unregister(Object server) {
+    Function<ServerSSLOptions, Future<Boolean>> update = updaters.remove(server);
+    if (update != null) servers.remove(update);
+  }
 
   /** A TLS client that gets every new trust setting from now on. */
   public void register(NetClient client) { clients.add(client); }
@@ -107,7 +124,7 @@ public final class TlsCertificates {
 
   private Future<Void> apply(Applied next) {
     List<Future<Boolean>> updates = new ArrayList<>();
-    for (NetServer s : servers) updates.add(s.updateSSLOptions(next.server().copy(), true));
+    for (Function<ServerSSLOptions, Future<Boolean>> s : servers) updates.add(s.apply(next.server().copy()));
     int instances = updates.size();
     for (NetClient c : clients) updates.add(c.updateSSLOptions(next.client().copy(), true));
     return Future.all(updates).map(all -> {

@@ -18,7 +18,9 @@ import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.net.TcpClientConfig;
+import io.vertx.core.http.ServerWebSocket;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
@@ -56,6 +59,7 @@ public final class Transports {
   /** Opens outbound TLS connections; null without TLS settings. */
   private final NetClient tlsClient;
   private volatile Dispatcher dispatcher;
+  private final List<Consumer<Flow>> closeListeners = new CopyOnWriteArrayList<>();
 
   public Transports(Vertx vertx, List<Listener> listeners, int maxMessageSize, int maxConnections) {
     this(vertx, listeners, maxMessageSize, maxConnections, null);
@@ -67,6 +71,7 @@ public final class Transports {
     this.listeners = List.copyOf(listeners);
     List<Transport> have = new ArrayList<>(3);
     for (Transport t : List.of(Transport.UDP, Transport.TCP, Transport.TLS)) if (supports(t)) have.add(t);
+    // WS and WSS are not in the list: a request is never sent out on a WebSocket the gateway opens.
     this.supported = List.copyOf(have);
     this.maxMessageSize = maxMessageSize;
     this.maxConnections = maxConnections;
@@ -135,17 +140,16 @@ public final class Transports {
     if (list != null) list.remove(c);
   }
 
-  /** Registers an accepted or opened connection; returns null (and closes it) when over the cap. */
+  /** Registers an accepted or opened TCP or TLS connection; returns null (and closes it) when over the cap. */
   Connection addConnection(NetSocket socket, Listener listener, String remoteHost, int remotePort) {
-    if (connections.size() >= maxConnections) {
-      LOG.warning("connection from " + remoteHost + ":" + remotePort + " refused: " + maxConnections + " connections open (transport.maxConnections)");
-      socket.close();
-      return null;
-    }
-    Flow flow = new Flow(listener.transport(), listener, Hosts.canonicalIp(remoteHost), remotePort, ids.incrementAndGet());
-    Connection c = new Connection(socket, flow);
-    connections.put(c.id(), c);
-    byRemote.put(flow.target(), c);
+    Connection c = register(new Connection.Channel() {
+      @Override
+      public Future<Void> write(Buffer message) { return socket.write(message); }
+
+      @Override
+      public void close() { socket.close(); }
+    }, listener, remoteHost, remotePort);
+    if (c == null) return null;
     StreamFramer framer = new StreamFramer(maxMessageSize, new ConnectionSink(c, socket));
     socket.handler(data -> {
       c.touch();
@@ -159,13 +163,66 @@ public final class Transports {
         if (event instanceof SslCloseCompletionEvent) socket.close();
       });
     }
-    socket.exceptionHandler(e -> LOG.fine("connection " + flow + ": " + e.getMessage()));
+    socket.exceptionHandler(e -> LOG.fine("connection " + c.flow() + ": " + e.getMessage()));
     return c;
   }
 
+  /**
+   * Registers an accepted WebSocket (RFC 7118): each text or binary message is one SIP message, a
+   * message of CRLFs a keep-alive (a double CRLF ping is answered with one CRLF, as on a stream).
+   * Returns null (and closes it) when over the cap.
+   */
+  Connection addWebSocket(ServerWebSocket ws, Listener listener) {
+    Connection c = register(new WebSocketChannel(ws), listener, ws.remoteAddress().host(), ws.remoteAddress().port());
+    if (c == null) return null;
+    ws.textMessageHandler(text -> {
+      c.touch();
+      byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+      webSocketMessage(c, bytes);
+    });
+    ws.binaryMessageHandler(data -> {
+      c.touch();
+      webSocketMessage(c, data.getBytes());
+    });
+    ws.pongHandler(pong -> c.touch());
+    ws.closeHandler(v -> removeConnection(c));
+    ws.exceptionHandler(e -> LOG.fine("connection " + c.flow() + ": " + e.getMessage()));
+    return c;
+  }
+
+  private void webSocketMessage(Connection c, byte[] bytes) {
+    if (WebSocketChannel.isKeepAlive(bytes)) {
+      if (bytes.length >= 4) c.write(Buffer.buffer("\r\n"));
+      return;
+    }
+    if (bytes.length > maxMessageSize) {
+      dispatcher.reject(bytes, bytes.length, 513, "Message Too Large", c.flow());
+      return;
+    }
+    dispatcher.receive(bytes, bytes.length, c.flow(), true); // the frame bounds the message (RFC 7118 §5.1)
+  }
+
+  /** The cap check, the flow and the registry entries every kind of connection shares. */
+  private Connection register(Connection.Channel channel, Listener listener, String remoteHost, int remotePort) {
+    if (connections.size() >= maxConnections) {
+      LOG.warning("connection from " + remoteHost + ":" + remotePort + " refused: " + maxConnections + " connections open (transport.maxConnections)");
+      channel.close();
+      return null;
+    }
+    Flow flow = new Flow(listener.transport(), listener, Hosts.canonicalIp(remoteHost), remotePort, ids.incrementAndGet());
+    Connection c = new Connection(channel, flow);
+    connections.put(c.id(), c);
+    byRemote.put(flow.target(), c);
+    return c;
+  }
+
+  /** {@code listener} is told of every connection that closes, on the thread that saw it close. */
+  public void onClose(Consumer<Flow> listener) { closeListeners.add(listener); }
+
   private void removeConnection(Connection c) {
-    connections.remove(c.id());
+    if (connections.remove(c.id()) == null) return;
     byRemote.remove(c.flow().target(), c);
+    for (Consumer<Flow> l : closeListeners) l.accept(c.flow());
   }
 
   /** Closes connections idle for longer than {@code idleNanos}. */
@@ -193,11 +250,15 @@ public final class Transports {
       if (l == null) return Future.failedFuture("no UDP listener to send from");
       return sendUdp(l, target.host(), target.port(), data);
     }
+    Connection c = byRemote.get(target.address());
+    if (c != null) return c.write(data);
+    if (target.transport() == Transport.WS || target.transport() == Transport.WSS) {
+      // RFC 7118 §5: a WebSocket server does not open connections; the client's own is the only way.
+      return Future.failedFuture("no open WebSocket connection to " + target);
+    }
     if (target.transport() != Transport.TCP && target.transport() != Transport.TLS) {
       return Future.failedFuture("transport " + target.transport() + " is not supported");
     }
-    Connection c = byRemote.get(target.address());
-    if (c != null) return c.write(data);
     return connect(target).compose(conn -> conn.write(data));
   }
 

@@ -24,9 +24,9 @@ class SipgwConfigTest {
   }
 
   @Test
-  void embeddedDefaultListensOnUdpAndTcp5060() {
+  void embeddedDefaultListensOnUdpAndTcp5060AndWs8080() {
     SipgwConfig c = SipgwConfig.defaults();
-    assertEquals(List.of("udp:0.0.0.0:5060", "tcp:0.0.0.0:5060"), c.listen().stream().map(ListenConfig::name).toList());
+    assertEquals(List.of("udp:0.0.0.0:5060", "tcp:0.0.0.0:5060", "ws:0.0.0.0:8080"), c.listen().stream().map(ListenConfig::name).toList());
     assertEquals(new RegistrarConfig(60, 3600, 3600, 10), c.registrar());
     assertEquals(ProxyConfig.defaults(), c.proxy());
     assertEquals(TransactionConfig.defaults(), c.transaction());
@@ -134,8 +134,13 @@ class SipgwConfigTest {
       "{\"listen\": []}                                       | listen                    | at least one listener",
       "{\"listen\": [{\"port\": 5060}]}                       | listen[0].transport       | is required",
       "{\"listen\": [{\"transport\": \"sctp2\"}]}             | listen[0].transport       | unknown transport",
-      "{\"listen\": [{\"transport\": \"ws\"}]}                | listen[0].transport       | not supported yet",
-      "{\"listen\": [{\"transport\": \"wss\"}]}               | listen[0].transport       | not supported yet",
+      "{\"listen\": [{\"transport\": \"sctp\"}]}              | listen[0].transport       | not supported yet",
+      "{\"listen\": [{\"transport\": \"wss\"}]}               | tls.certificate           | by the WSS listener listen[0]",
+      "{\"websocket\": {\"allowedOrigins\": [\"example.com\"]}} | websocket.allowedOrigins[0] | scheme://host",
+      "{\"websocket\": {\"allowedOrigins\": [\"https://a.example/x\"]}} | websocket.allowedOrigins[0] | no path",
+      "{\"websocket\": {\"allowedOrigins\": [5]}}           | websocket.allowedOrigins[0] | must be an origin",
+      "{\"websocket\": {\"webroot\": \"\"}}                  | websocket.webroot         | must not be empty",
+      "{\"websocket\": {\"root\": \"x\"}}                    | websocket.root            | unknown key",
       "{\"listen\": [{\"transport\": \"udp\", \"port\": 65536}]} | listen[0].port          | between 0 and 65535",
       "{\"listen\": [{\"transport\": \"udp\", \"port\": -1}]}   | listen[0].port          | between 0 and 65535",
       "{\"listen\": [{\"transport\": \"udp\"}, {\"transport\": \"udp\", \"port\": 5060}]} | listen[1] | duplicate of listen[0]",

@@ -30,6 +30,7 @@ public final class TestGateway implements AutoCloseable {
   private final int port6;
   private final int tlsPort;
   private final int tlsPort6;
+  private int wsPort;
 
   private TestGateway(Vertx vertx, Sipgw sipgw, int port, int port6, int tlsPort, int tlsPort6) {
     this.vertx = vertx;
@@ -70,6 +71,27 @@ public final class TestGateway implements AutoCloseable {
             .put("key", certificate.keyPath().toString()).put("verifyServer", false))
         .put("reload", new JsonObject().put("scanPeriod", 200));
     return start(port, port6, tlsPort, tlsPort6, json.mergeIn(overrides, true));
+  }
+
+  /**
+   * Starts a gateway that also listens for WebSockets (RFC 7118) on 127.0.0.1 at a port of its own;
+   * {@code overrides} are deep-merged last.
+   */
+  public static TestGateway startWebSocket(JsonObject overrides) {
+    int port = FreePorts.udpAndTcp(FreePorts.IPV4_LOOPBACK);
+    int port6 = FreePorts.hasIpv6Loopback() ? FreePorts.udpAndTcp(FreePorts.IPV6_LOOPBACK) : 0;
+    int wsPort = FreePorts.udpAndTcp(FreePorts.IPV4_LOOPBACK);
+    JsonObject json = config(port, port6);
+    json.getJsonArray("listen").add(listener("ws", FreePorts.IPV4_LOOPBACK, wsPort));
+    TestGateway g = start(port, port6, json.mergeIn(overrides, true));
+    g.wsPort = wsPort;
+    return g;
+  }
+
+  /** The WebSocket port on 127.0.0.1; only for a gateway from {@link #startWebSocket}. */
+  public int wsPort() {
+    if (wsPort == 0) throw new IllegalStateException("no WebSocket listener");
+    return wsPort;
   }
 
   /** Starts a gateway on the given ports with exactly this configuration. */
