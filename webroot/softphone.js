@@ -71,6 +71,7 @@
     }
     if (ua) stopUa();
     model.account = { user: account.user, domain: account.domain, wsUrl: wsUrl };
+    showAccount(model.account);
     ua = new JsSIP.UA({
       sockets: [new JsSIP.WebSocketInterface(wsUrl)],
       uri: 'sip:' + account.user + '@' + account.domain,
@@ -277,6 +278,14 @@
         + (m.status === 'failed' ? ' (failed)' : '');
       return li;
     }));
+  }
+
+  /** The account in the form, when it came from the API rather than from the form. */
+  function showAccount(account) {
+    if (!$('account')) return;
+    $('user').value = account.user;
+    $('domain').value = account.domain;
+    $('wsUrl').value = account.wsUrl;
   }
 
   function show(output, value, cause) {

@@ -7,6 +7,9 @@
 //   open    {page, url, timeoutMs?}       a new browser context (own cookies, own fake microphone)
 //                                         with one tab on url; waits for window.softphone
 //   invoke  {page, method, args, timeoutMs?}  window.softphone[method](...args), awaited
+//   fill    {page, selector, value}       types into a form field, as a person would
+//   click   {page, selector}              clicks a button
+//   screenshot {page, path}               a PNG of the page, for a person to look at
 //   close   {page}                        closes that context
 //   quit    {}                            closes the browser and exits (so does the end of stdin)
 // Unprompted lines:
@@ -88,6 +91,19 @@ function invoke({ page: name, method, args }) {
   }, { method, args });
 }
 
+function fill({ page: name, selector, value }) {
+  return pageNamed(name).fill(selector, value);
+}
+
+function click({ page: name, selector }) {
+  return pageNamed(name).click(selector);
+}
+
+async function screenshot({ page: name, path }) {
+  await pageNamed(name).screenshot({ path, fullPage: true });
+  return path;
+}
+
 async function close({ page: name }) {
   const entry = pages.get(name);
   if (!entry) return false;
@@ -107,7 +123,7 @@ async function quit() {
   process.exit(0);
 }
 
-const commands = { open, invoke, close, quit: async () => { setImmediate(quit); return true; } };
+const commands = { open, invoke, fill, click, screenshot, close, quit: async () => { setImmediate(quit); return true; } };
 
 async function handle(line) {
   let command;

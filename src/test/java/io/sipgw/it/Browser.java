@@ -198,6 +198,21 @@ public final class Browser implements AutoCloseable {
       }
     }
 
+    /** Types {@code value} into the form field {@code selector} (e.g. {@code #user}). */
+    public void fill(String selector, String value) {
+      command(new JsonObject().put("cmd", "fill").put("page", name).put("selector", selector).put("value", value));
+    }
+
+    /** Clicks the element {@code selector} (e.g. {@code #register}). */
+    public void click(String selector) {
+      command(new JsonObject().put("cmd", "click").put("page", name).put("selector", selector));
+    }
+
+    /** Saves a PNG of the page to {@code file}. */
+    public void screenshot(Path file) {
+      command(new JsonObject().put("cmd", "screenshot").put("page", name).put("path", file.toAbsolutePath().toString()));
+    }
+
     /** Closes this page's context. */
     public void close() { command(new JsonObject().put("cmd", "close").put("page", name)); }
   }

@@ -30,6 +30,24 @@ class BrowserSoftphoneTest extends BrowserTestCase {
   }
 
   @Test
+  void registersAndCallsThroughTheFormAndButtons() {
+    Browser.Page bob = registered("bob-form");
+    Browser.Page page = opened("alice-form", bed.pageUrl());
+    page.fill("#user", "alice-form");
+    page.fill("#domain", DOMAIN);
+    page.click("#register");
+    page.awaitRegistration("registered", BOUND);
+
+    page.fill("#target", "sip:bob-form@" + DOMAIN);
+    page.click("#call");
+    bob.awaitCall("incoming", BOUND);
+    bob.answer();
+    page.awaitCall("confirmed", BOUND);
+    page.click("#hangup");
+    bob.awaitCall("ended", BOUND);
+  }
+
+  @Test
   void registersOverSecureWebSocketFromAnHttpsPage() {
     Browser.Page page = opened("alice-wss", bed.securePageUrl());
     page.debug("JsSIP:Transport");
