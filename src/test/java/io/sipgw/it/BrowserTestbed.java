@@ -25,7 +25,7 @@ public final class BrowserTestbed implements AutoCloseable {
   private final int sipPort;
   private final int wsPort;
   private final int wssPort;
-  private Rtpengine rtpengine;
+  private RtpengineProcess rtpengine;
   private GatewayProcess gateway;
   private Browser browser;
 
@@ -60,7 +60,7 @@ public final class BrowserTestbed implements AutoCloseable {
       config.put("websocket", new JsonObject().put("webroot", WEBROOT.toString())
           .put("allowedOrigins", new JsonArray()));
       if (media) {
-        bed.rtpengine = Rtpengine.start(bed.ns, dir);
+        bed.rtpengine = RtpengineProcess.start(bed.ns, dir);
         config.put("media", new JsonObject().put("rtpengine", new JsonArray().add(bed.rtpengine.ngAddress()))
             .put("mode", "webrtc"));
       }

@@ -9,7 +9,7 @@ import java.util.List;
  * forwarding table, no packaged config, control protocol "ng" on 127.0.0.1, media ports from a
  * range below the ephemeral ports. Its log goes to {@code rtpengine.log} in the test's directory.
  */
-public final class Rtpengine implements AutoCloseable {
+public final class RtpengineProcess implements AutoCloseable {
   private static final Duration START_BOUND = Duration.ofSeconds(15);
   static final int PORT_MIN = 20000;
   static final int PORT_MAX = 20999;
@@ -18,14 +18,14 @@ public final class Rtpengine implements AutoCloseable {
   private final int ngPort;
   private final Path log;
 
-  private Rtpengine(Process process, int ngPort, Path log) {
+  private RtpengineProcess(Process process, int ngPort, Path log) {
     this.process = process;
     this.ngPort = ngPort;
     this.log = log;
   }
 
   /** Starts rtpengine in {@code ns}; returns once its ng port is bound there. */
-  public static Rtpengine start(NetNamespace ns, Path dir) {
+  public static RtpengineProcess start(NetNamespace ns, Path dir) {
     int ngPort = FreePorts.udpAndTcp(FreePorts.IPV4_LOOPBACK);
     Path log = dir.resolve("rtpengine.log");
     List<String> command = List.of(binary(), "--config-file=none", "--foreground", "--log-stderr", "--table=-1",
@@ -33,7 +33,7 @@ public final class Rtpengine implements AutoCloseable {
         "--port-min=" + PORT_MIN, "--port-max=" + PORT_MAX, "--pidfile=" + dir.resolve("rtpengine.pid"),
         "--log-level=6");
     Process process = ns.start(command, dir, log);
-    Rtpengine rtpengine = new Rtpengine(process, ngPort, log);
+    RtpengineProcess rtpengine = new RtpengineProcess(process, ngPort, log);
     try {
       NetNamespace.awaitReady(process, () -> FreePorts.isBound(process.pid(), ngPort, false), START_BOUND, "rtpengine", log);
       return rtpengine;
