@@ -228,6 +228,9 @@
       } else if (s.type === 'outbound-rtp' && s.kind === 'audio') {
         result.packetsSent += s.packetsSent || 0;
         result.bytesSent += s.bytesSent || 0;
+      } else if (s.type === 'transport') {
+        result.dtlsState = s.dtlsState || null;
+        result.iceState = s.iceState || null;
       } else if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded') {
         const local = report.get(s.localCandidateId);
         const remote = report.get(s.remoteCandidateId);
@@ -239,7 +242,10 @@
   }
 
   function emptyStats() {
-    return { packetsReceived: 0, bytesReceived: 0, packetsSent: 0, bytesSent: 0, candidatePair: null };
+    return {
+      packetsReceived: 0, bytesReceived: 0, packetsSent: 0, bytesSent: 0,
+      candidatePair: null, iceState: null, dtlsState: null,
+    };
   }
 
   function address(candidate) {

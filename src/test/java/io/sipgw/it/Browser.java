@@ -16,6 +16,7 @@ import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -49,6 +50,7 @@ public final class Browser implements AutoCloseable {
   private final List<String> transcript = new ArrayList<>();
   private final Map<String, List<JsonObject>> events = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
+  private final Set<Long> quietIds = ConcurrentHashMap.newKeySet();
 
   private Browser(Process process, Path log) throws IOException {
     this.process = process;
@@ -102,9 +104,12 @@ public final class Browser implements AutoCloseable {
     public String name() { return name; }
 
     /** {@code window.softphone[method](...args)}, awaited; its result (null for none). */
-    public Object invoke(String method, Object... args) {
+    public Object invoke(String method, Object... args) { return invoke(false, method, args); }
+
+    /** {@link #invoke}, kept out of the transcript when {@code quiet} (a poll). */
+    private Object invoke(boolean quiet, String method, Object... args) {
       JsonObject reply = command(new JsonObject().put("cmd", "invoke").put("page", name).put("method", method)
-          .put("args", new JsonArray(List.of(args))));
+          .put("args", new JsonArray(List.of(args))), quiet);
       return reply.getValue("result");
     }
 
@@ -137,7 +142,7 @@ public final class Browser implements AutoCloseable {
      */
     public JsonObject awaitStats(Predicate<JsonObject> matches, Duration bound, String what) {
       long deadline = System.nanoTime() + bound.toNanos();
-      JsonObject last = stats();
+      JsonObject last = (JsonObject) invoke(true, "stats");
       while (!matches.test(last)) {
         if (System.nanoTime() > deadline) {
           throw new AssertionError(name + ": no " + what + " within " + bound + "; last RTP stats " + last + "\n" + Browser.this.tail());
@@ -148,8 +153,9 @@ public final class Browser implements AutoCloseable {
           Thread.currentThread().interrupt();
           throw new IllegalStateException(e);
         }
-        last = stats();
+        last = (JsonObject) invoke(true, "stats");
       }
+      note("  " + name + " RTP stats: " + last.encode());
       return last;
     }
 
@@ -217,13 +223,17 @@ public final class Browser implements AutoCloseable {
     public void close() { command(new JsonObject().put("cmd", "close").put("page", name)); }
   }
 
-  private JsonObject command(JsonObject command) {
+  private JsonObject command(JsonObject command) { return command(command, false); }
+
+  /** Sends a command and waits for its answer; {@code quiet}: neither goes into the transcript. */
+  private JsonObject command(JsonObject command, boolean quiet) {
     long id = ids.incrementAndGet();
     command.put("id", id).put("timeoutMs", COMMAND_BOUND.toMillis());
     CompletableFuture<JsonObject> reply = new CompletableFuture<>();
     pending.put(id, reply);
+    if (quiet) quietIds.add(id);
     String line = command.encode();
-    note("> " + line);
+    if (!quiet) note("> " + line);
     try {
       synchronized (stdin) {
         stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
@@ -257,7 +267,7 @@ public final class Browser implements AutoCloseable {
     try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = in.readLine()) != null) {
-        note("< " + line);
+        if (!isQuietReply(line)) note("< " + line);
         dispatch(line);
       }
     } catch (IOException e) {
@@ -271,6 +281,17 @@ public final class Browser implements AutoCloseable {
           list.notifyAll();
         }
       });
+    }
+  }
+
+  /** Whether {@code line} answers a quiet command (cheaply: the id comes first in the driver's answers). */
+  private boolean isQuietReply(String line) {
+    if (!line.startsWith("{\"id\":")) return false;
+    int end = line.indexOf(',');
+    try {
+      return end > 6 && quietIds.remove(Long.parseLong(line.substring(6, end)));
+    } catch (NumberFormatException e) {
+      return false;
     }
   }
 
