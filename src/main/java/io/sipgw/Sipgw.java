@@ -146,13 +146,13 @@ public final class Sipgw {
   }
 
   private static RoutingSettings routingSettings(SipgwConfig config, Transports transports) {
-    return new RoutingSettings(new LocalDomains(config.domains(), transports), config.proxy());
+    return new RoutingSettings(new LocalDomains(config.domains(), transports), config.proxy(), config.media());
   }
 
   /** The listeners as bound, with the addresses they advertise. */
   public List<Listener> listeners() { return transports.listeners(); }
 
-  /** Applies the settings that can change at run time: domains, proxy, registrar, transaction, TLS and WebSocket origin settings. */
+  /** Applies the settings that can change at run time: domains, proxy, media, registrar, transaction, TLS and WebSocket origin settings. */
   public void reload(SipgwConfig config) {
     routing.set(routingSettings(config, transports));
     registrar.set(config.registrar());

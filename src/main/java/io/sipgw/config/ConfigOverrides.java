@@ -40,7 +40,8 @@ final class ConfigOverrides {
        "reload": {"scanPeriod": 0},
        "tls": {"certificate": "", "key": "", "minVersion": "", "verifyClient": "", "clientCa": "", "trustCa": "",
                "verifyServer": true},
-       "websocket": {"webroot": "", "allowedOrigins": [""]}}""");
+       "websocket": {"webroot": "", "allowedOrigins": [""]},
+       "media": {"rtpengine": [""], "timeout": 0, "retries": 0, "downTime": 0, "mode": ""}}""");
 
   private ConfigOverrides() { }
 

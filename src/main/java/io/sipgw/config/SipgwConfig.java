@@ -36,11 +36,12 @@ public final class SipgwConfig {
   private final ReloadConfig reload;
   private final TlsConfig tls;
   private final WebSocketConfig websocket;
+  private final MediaConfig media;
   private final JsonObject json;
 
   private SipgwConfig(List<ListenConfig> listen, List<DomainConfig> domains, RegistrarConfig registrar, ProxyConfig proxy,
                       TransactionConfig transaction, StoreConfig store, TransportConfig transport, int workers, ReloadConfig reload,
-                      TlsConfig tls, WebSocketConfig websocket) {
+                      TlsConfig tls, WebSocketConfig websocket, MediaConfig media) {
     this.listen = List.copyOf(listen);
     this.domains = List.copyOf(domains);
     this.registrar = registrar;
@@ -52,6 +53,7 @@ public final class SipgwConfig {
     this.reload = reload;
     this.tls = tls;
     this.websocket = websocket;
+    this.media = media;
     this.json = toJson();
   }
 
@@ -70,9 +72,10 @@ public final class SipgwConfig {
     ReloadConfig reload = ReloadConfig.read(ConfigObject.at(root, "reload"));
     TlsConfig tls = TlsConfig.read(ConfigObject.at(root, "tls"));
     WebSocketConfig websocket = WebSocketConfig.read(ConfigObject.at(root, "websocket"));
+    MediaConfig media = MediaConfig.read(ConfigObject.at(root, "media"));
     root.rejectUnknownKeys();
     requireCertificateForTls(listen, tls);
-    return new SipgwConfig(listen, domains, registrar, proxy, transaction, store, transport, workers, reload, tls, websocket);
+    return new SipgwConfig(listen, domains, registrar, proxy, transaction, store, transport, workers, reload, tls, websocket, media);
   }
 
   /** The embedded default: conf/sipgw.json as packaged in the jar (UDP and TCP on 0.0.0.0:5060, WS on 8080). */
@@ -164,7 +167,7 @@ public final class SipgwConfig {
     return new JsonObject().put("listen", l).put("domains", d).put("registrar", registrar.toJson())
         .put("proxy", proxy.toJson()).put("transaction", transaction.toJson()).put("store", store.toJson())
         .put("transport", transport.toJson()).put("workers", workers).put("reload", reload.toJson()).put("tls", tls.toJson())
-        .put("websocket", websocket.toJson());
+        .put("websocket", websocket.toJson()).put("media", media.toJson());
   }
 
   /** The effective configuration, defaults included (a copy). */
@@ -193,6 +196,9 @@ public final class SipgwConfig {
 
   /** The WS/WSS listeners' web root and allowed origins ({@code websocket}). */
   public WebSocketConfig websocket() { return websocket; }
+
+  /** Media bridging through rtpengine ({@code media}), reloadable. */
+  public MediaConfig media() { return media; }
 
   /** Whether any listener needs the certificate: TLS or WSS. */
   public boolean hasTlsListener() {

@@ -1,5 +1,6 @@
 package io.sipgw.proxy;
 
+import io.sipgw.media.MediaPolicy;
 import io.sipgw.transaction.ClientTransaction;
 import io.sipgw.transaction.Scheduler;
 
@@ -19,6 +20,8 @@ final class ProxyBranch {
   int finalStatus;
   long timerC = Scheduler.NONE;
   long cancelGuard = Scheduler.NONE;
+  /** How this branch's SDP goes through the media relay; null when it goes unchanged. */
+  MediaPolicy.Bridge media;
 
   ProxyBranch(BranchTarget target) { this.target = target; }
 

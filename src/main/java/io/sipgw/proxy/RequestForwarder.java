@@ -61,6 +61,11 @@ final class RequestForwarder {
 
   /** The copy of {@code in}'s request for {@code target}, leaving by {@code out} with our {@code branch}. */
   Buffer build(IncomingRequest in, ForwardPlan plan, BranchTarget target, Listener out, String branch) throws SipParseException {
+    return build(in, plan, target, out, branch, null);
+  }
+
+  /** The same, with the body replaced by {@code sdp} (rewritten by the media relay) unless that is null. */
+  Buffer build(IncomingRequest in, ForwardPlan plan, BranchTarget target, Listener out, String branch, String sdp) throws SipParseException {
     SipRequest req = in.req();
     Flow from = in.flow();
     int maxForwards = req.maxForwards();
@@ -100,6 +105,7 @@ final class RequestForwarder {
     String via = "SIP/2.0/" + out.transport().viaName() + " " + out.sentBy() + ";branch=" + branch
         + (from.connectionId() != 0 ? ";" + FLOW_PARAM + "=" + from.connectionId() : "");
     edit.prepend(HeaderName.VIA, via);
+    if (sdp != null) edit.body(sdp);
     return edit.toBuffer();
   }
 

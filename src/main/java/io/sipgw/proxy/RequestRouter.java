@@ -2,6 +2,7 @@ package io.sipgw.proxy;
 
 import io.sipgw.config.DomainMode;
 import io.sipgw.dns.SipResolver;
+import io.sipgw.media.MediaRelay;
 import io.sipgw.registrar.Registrar;
 import io.sipgw.sip.Escapes;
 import io.sipgw.sip.HeaderName;
@@ -54,9 +55,10 @@ public final class RequestRouter {
   private final TransactionTable table;
   private final OverloadLog overload = new OverloadLog();
   private final BindingTargets bindingTargets;
+  private final MediaRelay media;
 
   public RequestRouter(Transports transports, Supplier<RoutingSettings> settings, Registrar registrar, LocationStore store,
-      SipResolver resolver, TransactionTable table) {
+      SipResolver resolver, TransactionTable table, MediaRelay media) {
     this.transports = transports;
     this.settings = settings;
     this.registrar = registrar;
@@ -65,6 +67,7 @@ public final class RequestRouter {
     this.responder = new Responder(transports);
     this.forwarder = new RequestForwarder(transports, settings, resolver);
     this.bindingTargets = new BindingTargets(transports);
+    this.media = media;
   }
 
   /**
@@ -244,7 +247,7 @@ public final class RequestRouter {
         reject(in, 404, "Not Found");
       } else if (bindings.isEmpty() || targets != null && targets.isEmpty()) {
         if (in.tx() == null) reject(in, 480, "Temporarily Unavailable");
-        else new ResponseContext(forwarder, table, s.proxy(), in, plan, aor, this::targetsOf).start(List.of(), 480, "Temporarily Unavailable");
+        else context(in, plan, aor).start(List.of(), 480, "Temporarily Unavailable");
       } else if (mode == DomainMode.REDIRECT) {
         redirect(in, bindings);
       } else {
@@ -258,11 +261,27 @@ public final class RequestRouter {
    * else each copy on its own, without state (§16.11).
    */
   private void relay(IncomingRequest in, ForwardPlan plan, List<BranchTarget> targets, String aor) {
+    if (in.req().isMethod(Methods.BYE) && media != null) endMedia(in.req());
     if (in.tx() != null) {
-      new ResponseContext(forwarder, table, settings.get().proxy(), in, plan, aor, this::targetsOf).start(targets, 0, null);
+      context(in, plan, aor).start(targets, 0, null);
       return;
     }
     for (BranchTarget t : targets) forwardStateless(in, plan, t);
+  }
+
+  private ResponseContext context(IncomingRequest in, ForwardPlan plan, String aor) {
+    RoutingSettings s = settings.get();
+    return new ResponseContext(forwarder, table, s.proxy(), in, plan, aor, this::targetsOf, MediaLeg.of(media, s.media(), in));
+  }
+
+  /** A BYE ends the call's media, whichever side sent it (either tag names the call to rtpengine). */
+  private void endMedia(SipRequest bye) {
+    try {
+      String tag = bye.from().tag();
+      if (tag != null) media.delete(bye.callId(), tag);
+    } catch (SipParseException e) {
+      // validated before: cannot happen; the BYE goes on regardless
+    }
   }
 
   /**

@@ -2,7 +2,10 @@ package io.sipgw.proxy;
 
 import io.sipgw.config.FailureRoute;
 import io.sipgw.config.ProxyConfig;
+import io.sipgw.media.MediaPolicy;
+import io.sipgw.media.NgException;
 import io.sipgw.sip.HeaderName;
+import io.sipgw.sip.MessageEdit;
 import io.sipgw.sip.Methods;
 import io.sipgw.sip.RequestBuilder;
 import io.sipgw.sip.SipParseException;
@@ -49,6 +52,13 @@ final class ResponseContext implements ClientTransaction.User {
   private final String aor;
   private final ServerTransaction server;
   private final Function<SipUri, Future<List<BranchTarget>>> targetsOf;
+  /** The SDP through the media relay; null when the request's SDP is none of its business. */
+  private final MediaLeg media;
+  /**
+   * With a media leg, what goes up to the caller goes in this order: a response waiting for its SDP to
+   * be rewritten holds back the ones after it (a 200 must not overtake the 183 before it).
+   */
+  private Future<Void> upstream = Future.succeededFuture();
   private IncomingRequest in;
   private ForwardPlan plan;
   private List<ProxyBranch> branches = new ArrayList<>(2);
@@ -63,9 +73,10 @@ final class ResponseContext implements ClientTransaction.User {
   /**
    * @param aor the local user the request is for (failure routes apply), or null
    * @param targetsOf where a failure route's URI leads: a local user's bindings, else the URI itself
+   * @param media the request's SDP through the media relay, or null
    */
   ResponseContext(RequestForwarder forwarder, TransactionTable table, ProxyConfig config, IncomingRequest in, ForwardPlan plan, String aor,
-      Function<SipUri, Future<List<BranchTarget>>> targetsOf) {
+      Function<SipUri, Future<List<BranchTarget>>> targetsOf, MediaLeg media) {
     this.forwarder = forwarder;
     this.table = table;
     this.config = config;
@@ -77,6 +88,7 @@ final class ResponseContext implements ClientTransaction.User {
     this.invite = in.req().isMethod(Methods.INVITE);
     this.server = in.tx();
     this.targetsOf = targetsOf;
+    this.media = media;
   }
 
   /**
@@ -141,19 +153,44 @@ final class ResponseContext implements ClientTransaction.User {
         ended(b, 503, null, "Service Unavailable (no " + hop.target().transport() + " listener)");
         return;
       }
-      String branch = Branches.stateful(plan.loopKey());
-      Buffer data;
-      try {
-        data = forwarder.build(in, plan, b.target, out, branch);
-      } catch (SipParseException e) {
-        ended(b, 400, null, "Bad Request (" + e.reason() + ")");
+      if (media == null) {
+        send(b, hop, out, null);
         return;
       }
-      b.tx = table.newClient(method, branch, data, callId, hop.target().transport().reliable(), forwarder.wireTo(hop), this);
-      if (invite) b.timerC = table.scheduler().schedule(config.timerC() * 1000L, () -> timerC(b));
-      LOG.fine(() -> "forwarded " + method + " to " + hop + " (Call-ID " + callId + ")");
-      b.tx.start();
+      // the offer is rewritten for the side this branch goes to: its transport says whether that is a browser
+      media.offerToward(hop.target().transport()).onComplete(offer -> {
+        if (!b.pending()) return;
+        if (b.cancelWanted) {
+          ended(b, 487, null, "Request Terminated");
+        } else if (offer.failed()) {
+          boolean down = offer.cause() instanceof NgException e && e.unreachable();
+          LOG.warning("media relay " + (down ? "not reachable" : "refused the offer") + ": " + offer.cause().getMessage()
+              + "; " + method + " to " + b.target + " not sent (Call-ID " + callId + ")");
+          if (down) ended(b, 503, null, "Service Unavailable (media relay not reachable)");
+          else ended(b, 500, null, "Server Internal Error (media relay refused the offer)");
+        } else {
+          MediaLeg.Offer o = offer.result();
+          b.media = o == null ? null : o.bridge();
+          send(b, hop, out, o == null ? null : o.sdp());
+        }
+      });
     });
+  }
+
+  /** Sends the branch's copy of the request, its SDP replaced by {@code sdp} unless that is null. */
+  private void send(ProxyBranch b, NextHop hop, Listener out, String sdp) {
+    String branch = Branches.stateful(plan.loopKey());
+    Buffer data;
+    try {
+      data = forwarder.build(in, plan, b.target, out, branch, sdp);
+    } catch (SipParseException e) {
+      ended(b, 400, null, "Bad Request (" + e.reason() + ")");
+      return;
+    }
+    b.tx = table.newClient(method, branch, data, callId, hop.target().transport().reliable(), forwarder.wireTo(hop), this);
+    if (invite) b.timerC = table.scheduler().schedule(config.timerC() * 1000L, () -> timerC(b));
+    LOG.fine(() -> "forwarded " + method + " to " + hop + " (Call-ID " + callId + ")");
+    b.tx.start();
   }
 
   @Override
@@ -161,7 +198,7 @@ final class ResponseContext implements ClientTransaction.User {
     ProxyBranch b = branchOf(tx);
     int status = response.status();
     if (b == null) {
-      if (status >= 200 && status < 300) forward(response, status); // a 2xx retransmission after release()
+      if (status >= 200 && status < 300) forward(response, status, null); // a 2xx retransmission after release()
       return;
     }
     if (status < 200) {
@@ -171,7 +208,7 @@ final class ResponseContext implements ClientTransaction.User {
     if (status < 300) {
       // §16.7 step 5: every 2xx is forwarded at once, from every branch.
       boolean first = !finalSent;
-      forward(response, status);
+      forward(response, status, b.media);
       finalSent = true;
       if (b.pending()) ended(b, status, null, null);
       if (first && invite) cancelPending(); // §16.7 step 10
@@ -202,7 +239,7 @@ final class ResponseContext implements ClientTransaction.User {
       table.scheduler().cancel(b.timerC);
       b.timerC = table.scheduler().schedule(config.timerC() * 1000L, () -> timerC(b));
     }
-    if (!finalSent) forward(response, status);
+    if (!finalSent) forward(response, status, b.media);
   }
 
   @Override
@@ -317,17 +354,41 @@ final class ResponseContext implements ClientTransaction.User {
   private void sendBest() {
     finalSent = true;
     int status = best.statusToSend();
+    Buffer data;
     try {
-      server.respond(status, best.toSend(in.req()));
+      data = best.toSend(in.req());
     } catch (SipParseException e) {
       LOG.info("dropped " + status + " response: " + e.reason() + " (Call-ID " + callId + ")");
+      return;
     }
+    if (media == null) {
+      server.respond(status, data);
+      return;
+    }
+    media.failed(); // every final answer this proxy makes up is a failure (>= 300)
+    upstream = upstream.andThen(x -> server.respond(status, data));
   }
 
-  private void forward(SipResponse response, int status) {
+  /**
+   * Forwards a response upstream, our Via removed; with a media leg its SDP is first rewritten for
+   * the caller when its branch was bridged ({@code bridge}, null for a 2xx retransmitted after release).
+   */
+  private void forward(SipResponse response, int status, MediaPolicy.Bridge bridge) {
+    if (media == null) {
+      respond(response, status, null);
+      return;
+    }
+    upstream = upstream.compose(x -> media.answer(response, bridge)).transform(sdp -> {
+      respond(response, status, sdp.succeeded() ? sdp.result() : null);
+      return Future.succeededFuture();
+    });
+  }
+
+  private void respond(SipResponse response, int status, String sdp) {
     try {
-      Buffer data = response.edit().removeFirstValue(HeaderName.VIA, response.topVia().toString()).toBuffer();
-      server.respond(status, data);
+      MessageEdit edit = response.edit().removeFirstValue(HeaderName.VIA, response.topVia().toString());
+      if (sdp != null) edit.body(sdp);
+      server.respond(status, edit.toBuffer());
     } catch (SipParseException e) {
       LOG.info("dropped " + status + " response: " + e.reason() + " (Call-ID " + callId + ")");
     }

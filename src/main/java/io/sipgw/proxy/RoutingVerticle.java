@@ -2,6 +2,8 @@ package io.sipgw.proxy;
 
 import io.sipgw.config.TransactionConfig;
 import io.sipgw.dns.SipResolver;
+import io.sipgw.media.NgClient;
+import io.sipgw.media.RtpengineRelay;
 import io.sipgw.registrar.Registrar;
 import io.sipgw.sip.SipRequest;
 import io.sipgw.sip.SipResponse;
@@ -30,6 +32,7 @@ public final class RoutingVerticle extends VerticleBase {
   private TransactionTable table;
   private ContextScheduler scheduler;
   private MessageConsumer<InboundMessage> consumer;
+  private RtpengineRelay media;
 
   public RoutingVerticle(String address, Shared shared) {
     this.address = address;
@@ -40,8 +43,10 @@ public final class RoutingVerticle extends VerticleBase {
   public Future<?> start() {
     scheduler = new ContextScheduler(context);
     table = new TransactionTable(scheduler, shared.transactions(), shared.instances());
+    // one ng client per routing loop: the calls it bridges are this loop's Call-IDs, kept without locks
+    media = new RtpengineRelay(NgClient.create(vertx, () -> shared.settings().get().media()));
     RequestRouter requests = new RequestRouter(shared.transports(), shared.settings(), shared.registrar(), shared.store(),
-        shared.resolver(), table);
+        shared.resolver(), table, media);
     ResponseRouter responses = new ResponseRouter(shared.transports(), table);
     consumer = vertx.eventBus().localConsumer(address, msg -> {
       InboundMessage in = msg.body();
@@ -54,6 +59,6 @@ public final class RoutingVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     scheduler.close();
-    return consumer.unregister();
+    return consumer.unregister().transform(x -> media.close());
   }
 }

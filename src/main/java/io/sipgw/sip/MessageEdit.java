@@ -20,6 +20,8 @@ public final class MessageEdit {
   private final Map<HeaderField, String> replaced = new IdentityHashMap<>(4);
   private String body;
   private String contentType;
+  /** The new body keeps the received Content-Type line; only Content-Length changes, in place. */
+  private boolean keepType;
 
   MessageEdit(SipMessage msg) { this.msg = msg; }
 
@@ -78,6 +80,19 @@ public final class MessageEdit {
   public MessageEdit body(String newContentType, String newBody) {
     contentType = newContentType;
     body = newBody;
+    keepType = false;
+    return this;
+  }
+
+  /**
+   * Replaces the body with one of the same type (an SDP rewritten by a media relay): the Content-Type
+   * line stays as received, the Content-Length line gets the new length where it is (added at the end
+   * of the headers when there was none).
+   */
+  public MessageEdit body(String newBody) {
+    body = newBody;
+    contentType = null;
+    keepType = true;
     return this;
   }
 
@@ -105,7 +120,12 @@ public final class MessageEdit {
     for (HeaderField f : msg.headers) {
       boolean isLength = f.known() == HeaderName.CONTENT_LENGTH;
       boolean isType = f.known() == HeaderName.CONTENT_TYPE;
-      if (body != null && (isLength || isType)) continue;
+      if (body != null && isLength && keepType) {
+        out.appendBytes(Text.bytes(f.name() + ": " + bodyLen)).appendBytes(CRLF);
+        hasLength = true;
+        continue;
+      }
+      if (body != null && (isLength || (isType && !keepType))) continue;
       if (replaced.containsKey(f)) {
         String line = replaced.get(f);
         if (line != null) out.appendBytes(Text.bytes(line)).appendBytes(CRLF);
@@ -118,7 +138,8 @@ public final class MessageEdit {
     for (String line : appended) out.appendBytes(Text.bytes(line)).appendBytes(CRLF);
     if (body != null) {
       if (contentType != null) out.appendString("Content-Type: " + contentType + "\r\n");
-      out.appendString("Content-Length: " + bodyLen + "\r\n\r\n").appendBytes(Text.bytes(body));
+      if (!hasLength) out.appendString("Content-Length: " + bodyLen + "\r\n");
+      out.appendBytes(CRLF).appendBytes(Text.bytes(body));
     } else {
       if (!hasLength) out.appendString("Content-Length: " + bodyLen + "\r\n");
       out.appendBytes(CRLF);

@@ -77,18 +77,28 @@ public final class TestGateway implements AutoCloseable {
    * Starts a gateway that also listens for WebSockets (RFC 7118) on 127.0.0.1 at a port of its own;
    * {@code overrides} are deep-merged last.
    */
-  public static TestGateway startWebSocket(JsonObject overrides) {
+  public static TestGateway startWebSocket(JsonObject overrides) { return startWebSocket(null, overrides); }
+
+  /**
+   * Starts a gateway that also listens for WebSockets on 127.0.0.1 at a port of its own: secure (WSS,
+   * presenting {@code certificate}) unless {@code certificate} is null. {@code overrides} are deep-merged last.
+   */
+  public static TestGateway startWebSocket(TestCertificate certificate, JsonObject overrides) {
     int port = FreePorts.udpAndTcp(FreePorts.IPV4_LOOPBACK);
     int port6 = FreePorts.hasIpv6Loopback() ? FreePorts.udpAndTcp(FreePorts.IPV6_LOOPBACK) : 0;
     int wsPort = FreePorts.udpAndTcp(FreePorts.IPV4_LOOPBACK);
     JsonObject json = config(port, port6);
-    json.getJsonArray("listen").add(listener("ws", FreePorts.IPV4_LOOPBACK, wsPort));
+    json.getJsonArray("listen").add(listener(certificate == null ? "ws" : "wss", FreePorts.IPV4_LOOPBACK, wsPort));
+    if (certificate != null) {
+      json.put("tls", new JsonObject().put("certificate", certificate.certificatePath().toString())
+          .put("key", certificate.keyPath().toString()));
+    }
     TestGateway g = start(port, port6, json.mergeIn(overrides, true));
     g.wsPort = wsPort;
     return g;
   }
 
-  /** The WebSocket port on 127.0.0.1; only for a gateway from {@link #startWebSocket}. */
+  /** The WS or WSS port on 127.0.0.1; only for a gateway from {@link #startWebSocket}. */
   public int wsPort() {
     if (wsPort == 0) throw new IllegalStateException("no WebSocket listener");
     return wsPort;

@@ -56,10 +56,19 @@ class WebSocketCallTest extends PhoneCallTest {
   }
 
   @Test
-  void crlfKeepAliveIsAnsweredWithCrlf() {
+  void crlfKeepAliveAndWebSocketPingAreAnswered() throws Exception {
     WsPeer p = browser();
     p.send("\r\n\r\n");
     assertEquals("\r\n", p.receiveRaw(WAIT));
+    assertTrue(p.pingPong(WAIT), "a WebSocket ping gets its pong");
+  }
+
+  @Test
+  void aBrowserRegistersOverWss() {
+    gateway = TestGateway.startWebSocket(TestCertificate.create(dir, "wss"), new JsonObject());
+    WsPeer p = WsPeer.connect(gateway.wsPort(), true);
+    peers.add(p);
+    assertEquals(200, registerBrowser(p, false).status());
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,10 +46,15 @@ public final class WsPeer implements AutoCloseable {
   }
 
   /** Opens a WebSocket to 127.0.0.1:{@code port} offering the {@code sip} subprotocol. */
-  public static WsPeer connect(int port) {
+  public static WsPeer connect(int port) { return connect(port, false); }
+
+  /** As {@link #connect(int)}, over TLS (WSS, any server certificate trusted) when {@code secure}. */
+  public static WsPeer connect(int port, boolean secure) {
     Vertx vertx = Vertx.vertx();
     try {
-      WebSocketClient client = vertx.createWebSocketClient();
+      WebSocketClient client = secure
+          ? vertx.createWebSocketClient(new WebSocketClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false))
+          : vertx.createWebSocketClient();
       return new WsPeer(vertx, client, await(client.connect(options(port, List.of("sip"), null))));
     } catch (RuntimeException e) {
       vertx.close();
@@ -108,6 +114,15 @@ public final class WsPeer implements AutoCloseable {
         + "CSeq: " + cseq + " " + method + "\r\n"
         + extraHeaders
         + "Content-Length: 0\r\n\r\n";
+  }
+
+  /** Sends a WebSocket ping (RFC 6455 §5.5.2) and waits for its pong. */
+  public boolean pingPong(Duration bound) throws InterruptedException {
+    BlockingQueue<Buffer> pongs = new LinkedBlockingQueue<>();
+    ws.pongHandler(pongs::add);
+    await(ws.writePing(Buffer.buffer("sipgw")));
+    Buffer pong = pongs.poll(bound.toMillis(), TimeUnit.MILLISECONDS);
+    return pong != null && pong.toString().equals("sipgw");
   }
 
   /** Sends one message in one text frame. */

@@ -150,4 +150,18 @@ class MessageEditTest {
     assertEquals(crlf("INVITE sip:a@b SIP/2.0", "Call-ID: c", "Content-Type: application/sdp", "Content-Length: 4", "") + "v=0\n",
         text(m.edit().body("application/sdp", "v=0\n").toBuffer()));
   }
+
+  @Test
+  void sameTypeBodyKeepsContentTypeInPlaceAndRewritesOnlyTheLength() throws Exception {
+    SipMessage m = stream(crlf("INVITE sip:a@b SIP/2.0", "c:  application/sdp ", "Call-ID: c", "l: 3", "Subject: x", "") + "old");
+    assertEquals(crlf("INVITE sip:a@b SIP/2.0", "c:  application/sdp ", "Call-ID: c", "l: 10", "Subject: x", "") + "v=0\r\ns=-\r\n",
+        text(m.edit().body("v=0\r\ns=-\r\n").toBuffer()));
+  }
+
+  @Test
+  void sameTypeBodyAddsAContentLengthWhenThereWasNone() throws Exception {
+    SipMessage m = datagram(crlf("SIP/2.0 200 OK", "Content-Type: application/sdp", "Call-ID: c", "") + "old");
+    assertEquals(crlf("SIP/2.0 200 OK", "Content-Type: application/sdp", "Call-ID: c", "Content-Length: 4", "") + "v=0\n",
+        text(m.edit().body("v=0\n").toBuffer()));
+  }
 }

@@ -1,0 +1,32 @@
+package io.sipgw.media;
+
+import io.sipgw.config.MediaMode;
+import io.sipgw.sip.Transport;
+
+/**
+ * Whether the SDP of a call leg goes through rtpengine, and with which profile toward each side. A
+ * side is WebRTC when its transport is WS or WSS (RFC 7118); the offer is rewritten for the side it
+ * goes to (the callee), the answer for the side that made the offer (the caller).
+ */
+public final class MediaPolicy {
+  /** The profiles of one bridged leg: what the callee gets in the offer and the caller in the answer. */
+  public record Bridge(MediaProfile towardCallee, MediaProfile towardCaller) { }
+
+  private MediaPolicy() { }
+
+  /**
+   * The bridge for a request from a {@code caller} side to a {@code callee} side under {@code mode},
+   * or null when the SDP is left alone: mode {@code never}; in mode {@code webrtc}, a call between two
+   * browsers or two phones.
+   */
+  public static Bridge decide(MediaMode mode, Transport caller, Transport callee) {
+    boolean fromBrowser = isWebSocket(caller);
+    boolean toBrowser = isWebSocket(callee);
+    if (mode == MediaMode.NEVER || (mode == MediaMode.WEBRTC && fromBrowser == toBrowser)) return null;
+    return new Bridge(profileOf(toBrowser), profileOf(fromBrowser));
+  }
+
+  private static boolean isWebSocket(Transport t) { return t == Transport.WS || t == Transport.WSS; }
+
+  private static MediaProfile profileOf(boolean browser) { return browser ? MediaProfile.WEBRTC : MediaProfile.RTP; }
+}
