@@ -25,7 +25,7 @@ public final class BrowserTestbed implements AutoCloseable {
   private final int sipPort;
   private final int wsPort;
   private final int wssPort;
-  private RtpengineProcess rtpengine;
+  private Rtpengine rtpengine;
   private GatewayProcess gateway;
   private Browser browser;
 
@@ -60,7 +60,7 @@ public final class BrowserTestbed implements AutoCloseable {
       config.put("websocket", new JsonObject().put("webroot", WEBROOT.toString())
           .put("allowedOrigins", new JsonArray()));
       if (media) {
-        bed.rtpengine = RtpengineProcess.start(bed.ns, dir);
+        bed.rtpengine = Rtpengine.start(bed.ns, dir);
         config.put("media", new JsonObject().put("rtpengine", new JsonArray().add(bed.rtpengine.ngAddress()))
             .put("mode", "webrtc"));
       }
@@ -115,7 +115,7 @@ public final class BrowserTestbed implements AutoCloseable {
     StringBuilder s = new StringBuilder();
     if (browser != null) s.append(browser.tail()).append('\n');
     if (gateway != null) s.append(gateway.logTail()).append('\n');
-    if (rtpengine != null) s.append(NetNamespace.tail(rtpengine.log())).append('\n');
+    if (rtpengine != null) s.append(NetNamespace.tail(rtpengine.logFile())).append('\n');
     return s.toString();
   }
 
