@@ -1,11 +1,13 @@
 package io.sipgw;
 
 import io.sipgw.config.ListenConfig;
+import io.sipgw.config.NatConfig;
 import io.sipgw.config.RegistrarConfig;
 import io.sipgw.config.SipgwConfig;
 import io.sipgw.config.TransactionConfig;
 import io.sipgw.config.WebSocketConfig;
 import io.sipgw.dns.SipResolver;
+import io.sipgw.nat.NatPinger;
 import io.sipgw.proxy.LocalDomains;
 import io.sipgw.proxy.RoutingSettings;
 import io.sipgw.proxy.RoutingVerticle;
@@ -44,6 +46,7 @@ public final class Sipgw {
   private final AtomicReference<RegistrarConfig> registrar;
   private final AtomicReference<TransactionConfig> transaction;
   private final AtomicReference<WebSocketConfig> websocket;
+  private final AtomicReference<NatConfig> nat;
   private final List<String> deployments;
   private final long idleTimer;
   /** The TLS listeners' certificate and outbound TLS settings; null without a TLS listener. */
@@ -52,7 +55,7 @@ public final class Sipgw {
 
   private Sipgw(Vertx vertx, Transports transports, LocationStore store, AtomicReference<RoutingSettings> routing,
       AtomicReference<RegistrarConfig> registrar, AtomicReference<TransactionConfig> transaction,
-      AtomicReference<WebSocketConfig> websocket, List<String> deployments,
+      AtomicReference<WebSocketConfig> websocket, AtomicReference<NatConfig> nat, List<String> deployments,
       long idleTimer, TlsCertificates tls, long tlsScanTimer) {
     this.vertx = vertx;
     this.transports = transports;
@@ -61,6 +64,7 @@ public final class Sipgw {
     this.registrar = registrar;
     this.transaction = transaction;
     this.websocket = websocket;
+    this.nat = nat;
     this.deployments = deployments;
     this.idleTimer = idleTimer;
     this.tls = tls;
@@ -94,14 +98,19 @@ public final class Sipgw {
     AtomicReference<RegistrarConfig> registrarCfg = new AtomicReference<>(config.registrar());
     AtomicReference<TransactionConfig> transactionCfg = new AtomicReference<>(config.transaction());
     AtomicReference<WebSocketConfig> websocketCfg = new AtomicReference<>(config.websocket());
-    Registrar registrar = new Registrar(store, registrarCfg::get, System::currentTimeMillis);
+    AtomicReference<NatConfig> natCfg = new AtomicReference<>(config.nat());
+    NatPinger pinger = new NatPinger(transports, store, natCfg::get);
+    Registrar registrar = new Registrar(store, registrarCfg::get, System::currentTimeMillis, pinger);
     transports.onClose(registrar::flowClosed);
     RoutingVerticle.Shared shared = new RoutingVerticle.Shared(transports, routing::get, registrar, store, new SipResolver(vertx),
-        transactionCfg::get, workers);
+        transactionCfg::get, workers, pinger::claim);
     Dispatcher dispatcher = new Dispatcher(vertx, transports, workers);
 
     List<String> deployments = new ArrayList<>();
-    Future<Void> chain = Future.succeededFuture();
+    Future<Void> chain = vertx.deployVerticle(pinger).map(id -> {
+      deployments.add(id);
+      return null;
+    });
     for (int i = 0; i < workers; i++) {
       String address = Dispatcher.ROUTING_ADDRESS + i;
       chain = chain.compose(v -> vertx.deployVerticle(new RoutingVerticle(address, shared)).map(id -> {
@@ -140,8 +149,8 @@ public final class Sipgw {
       long scan = config.reload().scanPeriod();
       long tlsTimer = tls == null || scan <= 0 ? -1 : vertx.setPeriodic(scan, id -> tls.scan());
       LOG.fine("sipgw deployed: " + workers + " routing instance(s), " + listeners.size() + " listener(s)");
-      return Future.succeededFuture(new Sipgw(vertx, transports, store, routing, registrarCfg, transactionCfg, websocketCfg, deployments, timer, tls,
-          tlsTimer));
+      return Future.succeededFuture(new Sipgw(vertx, transports, store, routing, registrarCfg, transactionCfg, websocketCfg, natCfg,
+          deployments, timer, tls, tlsTimer));
     });
   }
 
@@ -152,12 +161,13 @@ public final class Sipgw {
   /** The listeners as bound, with the addresses they advertise. */
   public List<Listener> listeners() { return transports.listeners(); }
 
-  /** Applies the settings that can change at run time: domains, proxy, media, registrar, transaction, TLS and WebSocket origin settings. */
+  /** Applies the settings that can change at run time: domains, proxy, media, registrar, transaction, NAT, TLS and WebSocket origin settings. */
   public void reload(SipgwConfig config) {
     routing.set(routingSettings(config, transports));
     registrar.set(config.registrar());
     transaction.set(config.transaction());
     websocket.set(config.websocket());
+    nat.set(config.nat());
     transports.limits(config.transport().maxMessageSize(), config.transport().maxConnections());
     if (tls != null) tls.reload(config.tls());
     LOG.info("configuration reloaded: " + config.domains().size() + " domain(s), registrar " + config.registrar());

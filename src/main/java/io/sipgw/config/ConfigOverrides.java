@@ -41,7 +41,8 @@ final class ConfigOverrides {
        "tls": {"certificate": "", "key": "", "minVersion": "", "verifyClient": "", "clientCa": "", "trustCa": "",
                "verifyServer": true},
        "websocket": {"webroot": "", "allowedOrigins": [""]},
-       "media": {"rtpengine": [""], "timeout": 0, "retries": 0, "downTime": 0, "mode": ""}}""");
+       "media": {"rtpengine": [""], "timeout": 0, "retries": 0, "downTime": 0, "mode": ""},
+       "nat": {"keepalive": "", "interval": 0, "maxMissed": 0}}""");
 
   private ConfigOverrides() { }
 

@@ -37,11 +37,12 @@ public final class SipgwConfig {
   private final TlsConfig tls;
   private final WebSocketConfig websocket;
   private final MediaConfig media;
+  private final NatConfig nat;
   private final JsonObject json;
 
   private SipgwConfig(List<ListenConfig> listen, List<DomainConfig> domains, RegistrarConfig registrar, ProxyConfig proxy,
                       TransactionConfig transaction, StoreConfig store, TransportConfig transport, int workers, ReloadConfig reload,
-                      TlsConfig tls, WebSocketConfig websocket, MediaConfig media) {
+                      TlsConfig tls, WebSocketConfig websocket, MediaConfig media, NatConfig nat) {
     this.listen = List.copyOf(listen);
     this.domains = List.copyOf(domains);
     this.registrar = registrar;
@@ -54,6 +55,7 @@ public final class SipgwConfig {
     this.tls = tls;
     this.websocket = websocket;
     this.media = media;
+    this.nat = nat;
     this.json = toJson();
   }
 
@@ -73,9 +75,10 @@ public final class SipgwConfig {
     TlsConfig tls = TlsConfig.read(ConfigObject.at(root, "tls"));
     WebSocketConfig websocket = WebSocketConfig.read(ConfigObject.at(root, "websocket"));
     MediaConfig media = MediaConfig.read(ConfigObject.at(root, "media"));
+    NatConfig nat = NatConfig.read(ConfigObject.at(root, "nat"));
     root.rejectUnknownKeys();
     requireCertificateForTls(listen, tls);
-    return new SipgwConfig(listen, domains, registrar, proxy, transaction, store, transport, workers, reload, tls, websocket, media);
+    return new SipgwConfig(listen, domains, registrar, proxy, transaction, store, transport, workers, reload, tls, websocket, media, nat);
   }
 
   /** The embedded default: conf/sipgw.json as packaged in the jar (UDP and TCP on 0.0.0.0:5060, WS on 8080). */
@@ -167,7 +170,8 @@ public final class SipgwConfig {
     return new JsonObject().put("listen", l).put("domains", d).put("registrar", registrar.toJson())
         .put("proxy", proxy.toJson()).put("transaction", transaction.toJson()).put("store", store.toJson())
         .put("transport", transport.toJson()).put("workers", workers).put("reload", reload.toJson()).put("tls", tls.toJson())
-        .put("websocket", websocket.toJson()).put("media", media.toJson());
+        .put("websocket", websocket.toJson()).put("media", media.toJson())
+        .put("nat", nat.toJson());
   }
 
   /** The effective configuration, defaults included (a copy). */
@@ -199,6 +203,9 @@ public final class SipgwConfig {
 
   /** Media bridging through rtpengine ({@code media}), reloadable. */
   public MediaConfig media() { return media; }
+
+  /** Keep-alives to UDP clients behind NAT ({@code nat}), reloadable. */
+  public NatConfig nat() { return nat; }
 
   /** Whether any listener needs the certificate: TLS or WSS. */
   public boolean hasTlsListener() {

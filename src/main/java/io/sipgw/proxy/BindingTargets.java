@@ -1,5 +1,6 @@
 package io.sipgw.proxy;
 
+import io.sipgw.nat.NatDetection;
 import io.sipgw.sip.NameAddr;
 import io.sipgw.sip.SipParseException;
 import io.sipgw.sip.SipUri;

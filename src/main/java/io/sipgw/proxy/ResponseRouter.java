@@ -13,6 +13,7 @@ import io.sipgw.transport.Target;
 import io.sipgw.transport.Transports;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.logging.Logger;
 
 /**
@@ -26,10 +27,17 @@ public final class ResponseRouter {
 
   private final Transports transports;
   private final TransactionTable table;
+  /** Takes the answers to requests the gateway sends of its own accord (the NAT pinger's OPTIONS). */
+  private final Predicate<SipResponse> ownRequests;
 
   public ResponseRouter(Transports transports, TransactionTable table) {
+    this(transports, table, resp -> false);
+  }
+
+  public ResponseRouter(Transports transports, TransactionTable table, Predicate<SipResponse> ownRequests) {
     this.transports = transports;
     this.table = table;
+    this.ownRequests = ownRequests;
   }
 
   /** Handles one received response. Never throws: what cannot be forwarded is logged and dropped. */
@@ -45,7 +53,7 @@ public final class ResponseRouter {
     List<Via> vias;
     try {
       MessageValidator.validateResponse(resp);
-      if (table.receive(resp)) return;
+      if (table.receive(resp) || ownRequests.test(resp)) return;
       vias = resp.vias();
     } catch (SipParseException e) {
       LOG.info("dropped response from " + flow + ": " + e.reason() + " (Call-ID " + resp.callId() + ")");

@@ -15,6 +15,7 @@ import io.sipgw.transport.Transports;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -23,9 +24,12 @@ import java.util.function.Supplier;
  * transaction table is its own.
  */
 public final class RoutingVerticle extends VerticleBase {
-  /** What every routing instance shares. */
+  /**
+   * What every routing instance shares; {@code ownRequests} takes the responses to requests the
+   * gateway sent of its own accord (NAT keep-alives), which go nowhere.
+   */
   public record Shared(Transports transports, Supplier<RoutingSettings> settings, Registrar registrar, LocationStore store,
-      SipResolver resolver, Supplier<TransactionConfig> transactions, int instances) { }
+      SipResolver resolver, Supplier<TransactionConfig> transactions, int instances, Predicate<SipResponse> ownRequests) { }
 
   private final String address;
   private final Shared shared;
@@ -47,7 +51,7 @@ public final class RoutingVerticle extends VerticleBase {
     media = new RtpengineRelay(NgClient.create(vertx, () -> shared.settings().get().media()));
     RequestRouter requests = new RequestRouter(shared.transports(), shared.settings(), shared.registrar(), shared.store(),
         shared.resolver(), table, media);
-    ResponseRouter responses = new ResponseRouter(shared.transports(), table);
+    ResponseRouter responses = new ResponseRouter(shared.transports(), table, shared.ownRequests());
     consumer = vertx.eventBus().localConsumer(address, msg -> {
       InboundMessage in = msg.body();
       if (in.message() instanceof SipRequest r) requests.route(r, in.flow(), in.parsedNanos());

@@ -33,11 +33,18 @@ public final class Registrar {
   private final Supplier<RegistrarConfig> settings;
   private final LongSupplier clock;
   private final FlowBindings flowBindings = new FlowBindings();
+  private final RegistrationListener listener;
 
   public Registrar(LocationStore store, Supplier<RegistrarConfig> settings, LongSupplier clock) {
+    this(store, settings, clock, RegistrationListener.NONE);
+  }
+
+  /** A registrar that tells {@code listener} what each accepted REGISTER left (for the NAT pinger). */
+  public Registrar(LocationStore store, Supplier<RegistrarConfig> settings, LongSupplier clock, RegistrationListener listener) {
     this.store = store;
     this.settings = settings;
     this.clock = clock;
+    this.listener = listener;
   }
 
   /** Handles a REGISTER for one of this server's domains; the future holds the response to send. */
@@ -94,6 +101,7 @@ public final class Registrar {
       }
       LOG.fine(() -> "REGISTER " + aor + " from " + flow + ": " + o.bindings().size() + " binding(s) (Call-ID " + callId + ")");
       if (flow.connectionId() != 0) flowBindings.saved(aor, o.bindings());
+      listener.saved(req, flow, aor, o.bindings());
       return ok(req, o.bindings());
     }).recover(e -> {
       LOG.warning("REGISTER " + aor + ": location store failed: " + e.getMessage() + " (Call-ID " + callId + ")");

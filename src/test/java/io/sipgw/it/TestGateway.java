@@ -26,15 +26,17 @@ public final class TestGateway implements AutoCloseable {
 
   private final Vertx vertx;
   private final Sipgw sipgw;
+  private final JsonObject config;
   private final int port;
   private final int port6;
   private final int tlsPort;
   private final int tlsPort6;
   private int wsPort;
 
-  private TestGateway(Vertx vertx, Sipgw sipgw, int port, int port6, int tlsPort, int tlsPort6) {
+  private TestGateway(Vertx vertx, Sipgw sipgw, JsonObject config, int port, int port6, int tlsPort, int tlsPort6) {
     this.vertx = vertx;
     this.sipgw = sipgw;
+    this.config = config;
     this.port = port;
     this.port6 = port6;
     this.tlsPort = tlsPort;
@@ -111,7 +113,7 @@ public final class TestGateway implements AutoCloseable {
     Vertx vertx = Vertx.vertx();
     try {
       Sipgw sipgw = await(Sipgw.start(vertx, SipgwConfig.fromJson(json)), START_BOUND, "start sipgw with " + json);
-      return new TestGateway(vertx, sipgw, port, port6, tlsPort, tlsPort6);
+      return new TestGateway(vertx, sipgw, json, port, port6, tlsPort, tlsPort6);
     } catch (RuntimeException | Error e) {
       vertx.close();
       throw e;
@@ -138,6 +140,11 @@ public final class TestGateway implements AutoCloseable {
         .put("store", new JsonObject().put("type", "memory"))
         .put("transport", new JsonObject().put("instances", 2))
         .put("workers", 2);
+  }
+
+  /** Applies the configuration it started with, deep-merged with {@code overrides}, as a hot reload does. */
+  public void reload(JsonObject overrides) {
+    sipgw.reload(SipgwConfig.fromJson(config.copy().mergeIn(overrides, true)));
   }
 
   /** The UDP and TCP port on 127.0.0.1. */

@@ -1,0 +1,18 @@
+package io.sipgw.registrar;
+
+import io.sipgw.sip.SipRequest;
+import io.sipgw.store.Binding;
+import io.sipgw.transport.Flow;
+import java.util.List;
+
+/**
+ * Told what each accepted REGISTER left in the location store (the NAT pinger keeps its list of
+ * bindings to ping from it). Called on the routing loop that handled the REGISTER: quick, never
+ * blocking, never throwing.
+ */
+public interface RegistrationListener {
+  RegistrationListener NONE = (register, flow, aor, bindings) -> { };
+
+  /** {@code register}, received on {@code flow}, left {@code aor} with {@code bindings} (none: all removed). */
+  void saved(SipRequest register, Flow flow, String aor, List<Binding> bindings);
+}
