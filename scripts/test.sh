@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the test suite. Installs what the tests need when it is missing:
 # sipp (Debian/Ubuntu package sip-tester), socat (TLS phones in front of and behind SIPp), redis-server and
-# rtpengine (package rtpengine-daemon alone: the rtpengine metapackage would build a kernel module). Exits with Maven's exit code.
+# rtpengine (package rtpengine-daemon alone: the rtpengine metapackage would build a kernel module); for the
+# browser tests chromium and iproute2 (ip netns), and, with npm ci, the Node driver's packages in
+# src/test/browser (needs Node.js >= 20 and npm). Exits with Maven's exit code.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,7 +11,9 @@ missing=()
 command -v sipp >/dev/null 2>&1 || missing+=(sip-tester)
 command -v socat >/dev/null 2>&1 || missing+=(socat)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
 command -v rtpengine >/dev/null 2>&1 || missing+=(rtpengine-daemon)
+command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 
 if ((${#missing[@]})); then
   echo "==> installing ${missing[*]}"
@@ -20,6 +24,13 @@ if ((${#missing[@]})); then
 fi
 
 echo "==> sipp: $(command -v sipp), socat: $(command -v socat), redis-server: $(command -v redis-server), rtpengine: $(command -v rtpengine)"
+
+# The browser tests' driver (playwright-core, which runs Debian's chromium: it never downloads a browser).
+if [[ ! -d src/test/browser/node_modules/playwright-core ]]; then
+  echo "==> npm ci in src/test/browser"
+  (cd src/test/browser && npm ci --omit=dev --no-audit --no-fund)
+fi
+echo "==> chromium: $(/usr/bin/chromium --version 2>/dev/null || echo missing), node: $(node --version)"
 echo "==> mvn -B test"
 set +e
 mvn -B test

@@ -24,7 +24,11 @@ public enum MediaProfile {
     command.put("SDES", List.of("off"));
     if (this == WEBRTC) {
       command.put("ICE", "force");
-      command.put("DTLS", "passive");
+      // Offering to a browser, rtpengine takes the passive role (the browser, answering, is the DTLS
+      // client). Answering a browser's offer (setup:actpass), it is left its default, active: rtpengine
+      // already began the handshake as client when the offer came, and an answer of setup:passive then
+      // leaves Chromium's DTLS stuck in "connecting" (no ClientHello is ever sent), so no media flows.
+      if (offer) command.put("DTLS", "passive");
       command.put("transport-protocol", "UDP/TLS/RTP/SAVPF");
       command.put("rtcp-mux", List.of(offer ? "offer" : "accept"));
     } else {

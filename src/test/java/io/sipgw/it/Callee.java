@@ -22,14 +22,17 @@ public final class Callee implements AutoCloseable {
   private final SippTransport transport;
   private final Path workDir;
   private final SippRun run;
+  private final NetNamespace namespace;
 
-  private Callee(String user, String host, int port, SippTransport transport, Path workDir, SippRun run) {
+  private Callee(String user, String host, int port, SippTransport transport, Path workDir, SippRun run,
+      NetNamespace namespace) {
     this.user = user;
     this.host = host;
     this.port = port;
     this.transport = transport;
     this.workDir = workDir;
     this.run = run;
+    this.namespace = namespace;
   }
 
   /** Starts a callee that answers up to {@code calls} calls, then ends by itself; bounded by {@code timeout}. */
@@ -45,7 +48,14 @@ public final class Callee implements AutoCloseable {
    */
   public static Callee listen(String scenario, String user, String host, SippTransport transport, int calls,
       Duration timeout, Path workDir, String... sippArgs) {
+    return listen(null, scenario, user, host, transport, calls, timeout, workDir, sippArgs);
+  }
+
+  /** As {@link #listen(String, String, String, SippTransport, int, Duration, Path, String...)}, in {@code namespace} (null: this one). */
+  public static Callee listen(NetNamespace namespace, String scenario, String user, String host,
+      SippTransport transport, int calls, Duration timeout, Path workDir, String... sippArgs) {
     Sipp uas = Sipp.scenario(scenario)
+        .namespace(namespace)
         .local(host)
         .transport(transport)
         .service(user)
@@ -55,7 +65,7 @@ public final class Callee implements AutoCloseable {
         .workDir(workDir)
         .arg(sippArgs);
     SippRun run = uas.start();
-    return new Callee(user, host, uas.localPort(), transport, workDir, run);
+    return new Callee(user, host, uas.localPort(), transport, workDir, run, namespace);
   }
 
   /**
@@ -65,6 +75,7 @@ public final class Callee implements AutoCloseable {
   public SippResult registerAt(String registrarHost, int registrarPort, String domain) {
     Path users = InjectionFile.user(workDir, user, domain, host, port, transport);
     return Sipp.scenario("register.xml")
+        .namespace(namespace)
         .remote(registrarHost, registrarPort)
         .local(host)
         .transport(transport)

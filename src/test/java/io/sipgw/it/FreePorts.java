@@ -56,8 +56,17 @@ public final class FreePorts {
    * Whether a socket is bound to {@code port} on this machine: a TCP listener or a UDP socket,
    * read from /proc/net (binding a probe socket would race with the process about to bind).
    */
-  public static boolean isBound(int port, boolean tcp) {
-    return anySocket(tcp ? "tcp" : "udp", column -> port(column[1]) == port && (!tcp || column[3].equals(TCP_LISTEN)));
+  public static boolean isBound(int port, boolean tcp) { return isBound("/proc/net/", port, tcp); }
+
+  /**
+   * Whether a socket is bound to {@code port} in the network namespace of process {@code pid}
+   * (/proc/PID/net): the same as {@link #isBound(int, boolean)} for a process of this namespace,
+   * and what tells that a process in a {@link NetNamespace} listens. False once the process is gone.
+   */
+  public static boolean isBound(long pid, int port, boolean tcp) { return isBound("/proc/" + pid + "/net/", port, tcp); }
+
+  private static boolean isBound(String procNet, int port, boolean tcp) {
+    return anySocket(procNet, tcp ? "tcp" : "udp", column -> port(column[1]) == port && (!tcp || column[3].equals(TCP_LISTEN)));
   }
 
   /**
@@ -66,13 +75,13 @@ public final class FreePorts {
    * has closed its end of a connection its peer closed.
    */
   public static boolean isConnected(int localPort, int remotePort) {
-    return anySocket("tcp", column -> port(column[1]) == localPort && port(column[2]) == remotePort
+    return anySocket("/proc/net/", "tcp", column -> port(column[1]) == localPort && port(column[2]) == remotePort
         && !column[3].equals(TCP_TIME_WAIT) && !column[3].equals(TCP_CLOSE));
   }
 
-  /** Whether a row of /proc/net/{family} or /proc/net/{family}6, split into columns, matches. */
-  private static boolean anySocket(String family, Predicate<String[]> matches) {
-    for (String table : List.of("/proc/net/" + family, "/proc/net/" + family + "6")) {
+  /** Whether a row of {procNet}{family} or {procNet}{family}6 (/proc/net/tcp ...), split into columns, matches. */
+  private static boolean anySocket(String procNet, String family, Predicate<String[]> matches) {
+    for (String table : List.of(procNet + family, procNet + family + "6")) {
       try {
         for (String line : Files.readAllLines(Path.of(table))) {
           String[] column = line.trim().split("\\s+");

@@ -13,9 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -49,13 +49,9 @@ public final class Rtpengine implements AutoCloseable {
   /** Starts rtpengine; fails the test if it does not answer an ng ping within ten seconds. */
   public static Rtpengine start(Path dir) {
     int ng = FreePorts.udpAndTcp(HOST);
-    // media ports below the kernel's ephemeral range (32768+), a random block per run
-    int min = 20_000 + 2 * ThreadLocalRandom.current().nextInt(0, 6_000 - MEDIA_PORTS);
-    int max = min + MEDIA_PORTS - 1;
+    int min = mediaPortMin();
     Path log = dir.resolve("rtpengine-" + ng + ".log");
-    ProcessBuilder b = new ProcessBuilder("rtpengine", "--config-file=none", "--foreground", "--log-stderr", "--table=-1",
-        "--interface=" + HOST, "--listen-ng=" + HOST + ":" + ng, "--port-min=" + min, "--port-max=" + max,
-        "--pidfile=" + dir.resolve("rtpengine-" + ng + ".pid"))
+    ProcessBuilder b = new ProcessBuilder(command(ng, min, dir))
         .redirectErrorStream(true).redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     Process p;
     try {
@@ -63,7 +59,7 @@ public final class Rtpengine implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException("cannot start rtpengine (Debian package rtpengine-daemon): " + e.getMessage(), e);
     }
-    Rtpengine r = new Rtpengine(p, ng, min, max, log);
+    Rtpengine r = new Rtpengine(p, ng, min, min + MEDIA_PORTS - 1, log);
     try {
       r.awaitPong();
       return r;
@@ -71,6 +67,36 @@ public final class Rtpengine implements AutoCloseable {
       r.close();
       throw e;
     }
+  }
+
+  /**
+   * Starts rtpengine in network namespace {@code ns} (on that namespace's 127.0.0.1); returns once its
+   * ng port is bound there. {@link #command} and {@link #query} cannot reach it from this JVM.
+   */
+  public static Rtpengine start(NetNamespace ns, Path dir) {
+    int ng = FreePorts.udpAndTcp(HOST);
+    int min = mediaPortMin();
+    Path log = dir.resolve("rtpengine-" + ng + ".log");
+    Process p = ns.start(command(ng, min, dir), dir, log);
+    Rtpengine r = new Rtpengine(p, ng, min, min + MEDIA_PORTS - 1, log);
+    try {
+      NetNamespace.awaitReady(p, () -> FreePorts.isBound(p.pid(), ng, false), START_BOUND, "rtpengine", log);
+      return r;
+    } catch (RuntimeException | Error e) {
+      r.close();
+      throw e;
+    }
+  }
+
+  /** Media ports below the kernel's ephemeral range (32768+): a random block per run. */
+  private static int mediaPortMin() {
+    return 20_000 + 2 * ThreadLocalRandom.current().nextInt(0, 6_000 - MEDIA_PORTS);
+  }
+
+  private static List<String> command(int ng, int min, Path dir) {
+    return List.of("rtpengine", "--config-file=none", "--foreground", "--log-stderr", "--table=-1",
+        "--interface=" + HOST, "--listen-ng=" + HOST + ":" + ng, "--port-min=" + min, "--port-max=" + (min + MEDIA_PORTS - 1),
+        "--pidfile=" + dir.resolve("rtpengine-" + ng + ".pid"));
   }
 
   private void awaitPong() {
@@ -153,19 +179,12 @@ public final class Rtpengine implements AutoCloseable {
     }
   }
 
+  /** The file rtpengine logs to. */
+  public Path logFile() { return log; }
+
   /** Kills rtpengine and waits for it to be gone. */
   @Override
   public void close() {
-    if (!process.isAlive()) return;
-    process.destroy();
-    try {
-      if (!process.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly().waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
+    if (process.isAlive()) Processes.stop(process, KILL_GRACE);
   }
-
 }

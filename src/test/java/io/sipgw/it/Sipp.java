@@ -47,6 +47,7 @@ public final class Sipp {
   private Path injectionFile;
   private Path workDir;
   private boolean traceMessages;
+  private NetNamespace namespace;
   private final List<String> extra = new ArrayList<>();
 
   private Sipp(String scenario) { this.scenario = scenario; }
@@ -133,6 +134,12 @@ public final class Sipp {
     return this;
   }
 
+  /** Runs SIPp in {@code namespace} (whose {@link NetNamespace#close} also stops it). */
+  public Sipp namespace(NetNamespace namespace) {
+    this.namespace = namespace;
+    return this;
+  }
+
   /** Any other SIPp option, e.g. {@code arg("-cid_str", "reg-%u@it")}. */
   public Sipp arg(String... args) {
     extra.addAll(List.of(args));
@@ -173,18 +180,23 @@ public final class Sipp {
     Path messages = dir.resolve(name + ".messages.log");
     Path screen = dir.resolve(name + ".out");
     List<String> command = command(stats, errors, messages);
+    if (namespace != null) command = namespace.command(command);
     ProcessBuilder builder = new ProcessBuilder(command)
         .directory(dir.toFile())
         .redirectErrorStream(true)
         .redirectOutput(screen.toFile())
         .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     Process process;
-    try {
-      process = builder.start();
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot start " + command, e);
+    if (namespace != null) {
+      process = namespace.start(builder);
+    } else {
+      try {
+        process = builder.start();
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot start " + command, e);
+      }
     }
-    return new SippRun(String.join(" ", command), process, stats, errors, messages, screen);
+    return new SippRun(String.join(" ", command), process, namespace != null, stats, errors, messages, screen);
   }
 
   public int localPort() { return localPort; }

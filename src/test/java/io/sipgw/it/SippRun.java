@@ -15,14 +15,16 @@ public final class SippRun implements AutoCloseable {
 
   private final String command;
   private final Process process;
+  private final boolean ownNamespace;
   private final Path stats;
   private final Path errors;
   private final Path messages;
   private final Path screen;
 
-  SippRun(String command, Process process, Path stats, Path errors, Path messages, Path screen) {
+  SippRun(String command, Process process, boolean ownNamespace, Path stats, Path errors, Path messages, Path screen) {
     this.command = command;
     this.process = process;
+    this.ownNamespace = ownNamespace;
     this.stats = stats;
     this.errors = errors;
     this.messages = messages;
@@ -31,10 +33,13 @@ public final class SippRun implements AutoCloseable {
 
   public long pid() { return process.pid(); }
 
-  /** Waits until SIPp has bound its port; fails if it exits first or takes longer than {@code bound}. */
+  /**
+   * Waits until SIPp has bound its port (as seen from its namespace when it runs in a
+   * {@link NetNamespace}); fails if it exits first or takes longer than {@code bound}.
+   */
   void awaitListening(String host, int port, boolean tcp, Duration bound) {
     long deadline = System.nanoTime() + bound.toNanos();
-    while (!FreePorts.isBound(port, tcp)) {
+    while (!(ownNamespace ? FreePorts.isBound(process.pid(), port, tcp) : FreePorts.isBound(port, tcp))) {
       if (!process.isAlive()) {
         throw new IllegalStateException("sipp exited before listening on " + Sipp.hostPort(host, port) + "\n"
             + result(false).describe());
@@ -88,17 +93,7 @@ public final class SippRun implements AutoCloseable {
     if (process.isAlive()) kill();
   }
 
-  private void kill() {
-    process.destroy();
-    try {
-      if (!process.waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly().waitFor(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
-  }
+  private void kill() { Processes.stop(process, KILL_GRACE); }
 
   private SippResult result(boolean killed) {
     Integer exitCode = process.isAlive() ? null : process.exitValue();

@@ -51,11 +51,11 @@ class MediaPolicyTest {
   }
 
   @Test
-  void anAnswerTowardABrowserAcceptsRtcpMux() {
+  void anAnswerTowardABrowserAcceptsRtcpMuxAndLeavesRtpengineTheActiveDtlsRole() {
     Map<String, Object> c = NgCommands.answer("cid", "ft", "tt", "v=0\r\n", MediaProfile.WEBRTC);
     assertEquals(Map.ofEntries(Map.entry("command", "answer"), Map.entry("call-id", "cid"), Map.entry("from-tag", "ft"),
         Map.entry("to-tag", "tt"), Map.entry("sdp", "v=0\r\n"), Map.entry("replace", List.of("origin", "session-connection")),
-        Map.entry("ICE", "force"), Map.entry("DTLS", "passive"), Map.entry("SDES", List.of("off")),
+        Map.entry("ICE", "force"), Map.entry("SDES", List.of("off")),
         Map.entry("transport-protocol", "UDP/TLS/RTP/SAVPF"), Map.entry("rtcp-mux", List.of("accept"))), c);
   }
 

@@ -1,0 +1,60 @@
+package io.sipgw.it;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A browser and a plain SIP phone (SIPp over UDP, RTP/AVP) in a call through sipgw, with the media
+ * bridged by rtpengine ({@code media.mode: webrtc}): DTLS-SRTP with ICE on the browser's side, plain
+ * RTP on the phone's. The SIPp end echoes the RTP it gets ({@code -rtp_echo}), so the browser's
+ * getStats() counting packets sent and received proves media flows both ways through the bridge.
+ * Everything runs in a network namespace with only {@code lo} ({@link BrowserTestbed}).
+ */
+class BrowserMediaTest extends BrowserTestCase {
+  private static final Duration MEDIA_BOUND = Duration.ofSeconds(10);
+  /** 50 packets of 20 ms: a second of audio each way. */
+  private static final int PACKETS = 50;
+  private static final Predicate<JsonObject> RTP_BOTH_WAYS =
+      s -> s.getInteger("packetsSent") >= PACKETS && s.getInteger("packetsReceived") >= PACKETS;
+
+  BrowserMediaTest() { super(false, true); }
+
+  @Test
+  void browserCallsSippPhoneAndRtpFlowsBothWays() throws Exception {
+    Path dir = Files.createDirectories(bed.dir().resolve("echo-uas"));
+    try (Callee phone = Callee.listen(bed.namespace(), "uas.xml", "echo", FreePorts.IPV4_LOOPBACK, SippTransport.UDP, 1,
+        Duration.ofSeconds(60), dir, "-rtp_echo", "-mi", FreePorts.IPV4_LOOPBACK,
+        "-mp", Integer.toString(FreePorts.udpAndTcp(FreePorts.IPV4_LOOPBACK)))) {
+      phone.registerAt(FreePorts.IPV4_LOOPBACK, bed.sipPort(), DOMAIN);
+      Browser.Page alice = registered("alice-media");
+
+      alice.call("sip:echo@" + DOMAIN);
+      alice.awaitCall("confirmed", BOUND);
+      alice.awaitStats(RTP_BOTH_WAYS, MEDIA_BOUND, PACKETS + " RTP packets each way");
+
+      alice.hangup();
+      alice.awaitCall("ended", BOUND);
+      phone.stop().assertSucceeded(1);
+    }
+  }
+
+  @Test
+  void sippPhoneCallsBrowserAndRtpFlowsBothWays() throws Exception {
+    Browser.Page bob = registered("bob-media");
+    Sipp caller = caller("uac.xml", "bob-media")
+        .arg("-d", "6000", "-rtp_echo", "-mi", FreePorts.IPV4_LOOPBACK,
+            "-mp", Integer.toString(FreePorts.udpAndTcp(FreePorts.IPV4_LOOPBACK)));
+    try (SippRun run = caller.start()) {
+      bob.awaitCall("incoming", BOUND);
+      bob.answer();
+      bob.awaitCall("confirmed", BOUND);
+      bob.awaitStats(RTP_BOTH_WAYS, MEDIA_BOUND, PACKETS + " RTP packets each way");
+      bob.awaitCall("ended", BOUND); // SIPp's BYE after six seconds
+      run.awaitExit(caller.bound()).assertSucceeded(1);
+    }
+  }
+}

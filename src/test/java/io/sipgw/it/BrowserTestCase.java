@@ -1,0 +1,83 @@
+package io.sipgw.it;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+
+/**
+ * A browser test class: one {@link BrowserTestbed} for the class (started before its first test,
+ * closed after its last), pages opened by a test closed after it, and the testbed's logs printed
+ * when a test fails.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(120)
+abstract class BrowserTestCase {
+  static final Duration BOUND = Duration.ofSeconds(15);
+  static final String DOMAIN = TestGateway.DOMAIN;
+
+  private final boolean wss;
+  private final boolean media;
+  private final List<Browser.Page> pages = new ArrayList<>();
+  BrowserTestbed bed;
+  @RegisterExtension
+  final TestWatcher diagnostics = BrowserTestbed.diagnosticsOnFailure(() -> bed);
+
+  /** With a WSS listener when {@code wss}, with rtpengine bridging media when {@code media}. */
+  BrowserTestCase(boolean wss, boolean media) {
+    this.wss = wss;
+    this.media = media;
+  }
+
+  @BeforeAll
+  void startTestbed() throws Exception {
+    bed = BrowserTestbed.start(Files.createTempDirectory(getClass().getSimpleName() + "-"), wss, media);
+  }
+
+  @AfterAll
+  void stopTestbed() {
+    if (bed != null) bed.close();
+  }
+
+  @AfterEach
+  void closePages() {
+    for (Browser.Page page : pages) page.close();
+    pages.clear();
+  }
+
+  /** A page of the softphone registered as {@code user@localhost} over WS; closed after the test. */
+  Browser.Page registered(String user) { return closedAfterTest(bed.registeredPage(user, BOUND)); }
+
+  /** A page opened at {@code url}; closed after the test. */
+  Browser.Page opened(String name, String url) { return closedAfterTest(bed.browser().open(name, url)); }
+
+  private Browser.Page closedAfterTest(Browser.Page page) {
+    pages.add(page);
+    return page;
+  }
+
+  /**
+   * A SIPp caller in the testbed running {@code scenario} once toward {@code user} through the
+   * gateway, its messages traced, in a directory of its own; add SIPp options with {@link Sipp#arg}.
+   */
+  Sipp caller(String scenario, String user) throws Exception {
+    Path dir = Files.createDirectories(bed.dir().resolve(scenario + "-" + user));
+    return Sipp.scenario(scenario)
+        .namespace(bed.namespace())
+        .remote(FreePorts.IPV4_LOOPBACK, bed.sipPort())
+        .local(FreePorts.IPV4_LOOPBACK)
+        .service(user)
+        .timeout(Duration.ofSeconds(40))
+        .recvTimeout(BOUND)
+        .traceMessages()
+        .workDir(dir);
+  }
+}

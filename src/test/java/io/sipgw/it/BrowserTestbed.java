@@ -1,0 +1,143 @@
+package io.sipgw.it;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
+
+/**
+ * Everything a browser test runs, in one {@link NetNamespace} that has only {@code lo}: sipgw as its
+ * own process (UDP and TCP on 127.0.0.1, WS and optionally WSS serving {@code webroot/}), optionally
+ * rtpengine with the gateway's {@code media} section pointing at it, and headless chromium. SIPp
+ * peers join with {@link Sipp#namespace}. Closing it stops every process and deletes the namespace.
+ */
+public final class BrowserTestbed implements AutoCloseable {
+  /** The softphone the gateway serves, relative to the project directory (where the gateway runs). */
+  static final Path WEBROOT = Path.of("webroot");
+
+  private final Path dir;
+  private final NetNamespace ns;
+  private final int sipPort;
+  private final int wsPort;
+  private final int wssPort;
+  private Rtpengine rtpengine;
+  private GatewayProcess gateway;
+  private Browser browser;
+
+  private BrowserTestbed(Path dir, NetNamespace ns, int sipPort, int wsPort, int wssPort) {
+    this.dir = dir;
+    this.ns = ns;
+    this.sipPort = sipPort;
+    this.wsPort = wsPort;
+    this.wssPort = wssPort;
+  }
+
+  /**
+   * Starts the testbed in {@code dir}: a WSS listener too when {@code wss}, rtpengine and
+   * {@code media} bridging when {@code media}.
+   */
+  public static BrowserTestbed start(Path dir, boolean wss, boolean media) {
+    int sipPort = FreePorts.udpAndTcp(FreePorts.IPV4_LOOPBACK);
+    int wsPort = FreePorts.udpAndTcp(FreePorts.IPV4_LOOPBACK);
+    int wssPort = wss ? FreePorts.udpAndTcp(FreePorts.IPV4_LOOPBACK) : 0;
+    BrowserTestbed bed = new BrowserTestbed(dir, NetNamespace.create(), sipPort, wsPort, wssPort);
+    try {
+      Files.createDirectories(dir);
+      JsonObject config = TestGateway.config(sipPort, 0);
+      JsonArray listen = config.getJsonArray("listen");
+      listen.add(listener("ws", wsPort));
+      if (wss) {
+        TestCertificate certificate = TestCertificate.create(dir, "wss");
+        listen.add(listener("wss", wssPort));
+        config.put("tls", new JsonObject().put("certificate", certificate.certificatePath().toString())
+            .put("key", certificate.keyPath().toString()));
+      }
+      config.put("websocket", new JsonObject().put("webroot", WEBROOT.toString())
+          .put("allowedOrigins", new JsonArray()));
+      if (media) {
+        bed.rtpengine = Rtpengine.start(bed.ns, dir);
+        config.put("media", new JsonObject().put("rtpengine", new JsonArray().add(bed.rtpengine.ngAddress()))
+            .put("mode", "webrtc"));
+      }
+      bed.gateway = GatewayProcess.start(bed.ns, config, dir);
+      bed.browser = Browser.start(bed.ns, dir);
+      return bed;
+    } catch (IOException e) {
+      bed.close();
+      throw new IllegalStateException("cannot use " + dir, e);
+    } catch (RuntimeException | Error e) {
+      bed.close();
+      throw e;
+    }
+  }
+
+  private static JsonObject listener(String transport, int port) {
+    return new JsonObject().put("transport", transport).put("host", FreePorts.IPV4_LOOPBACK).put("port", port);
+  }
+
+  public NetNamespace namespace() { return ns; }
+
+  public Browser browser() { return browser; }
+
+  /** The gateway's UDP and TCP port on 127.0.0.1 (in the namespace). */
+  public int sipPort() { return sipPort; }
+
+  /** The page served over the WS listener: {@code http://127.0.0.1:PORT/}. */
+  public String pageUrl() { return "http://" + FreePorts.IPV4_LOOPBACK + ":" + wsPort + "/"; }
+
+  /** The WS listener: {@code ws://127.0.0.1:PORT/}. */
+  public String wsUrl() { return "ws://" + FreePorts.IPV4_LOOPBACK + ":" + wsPort + "/"; }
+
+  /** The page served over the WSS listener: {@code https://127.0.0.1:PORT/}. */
+  public String securePageUrl() {
+    if (wssPort == 0) throw new IllegalStateException("this testbed has no WSS listener");
+    return "https://" + FreePorts.IPV4_LOOPBACK + ":" + wssPort + "/";
+  }
+
+  /** Opens the softphone over WS as {@code name} and registers {@code name@localhost} through the page's own host. */
+  public Browser.Page registeredPage(String name, Duration bound) {
+    Browser.Page page = browser.open(name, pageUrl());
+    page.debug("JsSIP:Transport");
+    page.register(name, TestGateway.DOMAIN, null);
+    page.awaitRegistration("registered", bound);
+    return page;
+  }
+
+  public Path dir() { return dir; }
+
+  /** What the processes logged lately, for failure messages. */
+  public String diagnostics() {
+    StringBuilder s = new StringBuilder();
+    if (browser != null) s.append(browser.tail()).append('\n');
+    if (gateway != null) s.append(gateway.logTail()).append('\n');
+    if (rtpengine != null) s.append(NetNamespace.tail(rtpengine.logFile())).append('\n');
+    return s.toString();
+  }
+
+  /** A JUnit extension that prints {@link #diagnostics} of the testbed when a test fails (into its output file). */
+  public static TestWatcher diagnosticsOnFailure(Supplier<BrowserTestbed> testbed) {
+    return new TestWatcher() {
+      @Override
+      public void testFailed(ExtensionContext context, Throwable cause) {
+        BrowserTestbed bed = testbed.get();
+        if (bed != null) System.out.println(context.getDisplayName() + " failed; testbed in " + bed.dir + "\n" + bed.diagnostics());
+      }
+    };
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (browser != null) browser.close();
+      if (gateway != null) gateway.close();
+      if (rtpengine != null) rtpengine.close();
+    } finally {
+      ns.close();
+    }
+  }
+}
