@@ -11,6 +11,8 @@ import io.sipgw.transport.Target;
 import io.sipgw.transport.Transports;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.logging.Logger;
 
@@ -34,7 +36,13 @@ final class BindingTargets {
 
   List<BranchTarget> of(List<Binding> bindings) {
     List<BranchTarget> out = new ArrayList<>(bindings.size());
-    for (Binding b : byFallingQ(bindings)) {
+    // RFC 5626 §5.3: one flow per instance: the open one that expires last (registered last, at equal
+    // intervals), of the highest q
+    List<Binding> ordered = new ArrayList<>(bindings);
+    ordered.sort(Comparator.comparingDouble((Binding b) -> -b.q()).thenComparingLong(b -> -b.expiresAtMillis()));
+    Set<String> instancesServed = new HashSet<>();
+    for (Binding b : ordered) {
+      if (b.regId() != 0 && b.instanceId() != null && instancesServed.contains(b.instanceId())) continue;
       SipUri contact;
       try {
         contact = SipUri.parse(b.contact());
@@ -60,6 +68,7 @@ final class BindingTargets {
         continue;
       }
       if (open != null && fits(contact, open)) {
+        if (b.regId() != 0 && b.instanceId() != null) instancesServed.add(b.instanceId());
         out.add(BranchTarget.via(contact.toString(), NextHop.of(open), b.q()));
       } else if (NatDetection.behindNat(contact.host(), src.host()) || src.viaBehindNat() && from == Transport.UDP) {
         out.add(BranchTarget.via(contact.toString(), NextHop.of(new Target(from, src.host(), src.port())), b.q()));

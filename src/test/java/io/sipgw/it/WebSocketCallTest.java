@@ -2,6 +2,7 @@ package io.sipgw.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonArray;
@@ -34,10 +35,12 @@ class WebSocketCallTest extends PhoneCallTest {
   }
 
   /** Registers the browser as bob over its WebSocket, RFC 5626 outbound style as JsSIP does. */
-  private SipMessageText registerBrowser(WsPeer p, boolean binary) {
+  private SipMessageText registerBrowser(WsPeer p, boolean binary) { return registerBrowser(p, binary, UUID.randomUUID().toString(), 1); }
+
+  private SipMessageText registerBrowser(WsPeer p, boolean binary, String instance, int regId) {
     String aor = "sip:" + USER + "@" + TestGateway.DOMAIN;
     String reg = p.request("REGISTER", "sip:" + TestGateway.DOMAIN, aor, "<" + aor + ">", UUID.randomUUID().toString(), 1,
-        "Contact: <" + p.contactUri(USER) + ";ob>;+sip.instance=\"<urn:uuid:" + UUID.randomUUID() + ">\";reg-id=1;expires=600\r\n"
+        "Contact: <" + p.contactUri(USER) + ";ob>;+sip.instance=\"<urn:uuid:" + instance + ">\";reg-id=" + regId + ";expires=600\r\n"
             + "Supported: path, gruu, outbound\r\n");
     if (binary) p.sendBinary(reg);
     else p.send(reg);
@@ -140,6 +143,25 @@ class WebSocketCallTest extends PhoneCallTest {
         status = caller.finalResponse(WAIT).status();
       } while (status != 480 && System.nanoTime() < end);
       assertEquals(480, status, "the binding went with its WebSocket");
+    }
+  }
+
+  @Test
+  void anInstanceWithTwoFlowsGetsARequestOnOneOfThem() throws Exception {
+    WsPeer first = browser();
+    WsPeer second = browser();
+    String instance = UUID.randomUUID().toString();
+    assertEquals(200, registerBrowser(first, false, instance, 1).status());
+    Thread.sleep(1100); // the second flow registers later: it expires a second later, so it is the one used
+    assertEquals(200, registerBrowser(second, false, instance, 2).status());
+    try (SipPeer caller = SipPeer.open(SippTransport.UDP, HOST, gateway.port())) {
+      caller.send(caller.request("MESSAGE", "sip:" + USER + "@" + TestGateway.DOMAIN, "sip:" + USER + "@" + TestGateway.DOMAIN, ""));
+      SipMessageText message = second.receive(WAIT);
+      assertEquals("MESSAGE", message.method(), message.text());
+      second.send(SipPeer.response(message, 200, "OK", "m1", ""));
+      assertEquals(200, caller.finalResponse(WAIT).status());
+      // RFC 5626 §5.3: not forked to both flows of one instance
+      assertThrows(AssertionError.class, () -> first.receive(Duration.ofMillis(700)));
     }
   }
 
