@@ -3,11 +3,12 @@
 # keep-alives, and the heap they take. Starts its own gateway (bench/ws-clients.json: UDP and WS on a
 # free 127.0.0.1 port, transport.maxConnections 19500), measures its heap after a full GC while idle,
 # then runs io.sipgw.bench.WsClientLoad (test sources) in as many processes as N needs (PER_PROC
-# clients each, each process from its own source address 127.0.0.2, 127.0.0.3, ...): every client
+# clients each; all from 127.0.0.1, see WsClientLoad on Vert.x and local addresses): every client
 # connects, registers as its own user (user0001 ...), sends a CRLF keep-alive every KEEPALIVE s
 # and re-REGISTERs at half the granted expiry. Once all are registered it waits SETTLE s and takes
 # the gateway's figures while the clients are held: WebSockets established on its port (ss),
-# heap after a full GC (jcmd GC.run + GC.heap_info), RSS, open files. The clients hold HOLD s, then
+# heap after a full GC (jcmd GC.run + GC.heap_info), RSS, open files, and the top of a class
+# histogram (class-histogram.txt in the run's directory). The clients hold HOLD s, then
 # report; the heap is taken once more after they have gone.
 #
 #   bench/ws-clients.sh N [HOLD_SECONDS]          (default 60)
@@ -26,6 +27,7 @@ PER_PROC="${PER_PROC:-6000}"; RATE="${RATE:-500}"; EXPIRES="${EXPIRES:-600}"; KE
 SETTLE="${SETTLE:-5}"
 CLIENT_JVM="${CLIENT_JVM:--Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}"
 [ "$PER_PROC" -le 19000 ] || die "PER_PROC=$PER_PROC: a process holds at most about 19,000 connections (20000 open files)"
+[ "$N" -le 28000 ] || die "N=$N: one source address to one port has ~28,000 ephemeral ports (and one gateway holds ~19,900)"
 [ "$HOLD" -ge $(( SETTLE + 15 )) ] || die "HOLD must leave time for the measurement: at least SETTLE + 15 s"
 OUT="${OUT:-$BENCH_DIR/out}/ws-clients-$N-$(date +%Y%m%d-%H%M%S)"
 mkdir -p "$OUT"
@@ -51,13 +53,13 @@ CLIENTS=()
 for (( k = 0; k < PROCS; k++ )); do
   first=$(( 1 + k * PER )); count=$(( N - k * PER < PER ? N - k * PER : PER ))
   # shellcheck disable=SC2086
-  java $CLIENT_JVM -cp "$CLASSES:$SIPGW_JAR" io.sipgw.bench.WsClientLoad port="$GW_PORT" local="127.0.0.$(( k + 2 ))" \
+  java $CLIENT_JVM -cp "$CLASSES:$SIPGW_JAR" io.sipgw.bench.WsClientLoad port="$GW_PORT" \
     first="$first" count="$count" rate="$PROC_RATE" hold="$HOLD" expires="$EXPIRES" keepalive="$KEEPALIVE" \
     > "$OUT/client-$k.out" 2>&1 &
   CLIENTS+=("$!"); bg_add "$!"
 done
-echo "# $PROCS load client(s) of up to $PER WebSockets each, from 127.0.0.2..127.0.0.$(( PROCS + 1 )), $RATE connections/s in all"
-echo "# java $CLIENT_JVM -cp $CLASSES:$SIPGW_JAR io.sipgw.bench.WsClientLoad port=$GW_PORT local=127.0.0.2 first=1 count=$PER rate=$PROC_RATE hold=$HOLD expires=$EXPIRES keepalive=$KEEPALIVE  (and so on)"
+echo "# $PROCS load client(s) of up to $PER WebSockets each, $RATE connections/s in all"
+echo "# java $CLIENT_JVM -cp $CLASSES:$SIPGW_JAR io.sipgw.bench.WsClientLoad port=$GW_PORT first=1 count=$PER rate=$PROC_RATE hold=$HOLD expires=$EXPIRES keepalive=$KEEPALIVE  (and so on)"
 
 # all clients ramped (each prints RAMPED once its clients are registered or failed), bounded
 T0="$(now)"
@@ -77,6 +79,7 @@ ESTABLISHED=$(ss -Htn state established "( sport = :$GW_PORT )" | wc -l)
 HEAP="$(heap_after_gc)"; RSS="$(rss_mb "$GW_PID")"
 FDS=$(ls "/proc/$GW_PID/fd" | wc -l)
 THREADS=$(ls "/proc/$GW_PID/task" | wc -l)
+jcmd "$GW_PID" GC.class_histogram 2>&1 | head -40 > "$OUT/class-histogram.txt" || true   # what the held clients' heap is
 
 CODES=()
 for p in "${CLIENTS[@]}"; do

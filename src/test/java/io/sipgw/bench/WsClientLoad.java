@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 /**
  * The load client of {@code bench/ws-clients.sh}: COUNT SIP clients over WebSockets (RFC 7118) as a
  * browser's JsSIP is one, each its own user ({@code user0001} …) on its own connection. It opens the
- * connections at a bounded rate from one source address, registers each (RFC 5626 outbound:
+ * connections at a bounded rate, registers each (RFC 5626 outbound:
  * {@code ;ob}, {@code +sip.instance}, {@code reg-id=1}), checks every 200 (its CSeq, and a binding
  * of this client's Contact with an expiry), sends a CRLF keep-alive ({@code \r\n\r\n}) every
  * KEEPALIVE seconds and expects {@code \r\n} back before the next one, and re-REGISTERs when half
@@ -34,11 +34,14 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * java -cp target/test-classes:target/sipgw.jar io.sipgw.bench.WsClientLoad port=PORT count=N \
- *   [host=127.0.0.1] [local=127.0.0.2] [first=1] [rate=500] [hold=60] [expires=600] [keepalive=30] \
+ *   [host=127.0.0.1] [first=1] [rate=500] [hold=60] [expires=600] [keepalive=30] \
  *   [domain=localhost] [inflight=100] [timeout=10]
  * </pre>
  * A process holds at most about 19,000 connections (20,000 open files); spread larger counts over
- * several processes, each with its own {@code local} address and {@code first} user.
+ * several processes, each with its own {@code first} user. Every connection comes from 127.0.0.1:
+ * Vert.x 5.1.1's WebSocket client ignores {@code WebSocketClientOptions.setLocalAddress} (its
+ * HttpClientConfig does not carry the local address to the TCP client), so one destination port
+ * takes at most the ~28,000 ports of {@code ip_local_port_range} from all load clients together.
  */
 public final class WsClientLoad extends VerticleBase {
   private static final Pattern EXPIRES_PARAM = Pattern.compile(";\\s*expires\\s*=\\s*(\\d+)", Pattern.CASE_INSENSITIVE);
@@ -60,7 +63,7 @@ public final class WsClientLoad extends VerticleBase {
   private long holdEndNanos;
   private boolean stopping;
 
-  private record Settings(String host, int port, String local, int first, int count, int rate, int hold, int expires,
+  private record Settings(String host, int port, int first, int count, int rate, int hold, int expires,
                           int keepAlive, String domain, int inflight, int timeout) {
     static Settings parse(String[] args) {
       Map<String, String> a = new TreeMap<>();
@@ -69,11 +72,10 @@ public final class WsClientLoad extends VerticleBase {
         if (eq <= 0) throw new IllegalArgumentException("not key=value: " + arg);
         a.put(arg.substring(0, eq), arg.substring(eq + 1));
       }
-      Settings s = new Settings(a.getOrDefault("host", "127.0.0.1"), num(a, "port", -1), a.getOrDefault("local", "127.0.0.1"),
-          num(a, "first", 1), num(a, "count", -1), num(a, "rate", 500), num(a, "hold", 60), num(a, "expires", 600),
+      Settings s = new Settings(a.getOrDefault("host", "127.0.0.1"), num(a, "port", -1), num(a, "first", 1), num(a, "count", -1), num(a, "rate", 500), num(a, "hold", 60), num(a, "expires", 600),
           num(a, "keepalive", 30), a.getOrDefault("domain", "localhost"), num(a, "inflight", 100), num(a, "timeout", 10));
       if (s.port <= 0 || s.count <= 0) throw new IllegalArgumentException("port=PORT and count=N are required");
-      if (!s.host.startsWith("127.") || !s.local.startsWith("127.")) throw new IllegalArgumentException("loopback only (127.0.0.0/8)");
+      if (!s.host.startsWith("127.")) throw new IllegalArgumentException("loopback only (127.0.0.0/8)");
       return s;
     }
 
@@ -130,7 +132,6 @@ public final class WsClientLoad extends VerticleBase {
   @Override
   public Future<?> start() {
     wsClient = vertx.createWebSocketClient(new WebSocketClientOptions()
-        .setLocalAddress(s.local)
         .setMaxConnections(s.count + 16)
         .setConnectTimeout(s.timeout * 1000)
         .setClosingTimeout(2));
@@ -291,7 +292,7 @@ public final class WsClientLoad extends VerticleBase {
     boolean rampTooLong = now - startNanos > TimeUnit.SECONDS.toNanos(s.rampBound());
     if (holdEndNanos == 0 && (rampOver || rampTooLong)) {
       holdEndNanos = now + TimeUnit.SECONDS.toNanos(s.hold);
-      System.out.printf("RAMPED local=%s secs=%.1f open=%d registered=%d failures=%d%s%n", s.local,
+      System.out.printf("RAMPED users=user%04d.. secs=%.1f open=%d registered=%d failures=%d%s%n", s.first,
           (now - startNanos) / 1e9, open, registered, failureCount(), rampOver ? "" : " (ramp bound reached)");
     } else if (holdEndNanos != 0 && now >= holdEndNanos) {
       finish();
@@ -321,9 +322,9 @@ public final class WsClientLoad extends VerticleBase {
     List<String> reasons = new ArrayList<>();
     failures.forEach((reason, n) -> reasons.add(n + " " + reason));
     boolean met = open == s.count && bound == s.count && failures.isEmpty() && keepAlivesAnswered == keepAlivesSent;
-    System.out.printf("RESULT local=%s users=user%04d..user%04d target=%d open=%d registered=%d held=%d refreshed=%d "
+    System.out.printf("RESULT users=user%04d..user%04d target=%d open=%d registered=%d held=%d refreshed=%d "
             + "keepalives_sent=%d keepalives_answered=%d unsolicited_crlf=%d failures=%d%s verdict=%s%n",
-        s.local, s.first, s.first + s.count - 1, s.count, open, registered, bound, refreshed, keepAlivesSent,
+        s.first, s.first + s.count - 1, s.count, open, registered, bound, refreshed, keepAlivesSent,
         keepAlivesAnswered, unsolicitedCrlf, failureCount(), reasons.isEmpty() ? "" : " [" + String.join("; ", reasons) + "]",
         met ? "MET" : "NOT-MET");
     for (Client c : clients) if (c.ws != null) c.ws.close();
@@ -349,7 +350,7 @@ public final class WsClientLoad extends VerticleBase {
       long bound = s.rampBound() + s.hold + 3L * s.timeout + 30;
       code = done.future().toCompletionStage().toCompletableFuture().get(bound, TimeUnit.SECONDS);
     } catch (java.util.concurrent.TimeoutException e) {
-      System.out.println("RESULT local=" + s.local + " target=" + s.count + " verdict=TIMEOUT (no result within the run's bound)");
+      System.out.println("RESULT users=user" + s.first + ".. target=" + s.count + " verdict=TIMEOUT (no result within the run's bound)");
       code = 2;
     }
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
