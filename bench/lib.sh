@@ -101,14 +101,15 @@ trap_cleanup() { trap cleanup_all EXIT; trap 'exit 130' INT TERM; }
 
 udp_bound() { grep -q "$(printf ':%04X ' "$1")" /proc/net/udp /proc/net/udp6 2>/dev/null; }
 
-# start_gateway OUTDIR: java $SIPGW_JVM -jar $SIPGW_JAR with bench/bench.json moved to a free port.
-# Sets GW_PID and GW_PORT; waits (60 s at most) until the gateway logs that it started.
+# start_gateway OUTDIR [CONFIG]: java $SIPGW_JVM -jar $SIPGW_JAR with CONFIG (default bench/bench.json)
+# moved from port 5060 to a free port (UDP and TCP). Sets GW_PID and GW_PORT; waits (60 s at most)
+# until the gateway logs that it started and its UDP port is bound.
 start_gateway() {
-  local dir="$1"
+  local dir="$1" config="${2:-$BENCH_DIR/bench.json}"
   [ -r "$SIPGW_JAR" ] || die "no $SIPGW_JAR (build it: mvn -q -B package -DskipTests)"
   GW_PORT="$(free_port)"
-  sed "s/\"port\": 5060/\"port\": $GW_PORT/g" "$BENCH_DIR/bench.json" > "$dir/sipgw.json"
-  grep -q "\"port\": $GW_PORT" "$dir/sipgw.json" || die "bench/bench.json has no \"port\": 5060 to move"
+  sed "s/\"port\": 5060/\"port\": $GW_PORT/g" "$config" > "$dir/sipgw.json"
+  grep -q "\"port\": $GW_PORT" "$dir/sipgw.json" || die "$config has no \"port\": 5060 to move"
   # shellcheck disable=SC2086
   GW_GCLOG="$dir/gc-$(date +%H%M%S).log"   # GC events only: pauses show here
   # The bench's own SIPGW_* variables are not config overrides: keep them from the gateway, which
@@ -122,6 +123,15 @@ start_gateway() {
     sleep 0.1
   done
   die "sipgw did not start in 60 s (see $dir/sipgw.log)"
+}
+
+# heap_after_gc: a full GC in the gateway (jcmd GC.run), then the heap's used MB from GC.heap_info
+# (G1: "garbage-first heap total ...K, used ...K"); "-" when jcmd fails. Output kept in $OUT/jcmd.log.
+heap_after_gc() {
+  printf 'GC.run\nGC.heap_info\n' > "$OUT/jcmd.txt"
+  jcmd "$GW_PID" -f "$OUT/jcmd.txt" > "$OUT/jcmd.last" 2>&1 || { echo "-"; return; }
+  cat "$OUT/jcmd.last" >> "$OUT/jcmd.log"
+  awk '/heap/ && /total/ && /used/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K.*/, "", v); printf "%.1f", v / 1024; exit } }' "$OUT/jcmd.last"
 }
 
 stop_gateway() { [ -z "${GW_PID:-}" ] || { stop_pid "$GW_PID"; bg_del "$GW_PID"; GW_PID=""; }; }

@@ -29,14 +29,6 @@ echo "# $(date -Is), $(nproc) cores, $(sipp -v 2>&1 | grep -o 'SIPp v[^ ]*' | he
 start_gateway "$OUT"
 UAS_PORT="$(free_port)"
 register_callee "$OUT" "$UAS_PORT"
-printf 'GC.run\nGC.heap_info\n' > "$OUT/jcmd.txt"
-
-# heap_after_gc: full GC, then the heap's used MB (G1: "garbage-first heap total ...K, used ...K")
-heap_after_gc() {
-  jcmd "$GW_PID" -f "$OUT/jcmd.txt" > "$OUT/jcmd.last" 2>&1 || { echo "-"; return; }
-  cat "$OUT/jcmd.last" >> "$OUT/jcmd.log"
-  awk '/heap/ && /total/ && /used/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K.*/, "", v); printf "%.1f", v / 1024; exit } }' "$OUT/jcmd.last"
-}
 
 if [ "$WARMUP" -gt 0 ]; then
   LATENCY=none step_start "$OUT" warmup "$WARMUP_RATE" $(( WARMUP_RATE * WARMUP ))
