@@ -140,6 +140,9 @@ public final class Transports {
     if (list != null) list.remove(c);
   }
 
+  /** Whether the connection cap ({@code transport.maxConnections}) is reached: a new connection would be refused. */
+  boolean full() { return connections.size() >= maxConnections; }
+
   /** Registers an accepted or opened TCP or TLS connection; returns null (and closes it) when over the cap. */
   Connection addConnection(NetSocket socket, Listener listener, String remoteHost, int remotePort) {
     Connection c = register(new Connection.Channel() {
@@ -204,7 +207,7 @@ public final class Transports {
 
   /** The cap check, the flow and the registry entries every kind of connection shares. */
   private Connection register(Connection.Channel channel, Listener listener, String remoteHost, int remotePort) {
-    if (connections.size() >= maxConnections) {
+    if (full()) {
       LOG.warning("connection from " + remoteHost + ":" + remotePort + " refused: " + maxConnections + " connections open (transport.maxConnections)");
       channel.close();
       return null;

@@ -19,7 +19,7 @@ import java.util.logging.Logger;
 /**
  * One instance of a WS or WSS listener (RFC 7118): an HTTP server whose WebSocket handshakes must
  * offer the {@code sip} subprotocol (§4.1; refused with 400 otherwise) and come from an allowed
- * origin (403 otherwise), and which serves the web root (the softphone page) to plain HTTP requests.
+ * origin (403 otherwise) while the connection cap is not reached (503 otherwise), and which serves the web root (the softphone page) to plain HTTP requests.
  * A WSS listener presents the certificate of its {@link TlsCertificates}, reloaded like a TLS one.
  */
 public final class WebSocketListenerVerticle extends VerticleBase {
@@ -78,6 +78,12 @@ public final class WebSocketListenerVerticle extends VerticleBase {
       LOG.info("WebSocket handshake from " + from + " on " + listener.name() + " refused with 403: origin " + origin
           + " is not in websocket.allowedOrigins");
       h.reject(403);
+      return;
+    }
+    if (transports.full()) {
+      // refused before the upgrade, so the browser sees why (RFC 6455 §4.2.2: any HTTP status but 101)
+      LOG.warning("WebSocket handshake from " + from + " on " + listener.name() + " refused with 503: transport.maxConnections reached");
+      h.reject(503);
       return;
     }
     h.accept();

@@ -179,6 +179,15 @@ class WebSocketCallTest extends PhoneCallTest {
   }
 
   @Test
+  void overTheConnectionCapTheHandshakeGets503() {
+    gateway = TestGateway.startWebSocket(new JsonObject().put("transport", new JsonObject().put("maxConnections", 1)));
+    WsPeer p = WsPeer.connect(gateway.wsPort());
+    peers.add(p);
+    assertEquals(503, WsPeer.handshake(gateway.wsPort(), List.of("sip"), null));
+    assertEquals(200, registerBrowser(p, false).status(), "the open one goes on");
+  }
+
+  @Test
   void theSameListenerServesTheWebRoot() throws Exception {
     java.nio.file.Path root = java.nio.file.Files.createDirectories(dir.resolve("webroot"));
     java.nio.file.Files.writeString(root.resolve("index.html"), "<title>sipgw phone</title>");
