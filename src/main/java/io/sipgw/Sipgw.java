@@ -24,6 +24,7 @@ import io.sipgw.transport.StreamListenerVerticle;
 import io.sipgw.transport.TlsCertificates;
 import io.sipgw.transport.Transports;
 import io.sipgw.transport.UdpListenerVerticle;
+import io.sipgw.transport.WebSocketKeepalive;
 import io.sipgw.transport.WebSocketListenerVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -52,11 +53,13 @@ public final class Sipgw {
   /** The TLS listeners' certificate and outbound TLS settings; null without a TLS listener. */
   private final TlsCertificates tls;
   private final long tlsScanTimer;
+  /** Pings the WebSockets; null without a WS or WSS listener. */
+  private final WebSocketKeepalive wsKeepalive;
 
   private Sipgw(Vertx vertx, Transports transports, LocationStore store, AtomicReference<RoutingSettings> routing,
       AtomicReference<RegistrarConfig> registrar, AtomicReference<TransactionConfig> transaction,
       AtomicReference<WebSocketConfig> websocket, AtomicReference<NatConfig> nat, List<String> deployments,
-      long idleTimer, TlsCertificates tls, long tlsScanTimer) {
+      long idleTimer, TlsCertificates tls, long tlsScanTimer, WebSocketKeepalive wsKeepalive) {
     this.vertx = vertx;
     this.transports = transports;
     this.store = store;
@@ -69,6 +72,7 @@ public final class Sipgw {
     this.idleTimer = idleTimer;
     this.tls = tls;
     this.tlsScanTimer = tlsScanTimer;
+    this.wsKeepalive = wsKeepalive;
   }
 
   /** Deploys the gateway's verticles on {@code vertx} and binds its listeners. */
@@ -148,9 +152,12 @@ public final class Sipgw {
       // certificate files are checked for changes as often as the config file
       long scan = config.reload().scanPeriod();
       long tlsTimer = tls == null || scan <= 0 ? -1 : vertx.setPeriodic(scan, id -> tls.scan());
+      boolean webSockets = listeners.stream().anyMatch(l -> l.transport() == Transport.WS || l.transport() == Transport.WSS);
+      WebSocketKeepalive keepalive = webSockets ? new WebSocketKeepalive(vertx, transports, websocketCfg::get) : null;
+      if (keepalive != null) keepalive.start();
       LOG.fine("sipgw deployed: " + workers + " routing instance(s), " + listeners.size() + " listener(s)");
       return Future.succeededFuture(new Sipgw(vertx, transports, store, routing, registrarCfg, transactionCfg, websocketCfg, natCfg,
-          deployments, timer, tls, tlsTimer));
+          deployments, timer, tls, tlsTimer, keepalive));
     });
   }
 
@@ -177,6 +184,7 @@ public final class Sipgw {
   public Future<Void> stop() {
     if (idleTimer >= 0) vertx.cancelTimer(idleTimer);
     if (tlsScanTimer >= 0) vertx.cancelTimer(tlsScanTimer);
+    if (wsKeepalive != null) wsKeepalive.stop();
     List<Future<Void>> undo = new ArrayList<>();
     for (int i = deployments.size() - 1; i >= 0; i--) undo.add(vertx.undeploy(deployments.get(i)));
     return Future.join(undo).transform(x -> transports.close()).transform(x -> store.close());

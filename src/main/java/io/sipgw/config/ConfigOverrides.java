@@ -40,7 +40,7 @@ final class ConfigOverrides {
        "reload": {"scanPeriod": 0},
        "tls": {"certificate": "", "key": "", "minVersion": "", "verifyClient": "", "clientCa": "", "trustCa": "",
                "verifyServer": true},
-       "websocket": {"webroot": "", "allowedOrigins": [""]},
+       "websocket": {"webroot": "", "allowedOrigins": [""], "keepaliveInterval": 0},
        "media": {"rtpengine": [""], "timeout": 0, "retries": 0, "downTime": 0, "mode": ""},
        "nat": {"keepalive": "", "interval": 0, "maxMissed": 0}}""");
 

@@ -8,12 +8,17 @@ import java.util.Locale;
 
 /**
  * The HTTP side of the WS and WSS listeners (RFC 7118): the directory served as web pages
- * ({@code webroot}, read at start), and the {@code Origin}s a browser's WebSocket handshake may come
- * from ({@code allowedOrigins}; empty allows any, reloadable). A handshake without an Origin header
- * (a SIP phone, not a browser page) is not an origin check's business and is let through.
+ * ({@code webroot}, read at start), the {@code Origin}s a browser's WebSocket handshake may come
+ * from ({@code allowedOrigins}; empty allows any, reloadable), and how often an open WebSocket is
+ * pinged ({@code keepaliveInterval} seconds, 0 = never, reloadable): one that has sent nothing, not
+ * even a pong, for three intervals is closed, and its bindings go with it. A handshake without an
+ * Origin header (a SIP phone, not a browser page) is not an origin check's business and is let through.
  */
-public record WebSocketConfig(String webroot, List<String> allowedOrigins) {
+public record WebSocketConfig(String webroot, List<String> allowedOrigins, int keepaliveInterval) {
   public static final String DEFAULT_WEBROOT = "webroot";
+  public static final int DEFAULT_KEEPALIVE_INTERVAL = 30;
+  /** Intervals of silence after which a WebSocket counts as dead. */
+  public static final int MISSED_KEEPALIVES = 3;
 
   public WebSocketConfig {
     allowedOrigins = List.copyOf(allowedOrigins);
@@ -44,11 +49,15 @@ public record WebSocketConfig(String webroot, List<String> allowedOrigins) {
         origins.add(origin);
       }
     }
+    int keepalive = o.integer("keepaliveInterval", DEFAULT_KEEPALIVE_INTERVAL, 0, 3600);
     o.rejectUnknownKeys();
-    return new WebSocketConfig(webroot, origins);
+    return new WebSocketConfig(webroot, origins, keepalive);
   }
 
   private static String stripSlash(String s) { return s.endsWith("/") ? s.substring(0, s.length() - 1) : s; }
 
-  JsonObject toJson() { return new JsonObject().put("webroot", webroot).put("allowedOrigins", new JsonArray(new ArrayList<>(allowedOrigins))); }
+  JsonObject toJson() {
+    return new JsonObject().put("webroot", webroot).put("allowedOrigins", new JsonArray(new ArrayList<>(allowedOrigins)))
+        .put("keepaliveInterval", keepaliveInterval);
+  }
 }

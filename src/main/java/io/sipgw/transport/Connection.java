@@ -10,11 +10,15 @@ public final class Connection {
     Future<Void> write(Buffer message);
 
     void close();
+
+    /** A keep-alive the peer must answer (a WebSocket ping); nothing where the transport has none. */
+    default void ping() { }
   }
 
   private final Channel channel;
   private final Flow flow;
   private volatile long lastUsed = System.nanoTime();
+  private volatile long lastHeard = lastUsed;
 
   Connection(Channel channel, Flow flow) {
     this.channel = channel;
@@ -26,6 +30,17 @@ public final class Connection {
   public long id() { return flow.connectionId(); }
 
   void touch() { lastUsed = System.nanoTime(); }
+
+  /** Something came from the peer: a message, a keep-alive, a pong. */
+  void heard() {
+    lastHeard = System.nanoTime();
+    lastUsed = lastHeard;
+  }
+
+  /** How long the peer has sent nothing. */
+  long silentNanos() { return System.nanoTime() - lastHeard; }
+
+  void ping() { channel.ping(); }
 
   long idleNanos() { return System.nanoTime() - lastUsed; }
 

@@ -179,15 +179,15 @@ public final class Transports {
     Connection c = register(new WebSocketChannel(ws), listener, ws.remoteAddress().host(), ws.remoteAddress().port());
     if (c == null) return null;
     ws.textMessageHandler(text -> {
-      c.touch();
+      c.heard();
       byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
       webSocketMessage(c, bytes);
     });
     ws.binaryMessageHandler(data -> {
-      c.touch();
+      c.heard();
       webSocketMessage(c, data.getBytes());
     });
-    ws.pongHandler(pong -> c.touch());
+    ws.pongHandler(pong -> c.heard());
     ws.closeHandler(v -> removeConnection(c));
     ws.exceptionHandler(e -> LOG.fine("connection " + c.flow() + ": " + e.getMessage()));
     return c;
@@ -226,6 +226,23 @@ public final class Transports {
     if (connections.remove(c.id()) == null) return;
     byRemote.remove(c.flow().target(), c);
     for (Consumer<Flow> l : closeListeners) l.accept(c.flow());
+  }
+
+  /**
+   * Pings every open WebSocket, and closes those that have sent nothing, not even a pong, for longer
+   * than {@code silentNanos}: a browser that went away without closing (sleep, lost network).
+   */
+  public void pingWebSockets(long silentNanos) {
+    for (Connection c : connections.values()) {
+      Transport t = c.flow().transport();
+      if (t != Transport.WS && t != Transport.WSS) continue;
+      if (c.silentNanos() > silentNanos) {
+        LOG.info("closing WebSocket " + c.flow() + ": nothing heard, not even a pong, for " + c.silentNanos() / 1_000_000_000L + " s");
+        c.close();
+      } else {
+        c.ping();
+      }
+    }
   }
 
   /** Closes connections idle for longer than {@code idleNanos}. */

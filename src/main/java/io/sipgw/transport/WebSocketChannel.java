@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
  * valid UTF-8, as SIP almost always is, else a binary frame, which a text frame could not carry.
  */
 final class WebSocketChannel implements Connection.Channel {
+  private static final Buffer PING = Buffer.buffer("sipgw");
   private final ServerWebSocket ws;
 
   WebSocketChannel(ServerWebSocket ws) { this.ws = ws; }
@@ -25,6 +26,9 @@ final class WebSocketChannel implements Connection.Channel {
 
   @Override
   public void close() { ws.close(); }
+
+  @Override
+  public void ping() { ws.writePing(PING); }
 
   /** The message as text, or null when it is not valid UTF-8. */
   static String utf8(Buffer message) {

@@ -141,6 +141,7 @@ class SipgwConfigTest {
       "{\"websocket\": {\"allowedOrigins\": [5]}}           | websocket.allowedOrigins[0] | must be an origin",
       "{\"websocket\": {\"webroot\": \"\"}}                  | websocket.webroot         | must not be empty",
       "{\"websocket\": {\"root\": \"x\"}}                    | websocket.root            | unknown key",
+      "{\"websocket\": {\"keepaliveInterval\": 3601}}          | websocket.keepaliveInterval | between 0 and 3600",
       "{\"listen\": [{\"transport\": \"udp\", \"port\": 65536}]} | listen[0].port          | between 0 and 65535",
       "{\"listen\": [{\"transport\": \"udp\", \"port\": -1}]}   | listen[0].port          | between 0 and 65535",
       "{\"listen\": [{\"transport\": \"udp\"}, {\"transport\": \"udp\", \"port\": 5060}]} | listen[1] | duplicate of listen[0]",

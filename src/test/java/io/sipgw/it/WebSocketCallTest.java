@@ -179,6 +179,34 @@ class WebSocketCallTest extends PhoneCallTest {
   }
 
   @Test
+  void aWebSocketSilentForThreeKeepaliveIntervalsIsClosed() throws Exception {
+    gateway = TestGateway.startWebSocket(new JsonObject().put("websocket", new JsonObject().put("keepaliveInterval", 1)));
+    WsPeer live = browser();
+    assertEquals(200, registerBrowser(live, false).status());
+    try (java.net.Socket silent = new java.net.Socket(HOST, gateway.wsPort())) {
+      silent.setSoTimeout(10_000);
+      silent.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + HOST + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: sip\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      java.io.DataInputStream in = new java.io.DataInputStream(silent.getInputStream());
+      StringBuilder head = new StringBuilder();
+      while (!head.toString().endsWith("\r\n\r\n")) head.append((char) in.readUnsignedByte());
+      assertTrue(head.toString().startsWith("HTTP/1.1 101"), head.toString());
+      long opened = System.nanoTime();
+      int pings = 0;
+      int opcode;
+      do { // server frames are unmasked; pings and the close carry short payloads (RFC 6455 §5.2)
+        opcode = in.readUnsignedByte() & 0x0f;
+        in.skipNBytes(in.readUnsignedByte() & 0x7f);
+        if (opcode == 0x9) pings++;
+      } while (opcode != 0x8);
+      long seconds = (System.nanoTime() - opened) / 1_000_000_000L;
+      assertTrue(pings >= 2 && seconds >= 2 && seconds <= 6, "closed after " + seconds + " s and " + pings + " unanswered pings");
+    }
+    assertEquals(200, registerBrowser(live, false).status(), "a WebSocket that answers the pings stays open");
+  }
+
+  @Test
   void overTheConnectionCapTheHandshakeGets503() {
     gateway = TestGateway.startWebSocket(new JsonObject().put("transport", new JsonObject().put("maxConnections", 1)));
     WsPeer p = WsPeer.connect(gateway.wsPort());
