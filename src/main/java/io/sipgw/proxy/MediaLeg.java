@@ -48,6 +48,7 @@ final class MediaLeg {
   private final Map<MediaProfile, Future<String>> offers = new EnumMap<>(MediaProfile.class);
   private final Map<String, Answer> answers = new HashMap<>(2);
   private final Map<String, Bridge> bridgeOfToTag = new HashMap<>(2);
+  private boolean deleted;
 
   private MediaLeg(MediaRelay relay, MediaConfig config, SipRequest req, String fromTag, String sdp, Transport caller, boolean initial) {
     this.relay = relay;
@@ -121,6 +122,23 @@ final class MediaLeg {
   /** The INVITE failed (a final answer of 300 or more, 487 after CANCEL included): an initial one's media goes. */
   void failed() {
     if (initial && !offers.isEmpty()) relay.delete(callId, fromTag);
+  }
+
+  /**
+   * A 2xx came from a branch that was not bridged (a fork to a browser and a desk phone, answered by
+   * the phone): the offers made for the other branches are of no use, and the relay lets them go now
+   * rather than at its own timeout. A 2xx whose dialog was answered through the relay changes nothing.
+   */
+  void answeredDirectly(SipResponse response) {
+    if (!initial || offers.isEmpty() || deleted || !bridgeOfToTag.isEmpty()) return;
+    try {
+      String toTag = response.to().tag();
+      if (toTag == null) return;
+    } catch (SipParseException e) {
+      return;
+    }
+    deleted = true;
+    relay.delete(callId, fromTag);
   }
 
   /** The body of an {@code application/sdp} message as text (one char per byte), or null. */

@@ -378,6 +378,7 @@ final class ResponseContext implements ClientTransaction.User {
       respond(response, status, null);
       return;
     }
+    if (bridge == null && status >= 200 && status < 300) media.answeredDirectly(response);
     upstream = upstream.compose(x -> media.answer(response, bridge)).transform(sdp -> {
       respond(response, status, sdp.succeeded() ? sdp.result() : null);
       return Future.succeededFuture();
