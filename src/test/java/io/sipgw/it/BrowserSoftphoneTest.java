@@ -78,6 +78,24 @@ class BrowserSoftphoneTest extends BrowserTestCase {
   }
 
   @Test
+  void browserOnWssCallsBrowserOnWsAndTheCalleeHangsUp() {
+    Browser.Page bob = registered("bob-ws");
+    Browser.Page alice = opened("alice-wss-call", bed.securePageUrl());
+    alice.register("alice-wss-call", DOMAIN, null);
+    alice.awaitRegistration("registered", BOUND);
+
+    alice.call("sip:bob-ws@" + DOMAIN);
+    bob.awaitCall("incoming", BOUND);
+    bob.answer();
+    alice.awaitCall("confirmed", BOUND);
+    bob.awaitCall("confirmed", BOUND);
+    // the callee's BYE goes from its WS connection to the caller's WSS one by the flow token
+    bob.hangup();
+    bob.awaitCall("ended", BOUND);
+    alice.awaitCall("ended", BOUND);
+  }
+
+  @Test
   void sippCallsBrowserWhichAnswers() throws Exception {
     Browser.Page carol = registered("carol");
     Sipp caller = caller("uac-webrtc.xml", "carol").arg("-d", "1000");
