@@ -166,6 +166,31 @@ class WebSocketCallTest extends PhoneCallTest {
   }
 
   @Test
+  void aRegistrationRelayedToAnotherRegistrarCarriesAPathToTheBrowsersConnection() throws Exception {
+    WsPeer p = browser();
+    try (SipPeer registrar = SipPeer.open(SippTransport.UDP, HOST, gateway.port())) {
+      String domain = registrar.hostPort(); // not one of the gateway's: the REGISTER is relayed there
+      String aor = "sip:" + USER + "@" + domain;
+      p.send(p.request("REGISTER", "sip:" + domain, aor, "<" + aor + ">", UUID.randomUUID().toString(), 1,
+          "Contact: <" + p.contactUri(USER) + ";ob>;+sip.instance=\"<urn:uuid:" + UUID.randomUUID() + ">\";reg-id=1\r\n"
+              + "Supported: path, outbound\r\n"));
+      SipMessageText register = registrar.receive(WAIT);
+      assertEquals("REGISTER", register.method(), String.valueOf(register));
+      String path = register.header("Path");
+      assertTrue(path != null && path.contains("sip:ft-"), "RFC 3327/5626: a Path naming the flow\n" + register.text());
+      registrar.send(SipPeer.response(register, 200, "OK", "r1", "Path: " + path + "\r\n"));
+      assertEquals(200, p.finalResponse(WAIT).status());
+
+      // RFC 3327 §5.3: the registrar reaches the user along the Path; the token leads to the WebSocket
+      registrar.send(registrar.request("INVITE", p.contactUri(USER), aor, "Route: " + path + "\r\n"));
+      SipMessageText invite = p.receive(WAIT);
+      assertEquals("INVITE", invite.method(), invite.text());
+      p.send(SipPeer.response(invite, 486, "Busy Here", "b1", ""));
+      assertEquals(486, registrar.finalResponse(WAIT).status());
+    }
+  }
+
+  @Test
   void handshakeNeedsTheSipSubprotocolAndAnAllowedOrigin() {
     gateway = TestGateway.startWebSocket(new JsonObject().put("websocket",
         new JsonObject().put("allowedOrigins", new JsonArray().add("https://phone.example.com"))));
