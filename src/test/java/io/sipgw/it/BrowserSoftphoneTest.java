@@ -78,18 +78,19 @@ class BrowserSoftphoneTest extends BrowserTestCase {
   }
 
   @Test
-  void browserOnWssCallsBrowserOnWsAndTheCalleeHangsUp() {
-    Browser.Page bob = registered("bob-ws");
-    Browser.Page alice = opened("alice-wss-call", bed.securePageUrl());
-    alice.register("alice-wss-call", DOMAIN, null);
-    alice.awaitRegistration("registered", BOUND);
+  void browserOnWsCallsBrowserOnWssAndTheCalleeHangsUp() {
+    Browser.Page alice = registered("alice-ws");
+    Browser.Page bob = opened("bob-wss", bed.securePageUrl());
+    bob.register("bob-wss", DOMAIN, null);
+    bob.awaitRegistration("registered", BOUND);
 
-    alice.call("sip:bob-ws@" + DOMAIN);
+    // JsSIP's Contact says transport=ws on a WSS connection too: the INVITE must still take that connection
+    alice.call("sip:bob-wss@" + DOMAIN);
     bob.awaitCall("incoming", BOUND);
     bob.answer();
     alice.awaitCall("confirmed", BOUND);
     bob.awaitCall("confirmed", BOUND);
-    // the callee's BYE goes from its WS connection to the caller's WSS one by the flow token
+    // the callee's BYE goes from its WSS connection to the caller's WS one by the flow token
     bob.hangup();
     bob.awaitCall("ended", BOUND);
     alice.awaitCall("ended", BOUND);
