@@ -176,7 +176,9 @@
 
   function answer() {
     if (!session || model.call !== 'incoming') throw new Error('no incoming call to answer');
-    session.answer({ mediaConstraints: AUDIO_ONLY, pcConfig: PC_CONFIG });
+    // rtcOfferConstraints: an INVITE without SDP (a late offer) is answered with our offer in the 200;
+    // without them JsSIP would ask for no media at all and its offer would never be ready
+    session.answer({ mediaConstraints: AUDIO_ONLY, pcConfig: PC_CONFIG, rtcOfferConstraints: { offerToReceiveAudio: true } });
     return state();
   }
 

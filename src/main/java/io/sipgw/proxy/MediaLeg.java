@@ -18,6 +18,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.logging.Logger;
 
 /**
@@ -27,8 +28,10 @@ import java.util.logging.Logger;
  * INVITE fails. Re-INVITEs with SDP go the same way: rtpengine takes a new offer for a call it knows
  * (same Call-ID and From tag) as a re-offer.
  *
- * <p>Limit: a late offer (an INVITE without SDP, the offer in the 2xx and the answer in the ACK,
- * RFC 3264 §4 and RFC 3261 §13.2.1) is not bridged; its SDP goes through unchanged.
+ * <p>A late offer (an initial INVITE without SDP: the offer in the 18x/2xx, the answer in the ACK,
+ * RFC 3261 §13.2.1) goes the other way round: the callee's SDP is offered to the relay for the
+ * caller's side, with the callee's tag as the offerer's, and the ACK's SDP is its answer. A re-INVITE
+ * without SDP is left alone.
  */
 final class MediaLeg {
   private static final Logger LOG = Logger.getLogger("sipgw.proxy");
@@ -45,13 +48,25 @@ final class MediaLeg {
   private final String sdp;
   private final Transport caller;
   private final boolean initial;
+  /** A late offer: the INVITE had no SDP. */
+  private final boolean late;
+  /** Where a late offer's leg waits for its ACK, by Call-ID (the routing loop's). */
+  private final BiConsumer<String, MediaLeg> awaitAck;
+  /** The tag and the profile of the callee whose late offer went up in a 2xx: the ACK answers it. */
+  private String lateOfferer;
+  private MediaProfile lateTowardCallee;
+  /** Whether the relay was given anything: then a failed INVITE deletes it. */
+  private boolean relayed;
   private final Map<MediaProfile, Future<String>> offers = new EnumMap<>(MediaProfile.class);
   private final Map<String, Answer> answers = new HashMap<>(2);
   private final Map<String, Bridge> bridgeOfToTag = new HashMap<>(2);
   private boolean deleted;
 
-  private MediaLeg(MediaRelay relay, MediaConfig config, SipRequest req, String fromTag, String sdp, Transport caller, boolean initial) {
+  private MediaLeg(MediaRelay relay, MediaConfig config, SipRequest req, String fromTag, String sdp, Transport caller, boolean initial,
+      BiConsumer<String, MediaLeg> awaitAck) {
     this.relay = relay;
+    this.late = sdp == null;
+    this.awaitAck = awaitAck;
     this.config = config;
     this.callId = req.callId();
     this.fromTag = fromTag;
@@ -62,17 +77,19 @@ final class MediaLeg {
 
   /**
    * The media leg of {@code in}, or null when its SDP is none of the relay's business: no relay or
-   * bridging off, not an INVITE, or no SDP body (a late offer).
+   * bridging off, not an INVITE, or a re-INVITE without SDP. A late offer's leg hands itself to
+   * {@code awaitAck} when its 2xx has gone up, for the ACK's answer ({@link #ackAnswer}).
    */
-  static MediaLeg of(MediaRelay relay, MediaConfig config, IncomingRequest in) {
+  static MediaLeg of(MediaRelay relay, MediaConfig config, IncomingRequest in, BiConsumer<String, MediaLeg> awaitAck) {
     SipRequest req = in.req();
     if (relay == null || !config.enabled() || !req.isMethod(Methods.INVITE)) return null;
     String body = sdpOf(req);
-    if (body == null) return null;
     try {
+      boolean initial = req.to().tag() == null;
+      if (body == null && !initial) return null;
       String fromTag = req.from().tag();
       if (fromTag == null) return null; // an RFC 2543 caller: no tag to name its side by
-      return new MediaLeg(relay, config, req, fromTag, body, in.flow().transport(), req.to().tag() == null);
+      return new MediaLeg(relay, config, req, fromTag, body, in.flow().transport(), initial, awaitAck);
     } catch (SipParseException e) {
       return null; // From and To were validated before (§16.3): cannot happen
     }
@@ -85,6 +102,8 @@ final class MediaLeg {
   Future<Offer> offerToward(Transport callee) {
     Bridge bridge = MediaPolicy.decide(config.mode(), caller, callee);
     if (bridge == null) return Future.succeededFuture();
+    if (late) return Future.succeededFuture(new Offer(bridge, null)); // the offer comes in the answer
+    relayed = true;
     return offers.computeIfAbsent(bridge.towardCallee(), p -> relay.offer(callId, fromTag, sdp, p))
         .map(rewritten -> new Offer(bridge, rewritten));
   }
@@ -105,15 +124,53 @@ final class MediaLeg {
     if (body == null || toTag == null) return Future.succeededFuture();
     Bridge b = bridge != null ? bridge : bridgeOfToTag.get(toTag);
     if (b == null) return Future.succeededFuture();
+    boolean success = response.status() >= 200 && response.status() < 300;
     Answer done = answers.get(toTag);
-    if (done != null && done.received().equals(body)) return Future.succeededFuture(done.rewritten()); // a retransmission
+    if (done != null && done.received().equals(body)) { // a retransmission, or a 2xx with the SDP of its 18x
+      if (late && success) expectAck(toTag, b);
+      return Future.succeededFuture(done.rewritten());
+    }
     bridgeOfToTag.put(toTag, b);
-    return relay.answer(callId, fromTag, toTag, body, b.towardCaller()).transform(ar -> {
+    relayed = true;
+    // a late offer's SDP in a response is the callee's offer; the callee's tag names the offerer
+    Future<String> rewritten = late ? relay.offer(callId, toTag, body, b.towardCaller())
+        : relay.answer(callId, fromTag, toTag, body, b.towardCaller());
+    return rewritten.transform(ar -> {
       if (ar.succeeded()) {
         answers.put(toTag, new Answer(body, ar.result()));
+        if (late && success) expectAck(toTag, b);
         return Future.succeededFuture(ar.result());
       }
-      LOG.warning("media relay did not take the answer in a " + response.status() + ": " + ar.cause().getMessage()
+      LOG.warning("media relay did not take the " + (late ? "offer" : "answer") + " in a " + response.status() + ": "
+          + ar.cause().getMessage() + "; forwarded with its own SDP (Call-ID " + callId + ")");
+      return Future.succeededFuture();
+    });
+  }
+
+  /** A late offer went up in the 2xx of {@code toTag}'s dialog: its ACK brings the answer. */
+  private void expectAck(String toTag, Bridge b) {
+    if (lateOfferer != null) return;
+    lateOfferer = toTag;
+    lateTowardCallee = b.towardCallee();
+    awaitAck.accept(callId, this);
+  }
+
+  /**
+   * The SDP of the ACK that answers a late offer, rewritten for the callee; null when it stays as it
+   * is (no SDP, another dialog's ACK, or the relay failed: logged).
+   */
+  Future<String> ackAnswer(SipRequest ack) {
+    String body = sdpOf(ack);
+    String toTag;
+    try {
+      toTag = ack.to().tag();
+    } catch (SipParseException e) {
+      return Future.succeededFuture();
+    }
+    if (body == null || lateOfferer == null || !lateOfferer.equals(toTag)) return Future.succeededFuture();
+    return relay.answer(callId, lateOfferer, fromTag, body, lateTowardCallee).transform(ar -> {
+      if (ar.succeeded()) return Future.succeededFuture(ar.result());
+      LOG.warning("media relay did not take the answer in the ACK: " + ar.cause().getMessage()
           + "; forwarded with its own SDP (Call-ID " + callId + ")");
       return Future.succeededFuture();
     });
@@ -121,7 +178,7 @@ final class MediaLeg {
 
   /** The INVITE failed (a final answer of 300 or more, 487 after CANCEL included): an initial one's media goes. */
   void failed() {
-    if (initial && !offers.isEmpty()) relay.delete(callId, fromTag);
+    if (initial && relayed) relay.delete(callId, fromTag);
   }
 
   /**
@@ -130,7 +187,7 @@ final class MediaLeg {
    * rather than at its own timeout. A 2xx whose dialog was answered through the relay changes nothing.
    */
   void answeredDirectly(SipResponse response) {
-    if (!initial || offers.isEmpty() || deleted || !bridgeOfToTag.isEmpty()) return;
+    if (!initial || !relayed || deleted || !bridgeOfToTag.isEmpty()) return;
     try {
       String toTag = response.to().tag();
       if (toTag == null) return;

@@ -29,6 +29,8 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -44,6 +46,7 @@ import java.util.logging.Logger;
  */
 public final class RequestRouter {
   private static final Logger LOG = Logger.getLogger("sipgw.proxy");
+  private static final int MAX_AWAITING_ACK = 10_000;
   static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, PRACK, UPDATE, INFO, REFER, NOTIFY, SUBSCRIBE, MESSAGE";
 
   private final Transports transports;
@@ -56,6 +59,14 @@ public final class RequestRouter {
   private final OverloadLog overload = new OverloadLog();
   private final BindingTargets bindingTargets;
   private final MediaRelay media;
+  /**
+   * Late offers whose 2xx went up, for the ACK that brings the answer, by Call-ID: this loop's own,
+   * until the BYE. Bounded: a call that never ends leaves its entry until newer ones push it out.
+   */
+  private final Map<String, MediaLeg> awaitingAck = new LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, MediaLeg> eldest) { return size() > MAX_AWAITING_ACK; }
+  };
 
   public RequestRouter(Transports transports, Supplier<RoutingSettings> settings, Registrar registrar, LocationStore store,
       SipResolver resolver, TransactionTable table, MediaRelay media) {
@@ -261,17 +272,30 @@ public final class RequestRouter {
    * else each copy on its own, without state (§16.11).
    */
   private void relay(IncomingRequest in, ForwardPlan plan, List<BranchTarget> targets, String aor) {
-    if (in.req().isMethod(Methods.BYE) && media != null) endMedia(in.req());
+    if (in.req().isMethod(Methods.BYE) && media != null) {
+      endMedia(in.req());
+      awaitingAck.remove(in.callId());
+    }
     if (in.tx() != null) {
       context(in, plan, aor).start(targets, 0, null);
       return;
     }
-    for (BranchTarget t : targets) forwardStateless(in, plan, t);
+    // kept until the BYE: an ACK sent again (its 2xx was retransmitted) is answered the same way
+    MediaLeg late = in.req().isMethod(Methods.ACK) ? awaitingAck.get(in.callId()) : null;
+    if (late != null) {
+      // the ACK of a late offer's 2xx brings the answer (RFC 3261 §13.2.1): through the relay first
+      late.ackAnswer(in.req()).onComplete(sdp -> {
+        for (BranchTarget t : targets) forwardStateless(in, plan, t, sdp.result());
+      });
+      return;
+    }
+    for (BranchTarget t : targets) forwardStateless(in, plan, t, null);
   }
 
   private ResponseContext context(IncomingRequest in, ForwardPlan plan, String aor) {
     RoutingSettings s = settings.get();
-    return new ResponseContext(forwarder, table, s.proxy(), in, plan, aor, this::targetsOf, MediaLeg.of(media, s.media(), in));
+    return new ResponseContext(forwarder, table, s.proxy(), in, plan, aor, this::targetsOf,
+        MediaLeg.of(media, s.media(), in, awaitingAck::put));
   }
 
   /** A BYE ends the call's media, whichever side sent it (either tag names the call to rtpengine). */
@@ -297,7 +321,8 @@ public final class RequestRouter {
     return store.lookup(aor).map(r -> bindingTargets.of(r.bindings()));
   }
 
-  private void forwardStateless(IncomingRequest in, ForwardPlan plan, BranchTarget t) {
+  /** Forwards one copy without state; its SDP replaced by {@code sdp} unless that is null. */
+  private void forwardStateless(IncomingRequest in, ForwardPlan plan, BranchTarget t, String sdp) {
     SipRequest req = in.req();
     forwarder.hopFor(t).onComplete(ar -> {
       if (ar.failed()) {
@@ -312,7 +337,7 @@ public final class RequestRouter {
       }
       Buffer data;
       try {
-        data = forwarder.build(in, plan, t, out, Branches.branch(plan.loopKey(), req, hop.toString()));
+        data = forwarder.build(in, plan, t, out, Branches.branch(plan.loopKey(), req, hop.toString()), sdp);
       } catch (SipParseException e) {
         reject(in, 400, "Bad Request (" + e.reason() + ")");
         return;

@@ -57,4 +57,21 @@ class BrowserMediaTest extends BrowserTestCase {
       run.awaitExit(caller.bound()).assertSucceeded(1);
     }
   }
+
+  @Test
+  void sippPhoneCallsBrowserWithALateOfferAndRtpFlowsBothWays() throws Exception {
+    Browser.Page bob = registered("bob-late");
+    // an INVITE without SDP: the browser's offer goes back in its 200, the phone's answer in the ACK
+    Sipp caller = caller("uac-late-offer.xml", "bob-late")
+        .arg("-d", "6000", "-rtp_echo", "-mi", FreePorts.IPV4_LOOPBACK,
+            "-mp", Integer.toString(FreePorts.udpAndTcp(FreePorts.IPV4_LOOPBACK)));
+    try (SippRun run = caller.start()) {
+      bob.awaitCall("incoming", BOUND);
+      bob.answer();
+      bob.awaitCall("confirmed", BOUND);
+      bob.awaitStats(RTP_BOTH_WAYS, MEDIA_BOUND, PACKETS + " RTP packets each way");
+      bob.awaitCall("ended", BOUND);
+      run.awaitExit(caller.bound()).assertSucceeded(1);
+    }
+  }
 }

@@ -100,6 +100,27 @@ class MediaBridgeSippTest extends PhoneCallTest {
   }
 
   @Test
+  void aLateOfferIsBridgedFromThe200AndTheAck() {
+    rtpengine = Rtpengine.start(dir);
+    startGateway(media(rtpengine.ngAddress()));
+    Callee phone = phone("uas.xml");
+    register(phone);
+    SippResult caller = completes(caller("uac-late-offer.xml").arg("-cid_str", "late-%u-it"));
+    SippResult callee = completed(phone);
+
+    TracedMessage invite = first(callee, "INVITE", m -> m.received() && m.isRequest("INVITE"));
+    assertEquals("0", invite.message().header("Content-Length"), "the INVITE goes without SDP, as it came");
+    // RFC 3261 §13.2.1: the callee's offer in the 200, the caller's answer in the ACK, each rewritten
+    TracedMessage offer = first(caller, "200", m -> m.received() && m.isResponse(200, "INVITE"));
+    TracedMessage answer = first(callee, "ACK", m -> m.received() && m.isRequest("ACK"));
+    assertPointsAtRtpengine(offer.message().text());
+    assertPointsAtRtpengine(answer.message().text());
+    String log = rtpengine.log();
+    assertTrue(log.contains("Received command 'offer'") && log.contains("Received command 'answer'")
+        && log.contains("Received command 'delete'"), log);
+  }
+
+  @Test
   void aReInviteIsOfferedAndAnsweredAgain() {
     rtpengine = Rtpengine.start(dir);
     startGateway(media(rtpengine.ngAddress()));

@@ -52,7 +52,7 @@ class MediaLegTest {
         + "Max-Forwards: 70\r\nContent-Type: application/sdp\r\nContent-Length: " + SDP.length() + "\r\n\r\n" + SDP;
     byte[] b = invite.getBytes(StandardCharsets.US_ASCII);
     SipRequest req = (SipRequest) MessageParser.parse(b, 0, b.length, true);
-    return MediaLeg.of(relay, config, new IncomingRequest(req, new Flow(Transport.UDP, UDP, "127.0.0.1", 5070, 0), null));
+    return MediaLeg.of(relay, config, new IncomingRequest(req, new Flow(Transport.UDP, UDP, "127.0.0.1", 5070, 0), null), (c, l) -> { });
   }
 
   private static SipResponse ok(String toTag, boolean sdp) throws Exception {
