@@ -44,33 +44,27 @@ class BrowserMediaTest extends BrowserTestCase {
 
   @Test
   void sippPhoneCallsBrowserAndRtpFlowsBothWays() throws Exception {
-    Browser.Page bob = registered("bob-media");
-    Sipp caller = caller("uac.xml", "bob-media")
-        .arg("-d", "6000", "-rtp_echo", "-mi", FreePorts.IPV4_LOOPBACK,
-            "-mp", Integer.toString(FreePorts.udpAndTcp(FreePorts.IPV4_LOOPBACK)));
-    try (SippRun run = caller.start()) {
-      bob.awaitCall("incoming", BOUND);
-      bob.answer();
-      bob.awaitCall("confirmed", BOUND);
-      bob.awaitStats(RTP_BOTH_WAYS, MEDIA_BOUND, PACKETS + " RTP packets each way");
-      bob.awaitCall("ended", BOUND); // SIPp's BYE after six seconds
-      run.awaitExit(caller.bound()).assertSucceeded(1);
-    }
+    phoneCallsBrowser("bob-media", "uac.xml");
   }
 
   @Test
   void sippPhoneCallsBrowserWithALateOfferAndRtpFlowsBothWays() throws Exception {
-    Browser.Page bob = registered("bob-late");
     // an INVITE without SDP: the browser's offer goes back in its 200, the phone's answer in the ACK
-    Sipp caller = caller("uac-late-offer.xml", "bob-late")
+    phoneCallsBrowser("bob-late", "uac-late-offer.xml");
+  }
+
+  /** A SIPp phone running {@code scenario} (echoing RTP) calls the browser of {@code user}, which answers; RTP both ways. */
+  private void phoneCallsBrowser(String user, String scenario) throws Exception {
+    Browser.Page callee = registered(user);
+    Sipp caller = caller(scenario, user)
         .arg("-d", "6000", "-rtp_echo", "-mi", FreePorts.IPV4_LOOPBACK,
             "-mp", Integer.toString(FreePorts.udpAndTcp(FreePorts.IPV4_LOOPBACK)));
     try (SippRun run = caller.start()) {
-      bob.awaitCall("incoming", BOUND);
-      bob.answer();
-      bob.awaitCall("confirmed", BOUND);
-      bob.awaitStats(RTP_BOTH_WAYS, MEDIA_BOUND, PACKETS + " RTP packets each way");
-      bob.awaitCall("ended", BOUND);
+      callee.awaitCall("incoming", BOUND);
+      callee.answer();
+      callee.awaitCall("confirmed", BOUND);
+      callee.awaitStats(RTP_BOTH_WAYS, MEDIA_BOUND, PACKETS + " RTP packets each way");
+      callee.awaitCall("ended", BOUND); // SIPp's BYE after six seconds
       run.awaitExit(caller.bound()).assertSucceeded(1);
     }
   }

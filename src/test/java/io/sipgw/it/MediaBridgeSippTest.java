@@ -38,6 +38,15 @@ class MediaBridgeSippTest extends PhoneCallTest {
     if (rtpengine != null) rtpengine.close();
   }
 
+  /** Starts rtpengine and a gateway bridging through it, and a phone of bob's running {@code scenario}, registered. */
+  private Callee bridgedPhone(String scenario) {
+    rtpengine = Rtpengine.start(dir);
+    startGateway(media(rtpengine.ngAddress()));
+    Callee phone = phone(scenario);
+    register(phone);
+    return phone;
+  }
+
   private static JsonObject media(String... ngAddresses) {
     return new JsonObject().put("media", new JsonObject().put("rtpengine", new JsonArray(java.util.List.of((Object[]) ngAddresses)))
         .put("mode", "always").put("timeout", 300).put("retries", 1));
@@ -78,10 +87,7 @@ class MediaBridgeSippTest extends PhoneCallTest {
 
   @Test
   void bothSidesSeeRtpengineInTheSdpAndContentLengthMatches() {
-    rtpengine = Rtpengine.start(dir);
-    startGateway(media(rtpengine.ngAddress()));
-    Callee phone = phone("uas.xml");
-    register(phone);
+    Callee phone = bridgedPhone("uas.xml");
     SippResult caller = completes(caller("uac.xml"));
     SippResult callee = completed(phone);
 
@@ -101,10 +107,7 @@ class MediaBridgeSippTest extends PhoneCallTest {
 
   @Test
   void aLateOfferIsBridgedFromThe200AndTheAck() {
-    rtpengine = Rtpengine.start(dir);
-    startGateway(media(rtpengine.ngAddress()));
-    Callee phone = phone("uas.xml");
-    register(phone);
+    Callee phone = bridgedPhone("uas.xml");
     SippResult caller = completes(caller("uac-late-offer.xml").arg("-cid_str", "late-%u-it"));
     SippResult callee = completed(phone);
 
@@ -122,10 +125,7 @@ class MediaBridgeSippTest extends PhoneCallTest {
 
   @Test
   void aReInviteIsOfferedAndAnsweredAgain() {
-    rtpengine = Rtpengine.start(dir);
-    startGateway(media(rtpengine.ngAddress()));
-    Callee phone = phone("uas-reinvite.xml");
-    register(phone);
+    Callee phone = bridgedPhone("uas-reinvite.xml");
     SippResult caller = completes(caller("uac-reinvite.xml").arg("-cid_str", "reinvite-%u-it"));
     SippResult callee = completed(phone);
     TracedMessage reInvite = first(callee, "re-INVITE", m -> m.received() && m.isRequest("INVITE")
@@ -141,10 +141,7 @@ class MediaBridgeSippTest extends PhoneCallTest {
 
   @Test
   void aCancelledCallIsDeletedOnRtpengine() throws Exception {
-    rtpengine = Rtpengine.start(dir);
-    startGateway(media(rtpengine.ngAddress()));
-    Callee phone = phone("uas-cancelled.xml");
-    register(phone);
+    Callee phone = bridgedPhone("uas-cancelled.xml");
     completes(caller("uac-cancel.xml").arg("-cid_str", "cancelled-%u-it"));
     completed(phone);
     assertTrue(rtpengine.log().contains("[cancelled-1-it]: [control] Received command 'offer'"), rtpengine.log());
