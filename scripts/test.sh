@@ -11,7 +11,8 @@ missing=()
 command -v sipp >/dev/null 2>&1 || missing+=(sip-tester)
 command -v socat >/dev/null 2>&1 || missing+=(socat)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-[[ -x /usr/bin/chromium ]] || missing+=(chromium)
+# with the fonts and the software GL its Recommends would bring, the rest of those (printing, udev) left out
+[[ -x /usr/bin/chromium ]] || missing+=(chromium fonts-liberation libgl1-mesa-dri)
 command -v rtpengine >/dev/null 2>&1 || missing+=(rtpengine-daemon)
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 
