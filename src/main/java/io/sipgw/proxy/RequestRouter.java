@@ -125,7 +125,7 @@ public final class RequestRouter {
       invite.cancel();
       return null;
     }
-    String overloaded = table.full() ? "transaction table full" : shed(req, parsedNanos) ? "overloaded" : null;
+    String overloaded = table.full(req.to().tag() != null) ? "transaction table full" : shed(req, parsedNanos) ? "overloaded" : null;
     if (overloaded != null) {
       int retry = table.timing().retryAfter();
       overload.rejected(req, flow, overloaded, table.serverCount());

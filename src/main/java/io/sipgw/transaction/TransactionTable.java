@@ -39,9 +39,16 @@ public final class TransactionTable {
   public ServerTransaction server(String key) { return servers.get(key); }
 
   /** Whether a new server transaction would pass this table's share of the cap. */
-  public boolean full() {
-    int max = config.get().maxTransactions();
-    return servers.size() >= Math.max(1, max / tables);
+  public boolean full() { return full(false); }
+
+  /**
+   * Whether a new server transaction would pass this table's share of the cap; a request of a
+   * dialog in progress ({@code inDialog}: a BYE, a re-INVITE) has a tenth more room, so that calls
+   * can still end while new ones are refused.
+   */
+  public boolean full(boolean inDialog) {
+    int share = Math.max(1, config.get().maxTransactions() / tables);
+    return servers.size() >= (inDialog ? share + share / 10 + 1 : share);
   }
 
   /** Creates and starts a server transaction for {@code request} (an INVITE one sends 100 Trying). */

@@ -1,6 +1,7 @@
 package io.sipgw.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -13,7 +14,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The cap on live server transactions ({@code transaction.maxTransactions}): with that many
  * INVITEs ringing, the next new request is refused with 503 Service Unavailable and
- * Retry-After: {@code transaction.retryAfter} instead of being forwarded.
+ * Retry-After: {@code transaction.retryAfter} instead of being forwarded; a request of a dialog in
+ * progress has a tenth more room.
  */
 @Timeout(60)
 class TransactionLimitTest extends PhoneCallTest {
@@ -47,6 +49,12 @@ class TransactionLimitTest extends PhoneCallTest {
         SipMessageText refused = extra.finalResponse(BOUND);
         assertEquals(503, refused.status(), refused::text);
         assertEquals(Integer.toString(RETRY_AFTER), refused.header("Retry-After"), refused::text);
+
+        // a request of a dialog in progress still gets through, so calls can end (here to a closed port)
+        String closed = "sip:" + USER + "@" + Sipp.hostPort(HOST, FreePorts.udpAndTcp(HOST)) + ";transport=tcp";
+        extra.send(extra.request("BYE", closed, bob, "").replaceFirst("(?m)^(To: <[^>]*>)", "$1;tag=callee"));
+        SipMessageText bye = extra.finalResponse(BOUND);
+        assertFalse(bye.text().contains("transaction table full"), bye::text);
       } finally {
         for (SipPeer caller : callers) caller.close();
       }
