@@ -47,6 +47,4 @@ final class FlowBindings {
     Set<String> aors = aorsByConnection.remove(connectionId);
     return aors == null ? Set.of() : aors;
   }
-
-  int size() { return aorsByConnection.size(); }
 }

@@ -93,9 +93,6 @@ public final class WsPeer implements AutoCloseable {
   /** The subprotocol the server chose. */
   public String subProtocol() { return ws.subProtocol(); }
 
-  /** The Via sent-by host, random and {@code .invalid} as JsSIP's (RFC 7118 §5.2). */
-  public String viaHost() { return host; }
-
   /** This client's Contact URI for {@code user}, with {@code ;transport=ws}. */
   public String contactUri(String user) { return "sip:" + user + "@" + host + ";transport=ws"; }
 
