@@ -9,6 +9,7 @@ import io.sipgw.sip.Methods;
 import io.sipgw.sip.NameAddr;
 import io.sipgw.sip.SipParseException;
 import io.sipgw.sip.SipRequest;
+import io.sipgw.sip.SipUri;
 import io.sipgw.sip.Transport;
 import io.sipgw.sip.Via;
 import io.sipgw.transaction.Wire;
@@ -19,6 +20,7 @@ import io.sipgw.transport.Transports;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
@@ -84,7 +86,7 @@ final class RequestForwarder {
     if (settings.get().proxy().recordRoute() && isDialogInitial(req)) {
       String inToken = tokenFor(from, req);
       Flow toFlow = target.hop() != null ? target.hop().flow() : null;
-      String outToken = toFlow != null && toFlow.connectionId() != 0 ? FlowToken.of(toFlow) : null;
+      String outToken = toFlow != null && onlyByFlow(toFlow, target.requestUri()) ? FlowToken.of(toFlow) : null;
       edit.prepend(HeaderName.RECORD_ROUTE, from.listener().routeUri(inToken));
       // Two Record-Route entries when the request leaves by another listener, so each side of the
       // call sees one it can reach (as Kamailio's double record-routing does); and when a side is a
@@ -119,6 +121,23 @@ final class RequestForwarder {
     if (from.transport() == Transport.WS || from.transport() == Transport.WSS) return FlowToken.of(from);
     List<NameAddr> contacts = req.addresses(HeaderName.CONTACT);
     return !contacts.isEmpty() && contacts.get(0).uri().hasParam("ob") ? FlowToken.of(from) : null;
+  }
+
+  /**
+   * Whether a callee reached over {@code flow} can be reached over it only: a WebSocket client, or a
+   * Contact with {@code ;ob} (RFC 5626 §5.3) or an {@code .invalid} host. A plain TCP phone is not:
+   * its dialog's requests may open a new connection to its Contact.
+   */
+  private static boolean onlyByFlow(Flow flow, String contact) {
+    if (flow.connectionId() == 0) return false;
+    if (flow.transport() == Transport.WS || flow.transport() == Transport.WSS) return true;
+    if (contact == null) return false;
+    try {
+      SipUri uri = SipUri.parse(contact);
+      return uri.hasParam("ob") || uri.host().toLowerCase(Locale.ROOT).endsWith(".invalid");
+    } catch (SipParseException e) {
+      return false;
+    }
   }
 
   /** RFC 3261 §18.2.1 received, RFC 3581 §4 rport: the source address the response must go to. */
