@@ -48,12 +48,12 @@ public final class NatDetection {
   /**
    * Whether a binding is kept open by keep-alives: it registered over UDP straight from the client
    * (no Path: an edge proxy keeps its own clients' NAT open, RFC 5626 §4.4), from behind NAT by its
-   * Contact or, {@code viaBehindNat}, by the Via of its REGISTER.
+   * Contact or by the Via of its REGISTER (which the registrar noted in its source).
    */
-  public static boolean needsKeepalive(Binding b, boolean viaBehindNat) {
+  public static boolean needsKeepalive(Binding b) {
     Binding.Source src = b.source();
     if (!Transport.UDP.uriParam().equals(src.transport()) || !b.path().isEmpty()) return false;
-    if (viaBehindNat) return true;
+    if (src.viaBehindNat()) return true;
     try {
       return behindNat(SipUri.parse(b.contact()).host(), src.host());
     } catch (SipParseException e) {

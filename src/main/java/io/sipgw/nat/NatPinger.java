@@ -87,17 +87,15 @@ public final class NatPinger extends VerticleBase implements RegistrationListene
   public void saved(SipRequest register, Flow flow, String aor, List<Binding> bindings) {
     if (settings.get().keepalive() == Keepalive.NONE) return;
     long cseq;
-    boolean viaNat;
     try {
       cseq = register.cseq().number();
-      viaNat = NatDetection.viaBehindNat(register.topVia(), flow.remoteHost(), flow.remotePort());
     } catch (SipParseException e) {
       return; // the registrar accepted it, so it parsed
     }
     String callId = register.callId();
     Set<String> natted = Set.of();
     for (Binding b : bindings) {
-      if (renewedBy(b, callId, cseq) && NatDetection.needsKeepalive(b, viaNat)) {
+      if (renewedBy(b, callId, cseq) && NatDetection.needsKeepalive(b)) {
         if (natted.isEmpty()) natted = new HashSet<>();
         natted.add(b.key());
       }

@@ -55,17 +55,18 @@ class NatDetectionTest {
 
   @Test
   void onlyUdpBindingsStraightFromBehindNatNeedKeepalives() {
-    assertTrue(NatDetection.needsKeepalive(binding("sip:bob@10.0.0.5:5060", "udp", List.of()), false), "private Contact");
-    assertTrue(NatDetection.needsKeepalive(binding("sip:bob@203.0.113.9:5060", "udp", List.of()), true), "Via says NAT");
-    assertFalse(NatDetection.needsKeepalive(binding("sip:bob@203.0.113.9:5060", "udp", List.of()), false), "public, as sent");
-    assertFalse(NatDetection.needsKeepalive(binding("sip:bob@10.0.0.5:5060", "tcp", List.of()), true), "a connection has its own keep-alive");
-    assertFalse(NatDetection.needsKeepalive(binding("sip:bob@10.0.0.5:5060", "udp", List.of("<sip:edge.example.com;lr>")), true),
+    assertTrue(NatDetection.needsKeepalive(binding("sip:bob@10.0.0.5:5060", "udp", List.of(), false)), "private Contact");
+    assertTrue(NatDetection.needsKeepalive(binding("sip:bob@203.0.113.9:5060", "udp", List.of(), true)), "Via says NAT");
+    assertFalse(NatDetection.needsKeepalive(binding("sip:bob@203.0.113.9:5060", "udp", List.of(), false)), "public, as sent");
+    assertFalse(NatDetection.needsKeepalive(binding("sip:bob@10.0.0.5:5060", "tcp", List.of(), true)), "a connection has its own keep-alive");
+    assertFalse(NatDetection.needsKeepalive(binding("sip:bob@10.0.0.5:5060", "udp", List.of("<sip:edge.example.com;lr>"), true)),
         "behind an edge proxy (Path)");
   }
 
-  static Binding binding(String contact, String transport, List<String> path) {
+  /** A binding registered over {@code transport}; {@code viaBehindNat}: its REGISTER's Via showed a NAT. */
+  static Binding binding(String contact, String transport, List<String> path, boolean viaBehindNat) {
     return new Binding("bob@example.com", contact, Long.MAX_VALUE, 1f, "c1", 1,
-        new Binding.Source(transport, transport + ":127.0.0.1:5060", "203.0.113.9", 5060, 0), path, null, 0, null);
+        new Binding.Source(transport, transport + ":127.0.0.1:5060", "203.0.113.9", 5060, 0, viaBehindNat), path, null, 0, null);
   }
 
   private static Via via(String value) throws SipParseException { return Via.parseFirst(value); }
