@@ -241,3 +241,12 @@ step_clean() {
 
 # lat_fmt "n p50 p90 p99 max" -> "p50 p90 p99 max" with 3 decimals where numeric
 lat_fmt() { awk '{ for (i = 2; i <= 5; i++) printf "%s%s", ($i == "-" ? "-" : sprintf("%.3f", $i)), (i < 5 ? " " : "\n") }' <<< "$1"; }
+
+# The warm-up step of a call bench (JIT): WARMUP seconds at WARMUP_RATE calls/s, as step NAME
+# (default warmup); prints its figures, which are not measured. Nothing when WARMUP is 0.
+warm_up() {
+  [ "$WARMUP" -gt 0 ] || return 0
+  LATENCY=none step_start "$1" "${2:-warmup}" "$WARMUP_RATE" $(( WARMUP_RATE * WARMUP ))
+  step_wait; LATENCY=none step_finish
+  echo "# warm-up ${WARMUP_RATE}/s for ${WARMUP} s: ok $S_OK, failed $S_FAILED, retrans $S_RETRANS (not measured)"
+}

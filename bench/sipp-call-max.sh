@@ -32,11 +32,7 @@ fresh_gateway() {
   stop_gateway
   start_gateway "$OUT"
   register_callee "$OUT" "$UAS_PORT"
-  if [ "$WARMUP" -gt 0 ]; then
-    LATENCY=none step_start "$OUT" "warmup-$GW_PID" "$WARMUP_RATE" $(( WARMUP_RATE * WARMUP ))
-    step_wait; LATENCY=none step_finish
-    echo "# warm-up ${WARMUP_RATE}/s for ${WARMUP} s: ok $S_OK, failed $S_FAILED, retrans $S_RETRANS (not measured)"
-  fi
+  warm_up "$OUT" "warmup-$GW_PID"
 }
 
 lat_src="SIPp rtt, 4 ms clock"; case "$LATENCY" in *pcap*) lat_src="tcpdump on lo" ;; esac

@@ -30,11 +30,7 @@ start_gateway "$OUT"
 UAS_PORT="$(free_port)"
 register_callee "$OUT" "$UAS_PORT"
 
-if [ "$WARMUP" -gt 0 ]; then
-  LATENCY=none step_start "$OUT" warmup "$WARMUP_RATE" $(( WARMUP_RATE * WARMUP ))
-  step_wait; LATENCY=none step_finish
-  echo "warm-up          ${WARMUP_RATE}/s for ${WARMUP} s: ok $S_OK, failed $S_FAILED, retrans $S_RETRANS (not measured)"
-fi
+warm_up "$OUT"
 
 gc0="$(gc_lines)"
 step_start "$OUT" run "$RATE" $(( RATE * SECONDS_RUN ))
