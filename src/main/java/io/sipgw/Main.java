@@ -7,7 +7,6 @@ import io.sipgw.config.ConfigWatcher;
 import io.sipgw.config.SipgwConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -93,7 +92,7 @@ public final class Main {
   }
 
   private static int run(String path, PrintStream err) {
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    Vertx vertx = Vertx.vertx(Sipgw.vertxOptions());
     SipgwConfig config;
     Sipgw sipgw;
     try {

@@ -29,6 +29,7 @@ import io.sipgw.transport.WebSocketListenerVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -74,6 +75,12 @@ public final class Sipgw {
     this.tlsScanTimer = tlsScanTimer;
     this.wsKeepalive = wsKeepalive;
   }
+
+  /**
+   * The Vert.x a gateway runs on: the native transport where there is one, for SO_REUSEPORT (several
+   * UDP sockets on one port, one per listener instance).
+   */
+  public static VertxOptions vertxOptions() { return new VertxOptions().setPreferNativeTransport(true); }
 
   /** Deploys the gateway's verticles on {@code vertx} and binds its listeners. */
   public static Future<Sipgw> start(Vertx vertx, SipgwConfig config) {

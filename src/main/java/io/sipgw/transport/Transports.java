@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
@@ -52,9 +51,8 @@ public final class Transports {
   private final Map<String, List<DatagramChannel>> udpChannels = new ConcurrentHashMap<>();
   private final Map<Long, Connection> connections = new ConcurrentHashMap<>();
   private final Map<Target, Connection> byRemote = new ConcurrentHashMap<>();
-  private final Map<Target, Future<Connection>> connecting = new ConcurrentHashMap<>();
+  private final Map<Target, PendingConnection> connecting = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
-  private final AtomicInteger rr = new AtomicInteger();
   private final NetClient client;
   /** Opens outbound TLS connections; null without TLS settings. */
   private final NetClient tlsClient;
@@ -143,15 +141,23 @@ public final class Transports {
   /** Whether the connection cap ({@code transport.maxConnections}) is reached: a new connection would be refused. */
   boolean full() { return connections.size() >= maxConnections; }
 
-  /** Registers an accepted or opened TCP or TLS connection; returns null (and closes it) when over the cap. */
+  /** Registers an accepted TCP or TLS connection; returns null (and closes it) when over the cap. */
   Connection addConnection(NetSocket socket, Listener listener, String remoteHost, int remotePort) {
+    return addConnection(socket, listener, remoteHost, remotePort, true);
+  }
+
+  /**
+   * Registers a TCP or TLS connection; with {@code reachable} false it is not yet found by its remote
+   * address (an opened one is published once what waited for it has been written).
+   */
+  private Connection addConnection(NetSocket socket, Listener listener, String remoteHost, int remotePort, boolean reachable) {
     Connection c = register(new Connection.Channel() {
       @Override
       public Future<Void> write(Buffer message) { return socket.write(message); }
 
       @Override
       public void close() { socket.close(); }
-    }, listener, remoteHost, remotePort);
+    }, listener, remoteHost, remotePort, reachable);
     if (c == null) return null;
     StreamFramer framer = new StreamFramer(maxMessageSize, new ConnectionSink(c, socket));
     socket.handler(data -> {
@@ -176,7 +182,7 @@ public final class Transports {
    * Returns null (and closes it) when over the cap.
    */
   Connection addWebSocket(ServerWebSocket ws, Listener listener) {
-    Connection c = register(new WebSocketChannel(ws), listener, ws.remoteAddress().host(), ws.remoteAddress().port());
+    Connection c = register(new WebSocketChannel(ws), listener, ws.remoteAddress().host(), ws.remoteAddress().port(), true);
     if (c == null) return null;
     ws.textMessageHandler(text -> {
       c.heard();
@@ -206,7 +212,8 @@ public final class Transports {
   }
 
   /** The cap check, the flow and the registry entries every kind of connection shares. */
-  private Connection register(Connection.Channel channel, Listener listener, String remoteHost, int remotePort) {
+  private Connection register(Connection.Channel channel, Listener listener, String remoteHost, int remotePort,
+      boolean reachable) {
     if (full()) {
       LOG.warning("connection from " + remoteHost + ":" + remotePort + " refused: " + maxConnections + " connections open (transport.maxConnections)");
       channel.close();
@@ -215,7 +222,7 @@ public final class Transports {
     Flow flow = new Flow(listener.transport(), listener, Hosts.canonicalIp(remoteHost), remotePort, ids.incrementAndGet());
     Connection c = new Connection(channel, flow);
     connections.put(c.id(), c);
-    byRemote.put(flow.target(), c);
+    if (reachable) byRemote.put(flow.target(), c);
     return c;
   }
 
@@ -272,6 +279,8 @@ public final class Transports {
     }
     Connection c = byRemote.get(target.address());
     if (c != null) return c.write(data);
+    PendingConnection pending = connecting.get(target.address());
+    if (pending != null) return pending.send(data);
     if (target.transport() == Transport.WS || target.transport() == Transport.WSS) {
       // RFC 7118 §5: a WebSocket server does not open connections; the client's own is the only way.
       return Future.failedFuture("no open WebSocket connection to " + target);
@@ -279,7 +288,7 @@ public final class Transports {
     if (target.transport() != Transport.TCP && target.transport() != Transport.TLS) {
       return Future.failedFuture("transport " + target.transport() + " is not supported");
     }
-    return connect(target).compose(conn -> conn.write(data));
+    return connect(target).send(data);
   }
 
   /** The flow of an open connection, or null if it has closed. */
@@ -288,27 +297,44 @@ public final class Transports {
     return c == null ? null : c.flow();
   }
 
-  private Future<Connection> connect(Target target) {
+  /**
+   * The connection being opened to {@code target}, opened now if none is. What is sent meanwhile waits
+   * in it, in order; once open, that is written first and only then is the connection found by its
+   * address, so a later message cannot overtake an earlier one that waited.
+   */
+  private PendingConnection connect(Target target) {
     Target key = target.address();
-    Future<Connection> pending = connecting.get(key);
+    PendingConnection fresh = new PendingConnection();
+    PendingConnection pending = connecting.putIfAbsent(key, fresh);
     if (pending != null) return pending;
     Listener l = listenerFor(target.transport(), target.isIpv6());
-    if (l == null) return Future.failedFuture("no " + target.transport() + " listener for " + target);
+    if (l == null) return fail(key, fresh, "no " + target.transport() + " listener for " + target);
     Future<NetSocket> opened;
     if (target.transport() == Transport.TLS) {
-      if (tlsClient == null) return Future.failedFuture("no TLS settings for " + target);
+      if (tlsClient == null) return fail(key, fresh, "no TLS settings for " + target);
       opened = tlsClient.connect(tlsConnect(target));
     } else {
       opened = client.connect(target.port(), target.host());
     }
-    Future<Connection> f = opened.map(socket -> {
-      Connection c = addConnection(socket, l, target.host(), target.port());
-      if (c == null) throw new IllegalStateException("connection limit reached");
-      return c;
+    opened.onComplete(ar -> {
+      Connection c = ar.succeeded() ? addConnection(ar.result(), l, target.host(), target.port(), false) : null;
+      if (c == null) {
+        connecting.remove(key, fresh);
+        fresh.failed(ar.failed() ? ar.cause() : new IllegalStateException("connection limit reached"));
+        return;
+      }
+      fresh.opened(c);
+      byRemote.put(c.flow().target(), c);
+      if (!connections.containsKey(c.id())) byRemote.remove(c.flow().target(), c); // it closed meanwhile
+      connecting.remove(key, fresh);
     });
-    connecting.put(key, f);
-    f.onComplete(r -> connecting.remove(key, f));
-    return f;
+    return fresh;
+  }
+
+  private PendingConnection fail(Target key, PendingConnection pending, String why) {
+    connecting.remove(key, pending);
+    pending.failed(new IllegalStateException(why));
+    return pending;
   }
 
   /**
@@ -329,13 +355,7 @@ public final class Transports {
     if (channels == null || channels.isEmpty()) return Future.failedFuture("listener " + l.name() + " is not open");
     InetAddress ip = NetUtil.createInetAddressFromIpAddressString(Hosts.bare(host));
     if (ip == null) return Future.failedFuture("not an IP address: " + host);
-    DatagramChannel c = null;
-    // Written from the event loop that owns a socket of this listener, the datagram leaves at once;
-    // from another thread it would be queued to that socket's loop first.
-    for (int i = 0; i < channels.size() && c == null; i++) {
-      if (channels.get(i).eventLoop().inEventLoop()) c = channels.get(i);
-    }
-    if (c == null) c = channels.get((rr.getAndIncrement() & 0x7fffffff) % channels.size());
+    DatagramChannel c = channelFor(channels, ip, port);
     Promise<Void> sent = Promise.promise();
     c.writeAndFlush(new DatagramPacket(((BufferInternal) data).getByteBuf(), new InetSocketAddress(ip, port)))
         .addListener(f -> {
@@ -343,6 +363,28 @@ public final class Transports {
           else sent.fail(f.cause());
         });
     return sent.future();
+  }
+
+  /**
+   * The socket of a listener a datagram to {@code ip:port} leaves from. Datagrams written to one
+   * socket leave in the order they were written, but two sockets run on two event loops that do not
+   * wait for each other: a call whose 100 Trying went out of one and its 200 out of the other could
+   * see them swapped, its ACK overtaken by its BYE. So the choice depends only on the sending thread
+   * and the destination, never on a counter: the socket the sending event loop owns, where it owns
+   * one (the datagram leaves at once, no hop), else the one a hash of the destination picks. Every
+   * message of a Call-ID is sent from its routing loop, so a call's datagrams to one peer leave in
+   * the order that loop sent them.
+   */
+  private static DatagramChannel channelFor(List<DatagramChannel> channels, InetAddress ip, int port) {
+    int n = channels.size();
+    for (int i = 0; i < n; i++) {
+      DatagramChannel c = channels.get(i);
+      if (c.eventLoop().inEventLoop()) return c;
+    }
+    if (n == 1) return channels.get(0);
+    int h = ip.hashCode() * 31 + port;
+    h ^= h >>> 16;
+    return channels.get((h & 0x7fffffff) % n);
   }
 
   public Future<Void> close() {

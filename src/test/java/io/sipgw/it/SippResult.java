@@ -18,6 +18,8 @@ public final class SippResult {
   static final String SUCCESSFUL = "SuccessfulCall(C)";
   static final String FAILED = "FailedCall(C)";
   static final String RETRANSMISSIONS = "Retransmissions(C)";
+  /** Calls SIPp aborted on a message its scenario did not expect there (a BYE before the ACK, a late 100). */
+  static final String UNEXPECTED = "FailedUnexpectedMessage(C)";
   /** How SIPp's error log starts a message it could not map to one of its calls. */
   static final String STRAY = "Discarding message";
   private static final int ERRORS_SHOWN = 4000;
@@ -29,18 +31,20 @@ public final class SippResult {
   private final long successfulCalls;
   private final long failedCalls;
   private final long retransmissions;
+  private final long unexpectedMessages;
   private final String errors;
   private final String screen;
   private final Path messages;
 
   private SippResult(String command, Integer exitCode, boolean killed, long successfulCalls, long failedCalls,
-      long retransmissions, String errors, String screen, Path messages) {
+      long retransmissions, long unexpectedMessages, String errors, String screen, Path messages) {
     this.command = command;
     this.exitCode = exitCode;
     this.killed = killed;
     this.successfulCalls = successfulCalls;
     this.failedCalls = failedCalls;
     this.retransmissions = retransmissions;
+    this.unexpectedMessages = unexpectedMessages;
     this.errors = errors;
     this.screen = screen;
     this.messages = messages;
@@ -51,6 +55,7 @@ public final class SippResult {
     long successful = -1;
     long failed = -1;
     long retransmissions = -1;
+    long unexpected = -1;
     List<String> lines = lines(stats);
     if (lines.size() >= 2) {
       List<String> header = Arrays.asList(lines.get(0).split(";"));
@@ -58,8 +63,9 @@ public final class SippResult {
       successful = column(header, last, SUCCESSFUL);
       failed = column(header, last, FAILED);
       retransmissions = column(header, last, RETRANSMISSIONS);
+      unexpected = column(header, last, UNEXPECTED);
     }
-    return new SippResult(command, exitCode, killed, successful, failed, retransmissions, text(errors),
+    return new SippResult(command, exitCode, killed, successful, failed, retransmissions, unexpected, text(errors),
         text(screen), messages);
   }
 
@@ -70,6 +76,18 @@ public final class SippResult {
   public long failedCalls() { return failedCalls; }
 
   public long retransmissions() { return retransmissions; }
+
+  /** Calls aborted on an unexpected message; -1 without statistics. */
+  public long unexpectedMessages() { return unexpectedMessages; }
+
+  /**
+   * Asserts that no call met a message out of its scenario's order (SIPp's unexpected-message count
+   * is 0) and that SIPp discarded none: what a proxy that reorders a call's messages gets wrong.
+   */
+  public SippResult assertInOrder() {
+    assertEquals(0, unexpectedMessages, () -> "calls aborted on an unexpected message\n" + describe());
+    return assertNoStrayMessages();
+  }
 
   /** SIPp's exit status (0: every call succeeded), or null if it had not exited. */
   public Integer exitCode() { return exitCode; }
@@ -110,7 +128,8 @@ public final class SippResult {
         .append("exit ").append(exitCode == null ? "none" : exitCode).append(killed ? " (killed: outlived its bound)" : "")
         .append(", successful ").append(successfulCalls)
         .append(", failed ").append(failedCalls)
-        .append(", retransmissions ").append(retransmissions).append('\n');
+        .append(", retransmissions ").append(retransmissions)
+        .append(", unexpected ").append(unexpectedMessages).append('\n');
     if (!errors.isBlank()) s.append("errors:\n").append(head(errors, ERRORS_SHOWN)).append('\n');
     if (successfulCalls < 0 || errors.isBlank()) s.append("screen:\n").append(tail(screen, SCREEN_SHOWN)).append('\n');
     return s.toString();

@@ -110,7 +110,7 @@ public final class TestGateway implements AutoCloseable {
   static TestGateway start(int port, int port6, JsonObject json) { return start(port, port6, 0, 0, json); }
 
   private static TestGateway start(int port, int port6, int tlsPort, int tlsPort6, JsonObject json) {
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.vertx(Sipgw.vertxOptions());
     try {
       Sipgw sipgw = await(Sipgw.start(vertx, SipgwConfig.fromJson(json)), START_BOUND, "start sipgw with " + json);
       return new TestGateway(vertx, sipgw, json, port, port6, tlsPort, tlsPort6);
