@@ -42,16 +42,22 @@ public final class ListenerAddresses {
     return out;
   }
 
-  /** The addresses a socket bound to {@code host} receives on: all of the family's for a wildcard. */
-  private static Set<String> boundAddresses(String host) throws SocketException {
+  /**
+   * The addresses a socket bound to {@code host} receives on; for a wildcard, every address of the
+   * machine. The JVM and Netty's native transport open IPv6 sockets that also take IPv4 (IPV6_V6ONLY
+   * off), and bind such a socket to {@code ::} when told {@code 0.0.0.0}: the default listeners on
+   * 0.0.0.0 receive on [::1] and the machine's other IPv6 addresses too (seen as {@code *:5060} in
+   * {@code ss}). Only with {@code -Djava.net.preferIPv4Stack=true} is a 0.0.0.0 socket IPv4 alone.
+   * RFC 3261 §16.4: a request for any of them is for this proxy, not to be forwarded to itself.
+   */
+  static Set<String> boundAddresses(String host) throws SocketException {
     String bare = Hosts.bare(host);
     if (!bare.equals("0.0.0.0") && !bare.equals("::")) return Set.of(Hosts.canonicalIp(bare).toLowerCase());
-    boolean v6 = bare.equals("::");
+    boolean v4Only = bare.equals("0.0.0.0") && Boolean.getBoolean("java.net.preferIPv4Stack");
     Set<String> out = new HashSet<>();
     for (NetworkInterface ni : Collections.list(NetworkInterface.getNetworkInterfaces())) {
       for (InetAddress a : Collections.list(ni.getInetAddresses())) {
-        // A v6 wildcard socket also receives IPv4 (mapped) unless IPV6_V6ONLY is set.
-        if (v6 || !(a instanceof Inet6Address)) out.add(Hosts.canonicalIp(a.getHostAddress()).toLowerCase());
+        if (!v4Only || !(a instanceof Inet6Address)) out.add(Hosts.canonicalIp(a.getHostAddress()).toLowerCase());
       }
     }
     return Set.copyOf(out);
