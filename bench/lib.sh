@@ -47,6 +47,16 @@ cpu_seconds() {
   awk -v u="${12}" -v s="${13}" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (u + s) / hz }'
 }
 
+# CPU seconds of a process and its children (Kamailio's workers are children of its main process).
+tree_cpu() {
+  local pid="$1" total=0 p c
+  [ -n "$pid" ] || return 0
+  for p in "$pid" $(pgrep -P "$pid" 2>/dev/null || true); do
+    c="$(cpu_seconds "$p")"; [ -n "$c" ] && total="$(awk -v a="$total" -v b="$c" 'BEGIN { printf "%.2f", a + b }')"
+  done
+  echo "$total"
+}
+
 cpu_delta() {
   [ -n "$1" ] && [ -n "$2" ] || { echo "-"; return; }
   awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'
@@ -105,7 +115,7 @@ udp_bound() { grep -q "$(printf ':%04X ' "$1")" /proc/net/udp /proc/net/udp6 2>/
 # moved from port 5060 to a free port (UDP and TCP). Sets GW_PID and GW_PORT; waits (60 s at most)
 # until the gateway logs that it started and its UDP port is bound.
 start_gateway() {
-  local dir="$1" config="${2:-$BENCH_DIR/bench.json}"
+  local dir="$1" config="${2:-${SIPGW_CONFIG:-$BENCH_DIR/bench.json}}"
   [ -r "$SIPGW_JAR" ] || die "no $SIPGW_JAR (build it: mvn -q -B package -DskipTests)"
   GW_PORT="$(free_port)"
   sed "s/\"port\": 5060/\"port\": $GW_PORT/g" "$config" > "$dir/sipgw.json"
@@ -114,7 +124,7 @@ start_gateway() {
   GW_GCLOG="$dir/gc-$(date +%H%M%S).log"   # GC events only: pauses show here
   # The bench's own SIPGW_* variables are not config overrides: keep them from the gateway, which
   # refuses an environment variable SIPGW_X that names no config key.
-  env -u SIPGW_JVM -u SIPGW_JAR -u SIPGW_PID java $SIPGW_JVM "-Xlog:gc:file=$GW_GCLOG" -jar "$SIPGW_JAR" -c "$dir/sipgw.json" > "$dir/sipgw.log" 2>&1 &
+  env -u SIPGW_JVM -u SIPGW_JAR -u SIPGW_PID -u SIPGW_CONFIG java $SIPGW_JVM "-Xlog:gc:file=$GW_GCLOG" -jar "$SIPGW_JAR" -c "$dir/sipgw.json" > "$dir/sipgw.log" 2>&1 &
   GW_PID=$!; bg_add "$GW_PID"
   echo "# sipgw: java $SIPGW_JVM -Xlog:gc:file=$GW_GCLOG -jar $SIPGW_JAR -c $dir/sipgw.json  (pid $GW_PID, udp 127.0.0.1:$GW_PORT)"
   for _ in $(seq 600); do
@@ -132,6 +142,27 @@ heap_after_gc() {
   jcmd "$GW_PID" -f "$OUT/jcmd.txt" > "$OUT/jcmd.last" 2>&1 || { echo "-"; return; }
   cat "$OUT/jcmd.last" >> "$OUT/jcmd.log"
   awk '/heap/ && /total/ && /used/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub(/K.*/, "", v); printf "%.1f", v / 1024; exit } }' "$OUT/jcmd.last"
+}
+
+# start_kamailio OUTDIR: Kamailio 5.6 (Debian package kamailio) with bench/kamailio/proxy.cfg, a
+# transaction-stateful record-routing proxy and registrar (usrloc in memory), UDP on a free loopback
+# port, KAMAILIO_CHILDREN workers (2), KAMAILIO_SHM MB of shared memory (1024). Sets GW_PID (the main
+# process; tree_cpu adds its children), GW_PORT and GW_GCLOG (none); waits until the port is bound.
+start_kamailio() {
+  local dir="$1"
+  command -v kamailio > /dev/null || die "no kamailio (apt-get install kamailio)"
+  GW_PORT="$(free_port)"; GW_GCLOG="/dev/null"
+  mkdir -p "$dir/kamailio-run"
+  kamailio -f "$BENCH_DIR/kamailio/proxy.cfg" -DD -E -l "udp:$LOCAL:$GW_PORT" -n "${KAMAILIO_CHILDREN:-2}" \
+    -m "${KAMAILIO_SHM:-1024}" -M 16 -Y "$dir/kamailio-run" -w "$dir" > "$dir/kamailio.log" 2>&1 &
+  GW_PID=$!; bg_add "$GW_PID"
+  echo "# kamailio: $(kamailio -v | head -1), -n ${KAMAILIO_CHILDREN:-2} -l udp:$LOCAL:$GW_PORT -f bench/kamailio/proxy.cfg (pid $GW_PID)"
+  for _ in $(seq 100); do
+    kill -0 "$GW_PID" 2>/dev/null || { tail -20 "$dir/kamailio.log" >&2; die "kamailio exited at start"; }
+    udp_bound "$GW_PORT" && { sleep 0.5; return 0; }
+    sleep 0.1
+  done
+  die "kamailio did not bind its port in 10 s (see $dir/kamailio.log)"
 }
 
 stop_gateway() { [ -z "${GW_PID:-}" ] || { stop_pid "$GW_PID"; bg_del "$GW_PID"; GW_PID=""; }; }
@@ -199,14 +230,14 @@ step_start() {
     -r "$S_RATE" -m "$S_CALLS" -d "${HOLD_MS:-0}" -timeout "$(( secs + 40 ))s" -recv_timeout 5000
     -buff_size "$BUFF_SIZE" -nostdin -trace_stat -stf "$uac_stats" -fd 1 "${rtt[@]}"
     -trace_err -error_file "$S_DIR/uac-$S_TAG.errors.log")
-  S_CPU0="$(cpu_seconds "$GW_PID")"; S_T0="$(now)"
+  S_CPU0="$(tree_cpu "$GW_PID")"; S_T0="$(now)"
   # the rtt file lands in the working directory as uac_<pid>_rtt.csv
   mkdir -p "$S_DIR/rtt-$S_TAG"
   ( cd "$S_DIR/rtt-$S_TAG" && exec "${S_UAC_CMD[@]}" ) > "$S_DIR/uac-$S_TAG.out" 2>&1 &
   S_UAC=$!; bg_add "$S_UAC"
 }
 
-step_wait() { wait "$S_UAC" 2>/dev/null || true; S_T1="$(now)"; S_CPU1="$(cpu_seconds "$GW_PID")"; bg_del "$S_UAC"; }
+step_wait() { wait "$S_UAC" 2>/dev/null || true; S_T1="$(now)"; S_CPU1="$(tree_cpu "$GW_PID")"; bg_del "$S_UAC"; }
 
 step_finish() {
   local uas_stats="$S_DIR/uas-$S_TAG.csv" uac_stats="$S_DIR/uac-$S_TAG.csv"
@@ -217,6 +248,9 @@ step_finish() {
   S_RETRANS_UAS="$(stat_column "$uas_stats" 'Retransmissions(C)')"
   S_RETRANS=$(( S_RETRANS_UAC + S_RETRANS_UAS ))
   S_UAS_FAILED="$(stat_column "$uas_stats" 'FailedCall(C)')"
+  # calls aborted on a message out of the scenario's order: a BYE before the ACK, a 100 after the 200
+  S_UNEXP_UAC="$(stat_column "$uac_stats" 'FailedUnexpectedMessage(C)')"
+  S_UNEXP_UAS="$(stat_column "$uas_stats" 'FailedUnexpectedMessage(C)')"
   S_SECS="$(awk -v a="$S_T0" -v b="$S_T1" 'BEGIN { printf "%.2f", b - a }')"
   S_ACHIEVED="$(rate_of "$S_OK" "$S_T0" "$S_T1")"
   S_CPU="$(cpu_delta "$S_CPU0" "$S_CPU1")"
@@ -233,9 +267,10 @@ step_finish() {
   fi
 }
 
-# step_clean: zero failed calls on both sides, retransmissions at most RETRANS_PCT % of the calls.
+# step_clean: zero failed calls and unexpected messages on both sides, retransmissions at most
+# RETRANS_PCT % of the calls.
 step_clean() {
-  [ "$S_FAILED" = 0 ] && [ "$S_UAS_FAILED" = 0 ] && [ "$S_OK" -gt 0 ] &&
+  [ "$S_FAILED" = 0 ] && [ "$S_UAS_FAILED" = 0 ] && [ "$S_UNEXP_UAC" = 0 ] && [ "$S_UNEXP_UAS" = 0 ] && [ "$S_OK" -gt 0 ] &&
     awk -v r="$S_RETRANS" -v n="$S_CALLS" -v p="${RETRANS_PCT:-0}" 'BEGIN { exit !(r <= n * p / 100) }'
 }
 
@@ -249,4 +284,33 @@ warm_up() {
   LATENCY=none step_start "$1" "${2:-warmup}" "$WARMUP_RATE" $(( WARMUP_RATE * WARMUP ))
   step_wait; LATENCY=none step_finish
   echo "# warm-up ${WARMUP_RATE}/s for ${WARMUP} s: ok $S_OK, failed $S_FAILED, retrans $S_RETRANS (not measured)"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Rate ladders (sipp-call-max.sh, kamailio-calls.sh): one table row per step.
+# HOLD_MS is the time between ACK and BYE: 100 ms as a call that is held, 0 for ACK and BYE back to
+# back, which shows a proxy that lets the two overtake each other (unexp = calls SIPp aborted on an
+# unexpected message, caller/callee).
+
+ladder_header() {
+  echo "| server | hold ms | target/s | achieved/s | secs | ok | failed | unexp uac/uas | retrans | CPU µs/call | cpu_s | p50 | p90 | p99 | max | verdict |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+}
+
+# ladder_row SERVER: the row of the step just finished
+ladder_row() {
+  local lat="$S_LAT_SIPP"; [ -z "$S_TCPDUMP" ] || lat="$S_LAT_PCAP"
+  local verdict=clean; step_clean || verdict=FAIL
+  local us="-"; [ "$S_CPU_MS" = "-" ] || us="$(awk -v m="$S_CPU_MS" 'BEGIN { printf "%.0f", m * 1000 }')"
+  printf '| %s | %s | %6s | %8s | %6s | %7s | %6s | %s/%s | %6s | %6s | %6s | %s | %s |\n' "$1" "${HOLD_MS:-0}" "$S_RATE" "$S_ACHIEVED" \
+    "$S_SECS" "$S_OK" "$(( S_FAILED + S_UAS_FAILED ))" "$S_UNEXP_UAC" "$S_UNEXP_UAS" "$S_RETRANS" "$us" "$S_CPU" \
+    "$(lat_fmt "$lat" | awk '{ printf "%7s | %7s | %7s | %8s", $1, $2, $3, $4 }')" "$verdict"
+}
+
+# ladder_step SERVER RATE [DIR]: one step of DURATION s at RATE; prints its row, returns step_clean's status
+ladder_step() {
+  step_start "${3:-$OUT}" "$1-h${HOLD_MS:-0}-$2" "$2" $(( $2 * DURATION ))
+  step_wait; step_finish; ladder_row "$1"
+  [ -z "${FIRST_CMD:-}" ] && FIRST_CMD="${S_UAC_CMD[*]}"
+  step_clean
 }
