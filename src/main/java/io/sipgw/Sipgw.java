@@ -4,6 +4,7 @@ import io.sipgw.config.ListenConfig;
 import io.sipgw.config.NatConfig;
 import io.sipgw.config.RegistrarConfig;
 import io.sipgw.config.SipgwConfig;
+import io.sipgw.config.StoreConfig;
 import io.sipgw.config.TransactionConfig;
 import io.sipgw.config.WebSocketConfig;
 import io.sipgw.dns.SipResolver;
@@ -15,6 +16,8 @@ import io.sipgw.registrar.Registrar;
 import io.sipgw.sip.Transport;
 import io.sipgw.store.LocationStore;
 import io.sipgw.store.MemoryLocationStore;
+import io.sipgw.store.RedisEndpoint;
+import io.sipgw.store.RedisLocationStore;
 import io.sipgw.transport.Dispatcher;
 import io.sipgw.transport.InboundCodec;
 import io.sipgw.transport.InboundMessage;
@@ -85,9 +88,6 @@ public final class Sipgw {
 
   /** Deploys the gateway's verticles on {@code vertx} and binds its listeners. */
   public static Future<Sipgw> start(Vertx vertx, SipgwConfig config) {
-    if (!config.store().type().equals("memory")) {
-      return Future.failedFuture("store.type \"" + config.store().type() + "\" is not available in this release (use \"memory\")");
-    }
     try {
       vertx.eventBus().registerDefaultCodec(InboundMessage.class, new InboundCodec());
     } catch (IllegalStateException alreadyRegistered) {
@@ -105,14 +105,23 @@ public final class Sipgw {
     int workers = config.workers();
     int instances = config.transport().instances() == 0 ? cores : config.transport().instances();
     Transports transports = new Transports(vertx, listeners, config.transport().maxMessageSize(), config.transport().maxConnections(), tls);
-    LocationStore store = new MemoryLocationStore(vertx, REMEMBER_AOR_MILLIS);
+    LocationStore store;
+    if (config.store().type().equals(StoreConfig.REDIS)) {
+      RedisEndpoint redis = RedisEndpoint.create(vertx, config.store());
+      // not a condition of starting: an unreachable Redis is logged (once) and requests that need it
+      // get 500/503 until it answers
+      redis.ping().onSuccess(v -> LOG.info("store: " + redis + " answers"));
+      store = new RedisLocationStore(vertx, redis, REMEMBER_AOR_MILLIS, System::currentTimeMillis);
+    } else {
+      store = new MemoryLocationStore(vertx, REMEMBER_AOR_MILLIS);
+    }
     AtomicReference<RoutingSettings> routing = new AtomicReference<>(routingSettings(config, transports));
     AtomicReference<RegistrarConfig> registrarCfg = new AtomicReference<>(config.registrar());
     AtomicReference<TransactionConfig> transactionCfg = new AtomicReference<>(config.transaction());
     AtomicReference<WebSocketConfig> websocketCfg = new AtomicReference<>(config.websocket());
     AtomicReference<NatConfig> natCfg = new AtomicReference<>(config.nat());
     NatPinger pinger = new NatPinger(transports, store, natCfg::get);
-    Registrar registrar = new Registrar(store, registrarCfg::get, System::currentTimeMillis, pinger);
+    Registrar registrar = new Registrar(store, registrarCfg::get, System::currentTimeMillis, pinger, transports.node());
     transports.onClose(registrar::flowClosed);
     RoutingVerticle.Shared shared = new RoutingVerticle.Shared(transports, routing::get, registrar, store, new SipResolver(vertx),
         transactionCfg::get, workers, pinger::claim);

@@ -60,7 +60,8 @@ final class BindingTargets {
         }
         continue;
       }
-      Flow open = src.connectionId() != 0 ? transports.openFlow(src.connectionId()) : null;
+      // a connection id names a connection of the node that saved it, nowhere else
+      Flow open = src.connectionId() != 0 && src.onNode(transports.node()) ? transports.openFlow(src.connectionId()) : null;
       Transport from = Transport.parse(src.transport());
       if (open == null && (from == Transport.WS || from == Transport.WSS)) {
         // RFC 7118 §5: a WebSocket client is reached over its own connection or not at all

@@ -247,8 +247,12 @@ public final class RequestRouter {
     DomainMode mode = domains.mode(target.host());
     store.lookup(aor).onComplete(ar -> {
       if (ar.failed()) {
-        LOG.warning("location lookup of " + aor + " failed: " + ar.cause().getMessage() + " (Call-ID " + req.callId() + ")");
-        reject(in, 500, "Server Internal Error (location service unavailable)");
+        // the store logs the outage once; per request only at FINE
+        LOG.fine(() -> "location lookup of " + aor + " failed: " + ar.cause().getMessage() + " (Call-ID " + req.callId() + ")");
+        if (!req.isMethod(Methods.ACK)) {
+          send(in, 503, ResponseBuilder.of(req, 503, "Service Unavailable (location service unavailable)")
+              .header(HeaderName.RETRY_AFTER, Integer.toString(table.timing().retryAfter())).toBuffer());
+        }
         return;
       }
       List<Binding> bindings = ar.result().bindings();

@@ -36,17 +36,24 @@ public final class Registrar {
   private final LongSupplier clock;
   private final FlowBindings flowBindings = new FlowBindings();
   private final RegistrationListener listener;
+  /** The node whose connections the bindings it saves name (see {@link Binding.Source#node}). */
+  private final String node;
 
   public Registrar(LocationStore store, Supplier<RegistrarConfig> settings, LongSupplier clock) {
-    this(store, settings, clock, RegistrationListener.NONE);
+    this(store, settings, clock, RegistrationListener.NONE, null);
   }
 
-  /** A registrar that tells {@code listener} what each accepted REGISTER left (for the NAT pinger). */
-  public Registrar(LocationStore store, Supplier<RegistrarConfig> settings, LongSupplier clock, RegistrationListener listener) {
+  /**
+   * A registrar of node {@code node} that tells {@code listener} what each accepted REGISTER left (for
+   * the NAT pinger).
+   */
+  public Registrar(LocationStore store, Supplier<RegistrarConfig> settings, LongSupplier clock, RegistrationListener listener,
+      String node) {
     this.store = store;
     this.settings = settings;
     this.clock = clock;
     this.listener = listener;
+    this.node = node;
   }
 
   /** Handles a REGISTER for one of this server's domains; the future holds the response to send. */
@@ -83,7 +90,7 @@ public final class Registrar {
           expires = Math.min(expires, cfg.maxExpires());
           requested.add(new Binding(aor, c.uri().toString(), expires == 0 ? 0 : now + expires * 1000, cr.q(), callId, cseq,
               new Binding.Source(flow.transport().uriParam(), flow.listener().name(), flow.remoteHost(), flow.remotePort(), flow.connectionId(),
-                  viaBehindNat),
+                  viaBehindNat, node),
               path, cr.instanceId(), cr.regId(), ua));
         }
       }
@@ -109,7 +116,8 @@ public final class Registrar {
       listener.saved(req, flow, aor, o.bindings());
       return ok(req, o.bindings());
     }).recover(e -> {
-      LOG.warning("REGISTER " + aor + ": location store failed: " + e.getMessage() + " (Call-ID " + callId + ")");
+      // a shared store logs its outage once; per REGISTER only at FINE
+      LOG.fine(() -> "REGISTER " + aor + ": location store failed: " + e.getMessage() + " (Call-ID " + callId + ")");
       return Future.succeededFuture(ResponseBuilder.of(req, 500, "Server Internal Error (location store unavailable)")
           .header(HeaderName.RETRY_AFTER, "5").toBuffer());
     });
@@ -154,7 +162,7 @@ public final class Registrar {
         List<Binding> kept = new ArrayList<>(current.size());
         for (Binding b : current) {
           boolean dead = b.source().connectionId() == flow.connectionId() && b.source().listener().equals(flow.listener().name())
-              && FlowBindings.boundToFlow(b);
+              && b.source().onNode(node) && FlowBindings.boundToFlow(b);
           if (!dead) kept.add(b);
         }
         int removed = current.size() - kept.size();

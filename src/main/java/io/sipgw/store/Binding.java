@@ -23,13 +23,24 @@ public record Binding(
 
   /**
    * Where the REGISTER arrived from: transport, listener name, source address, connection id (0 for
-   * UDP), and whether its Via said it was sent from another address (RFC 3581 §4: a NAT that maps the
-   * port), in which case the phone is reached at the source address whatever its Contact says.
+   * UDP), whether its Via said it was sent from another address (RFC 3581 §4: a NAT that maps the
+   * port), in which case the phone is reached at the source address whatever its Contact says, and
+   * the node (gateway process) that holds that connection: a connection id means something only on
+   * the node that gave it, so another node, or the same one after a restart, never writes to
+   * whatever connection has that id there. Null: this node (a store no other node shares).
    */
-  public record Source(String transport, String listener, String host, int port, long connectionId, boolean viaBehindNat) {
+  public record Source(String transport, String listener, String host, int port, long connectionId, boolean viaBehindNat,
+      String node) {
     public Source(String transport, String listener, String host, int port, long connectionId) {
-      this(transport, listener, host, port, connectionId, false);
+      this(transport, listener, host, port, connectionId, false, null);
     }
+
+    public Source(String transport, String listener, String host, int port, long connectionId, boolean viaBehindNat) {
+      this(transport, listener, host, port, connectionId, viaBehindNat, null);
+    }
+
+    /** Whether this source's connection, if any, is one of node {@code self}'s. */
+    public boolean onNode(String self) { return node == null || node.equals(self); }
   }
 
   public boolean expired(long nowMillis) { return expiresAtMillis <= nowMillis; }

@@ -26,6 +26,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -59,6 +60,8 @@ public final class Transports {
   private final NetClient tlsClient;
   private volatile Dispatcher dispatcher;
   private final List<Consumer<Flow>> closeListeners = new CopyOnWriteArrayList<>();
+  /** This node: a gateway process, from its start to its end (see {@link #node()}). */
+  private final String node = UUID.randomUUID().toString();
   /** The event loops that send most, in order: the routing loops. */
   private final List<EventLoop> sendingLoops = new CopyOnWriteArrayList<>();
 
@@ -88,6 +91,12 @@ public final class Transports {
   private static NetClientOptions clientOptions() { return new NetClientOptions().setConnectTimeout(5000).setTcpNoDelay(true); }
 
   void dispatcher(Dispatcher d) { this.dispatcher = d; }
+
+  /**
+   * This node's id, new at every start: the connection ids it gives mean something only with it. A
+   * binding in a shared store names the node whose connection it came over.
+   */
+  public String node() { return node; }
 
   public List<Listener> listeners() { return listeners; }
 

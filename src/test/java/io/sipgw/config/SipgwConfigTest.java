@@ -117,6 +117,17 @@ class SipgwConfigTest {
     assertEquals(new StoreConfig("redis", "redis://db:6380/2"), parse("{\"store\": {\"type\": \"redis\", \"redis\": \"redis://db:6380/2\"}}").store());
   }
 
+  @Test
+  void redisTopologiesWithTheirKeys() {
+    assertEquals(new StoreConfig("redis", "redis://s1:26379", "sentinel", List.of("redis://s2:26379"), "sip-master", "pbx1:", 4, 100, 500),
+        parse("""
+            {"store": {"type": "redis", "redis": "redis://s1:26379", "topology": "sentinel", "nodes": ["redis://s2:26379"],
+                       "masterName": "sip-master", "keyPrefix": "pbx1:", "poolSize": 4, "maxWaiting": 100, "timeout": 500}}""").store());
+    StoreConfig cluster = parse("{\"store\": {\"type\": \"redis\", \"redis\": \"redis://c1:7000\", \"topology\": \"cluster\"}}").store();
+    assertEquals("cluster", cluster.topology());
+    assertEquals(StoreConfig.DEFAULT_KEY_PREFIX, cluster.keyPrefix());
+  }
+
   /** Each rule: the JSON, the key the error must name, and a fragment of its message. */
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
@@ -171,6 +182,15 @@ class SipgwConfigTest {
       "{\"store\": {\"type\": \"mysql\"}}                     | store.type                | \"memory\" or \"redis\"",
       "{\"store\": {\"redis\": \"redis://h:6379\"}}           | store.redis               | only allowed with store.type",
       "{\"store\": {\"type\": \"redis\", \"redis\": \"http://h\"}} | store.redis          | redis://",
+      "{\"store\": {\"keyPrefix\": \"x:\"}}               | store.keyPrefix           | only allowed with store.type",
+      "{\"store\": {\"type\": \"redis\", \"topology\": \"ring\"}} | store.topology   | \"standalone\", \"sentinel\" or \"cluster\"",
+      "{\"store\": {\"type\": \"redis\", \"nodes\": [\"redis://h:1\"]}} | store.nodes | only allowed with store.topology",
+      "{\"store\": {\"type\": \"redis\", \"topology\": \"cluster\", \"nodes\": [\"tcp://h:1\"]}} | store.nodes[0] | redis://",
+      "{\"store\": {\"type\": \"redis\", \"masterName\": \"m\"}} | store.masterName | only allowed with store.topology \"sentinel\"",
+      "{\"store\": {\"type\": \"redis\", \"keyPrefix\": \"a b\"}} | store.keyPrefix | must not contain spaces",
+      "{\"store\": {\"type\": \"redis\", \"poolSize\": 0}}  | store.poolSize            | between 1 and 1024",
+      "{\"store\": {\"type\": \"redis\", \"maxWaiting\": 0}} | store.maxWaiting         | between 1 and 1000000",
+      "{\"store\": {\"type\": \"redis\", \"timeout\": 50}}  | store.timeout             | between 100 and 60000",
       "{\"transport\": {\"maxMessageSize\": 1023}}            | transport.maxMessageSize  | between 1024 and 1048576",
       "{\"transport\": {\"maxMessageSize\": 1048577}}         | transport.maxMessageSize  | between 1024 and 1048576",
       "{\"transport\": {\"instances\": -1}}                   | transport.instances       | between 0 and 1024",

@@ -1,0 +1,130 @@
+package io.sipgw.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+/**
+ * The location service in Redis, shared by every node that uses the same Redis and key prefix.
+ *
+ * <p>Keys (see docs/redis.md): {@code <prefix>aor:<aor>} is a hash with the AOR's bindings as JSON
+ * ({@code b}), a version ({@code v}) and when it last had a binding ({@code a}); Redis expires the
+ * whole key once its last binding has expired and the AOR's remembering time has passed, so nothing
+ * scans for expired entries. {@code <prefix>registered} is a sorted set of AORs scored by the expiry
+ * of their last binding, for counting.
+ *
+ * <p>An update reads the hash, applies the registrar's pure function to the unexpired bindings, and
+ * writes the result with a Lua script that succeeds only if the version is still the one read
+ * (compare and set): two nodes racing on one AOR can neither lose nor duplicate a binding, and
+ * {@code registrar.maxContacts} holds across nodes; the loser reads again and re-applies its
+ * change. The future completes once Redis has the write, so a registration acknowledged after it is
+ * never lost by a node crash.
+ */
+public final class RedisLocationStore implements LocationStore {
+  /** KEYS[1] the AOR hash; ARGV expected version, bindings JSON, last active ms, TTL ms. 1 written, 0 conflict. */
+  static final String COMPARE_AND_SET = String.join("\n",
+      "local v = redis.call('HGET', KEYS[1], 'v') or '0'",
+      "if v ~= ARGV[1] then return 0 end",
+      "redis.call('HSET', KEYS[1], 'v', tostring(tonumber(v) + 1), 'b', ARGV[2], 'a', ARGV[3])",
+      "redis.call('PEXPIRE', KEYS[1], ARGV[4])",
+      "return 1");
+  /** How often a conflicting update is tried again before it fails. */
+  static final int ATTEMPTS = 32;
+  private static final long INDEX_SWEEP_MILLIS = 60_000;
+
+  private final Vertx vertx;
+  private final RedisEndpoint redis;
+  private final long rememberMillis;
+  private final LongSupplier clock;
+  private final long timer;
+
+  public RedisLocationStore(Vertx vertx, RedisEndpoint redis, long rememberMillis, LongSupplier clock) {
+    this.vertx = vertx;
+    this.redis = redis;
+    this.rememberMillis = rememberMillis;
+    this.clock = clock;
+    this.timer = vertx.setPeriodic(INDEX_SWEEP_MILLIS, id -> sweepIndex());
+  }
+
+  String aorKey(String aor) { return redis.key("aor:" + aor); }
+
+  String indexKey() { return redis.key("registered"); }
+
+  @Override
+  public Future<AorRecord> lookup(String aor) {
+    return read(aor).map(s -> s.version == 0 ? AorRecord.UNKNOWN : new AorRecord(true, s.live));
+  }
+
+  @Override
+  public <T> Future<T> update(String aor, Function<List<Binding>, BindingChange<T>> change) {
+    return attempt(aor, change, 1);
+  }
+
+  private <T> Future<T> attempt(String aor, Function<List<Binding>, BindingChange<T>> change, int n) {
+    return read(aor).compose(s -> {
+      BindingChange<T> c = change.apply(s.live);
+      if (c.bindings() == null) return Future.succeededFuture(c.result());
+      long now = clock.getAsLong();
+      List<Binding> next = List.copyOf(c.bindings());
+      long lastExpiry = 0;
+      for (Binding b : next) lastExpiry = Math.max(lastExpiry, b.expiresAtMillis());
+      long lastActive = Math.max(now, lastExpiry);
+      long ttl = Math.max(1, lastActive + rememberMillis - now);
+      Request cas = Request.cmd(Command.EVAL).arg(COMPARE_AND_SET).arg(1).arg(aorKey(aor))
+          .arg(s.version).arg(BindingJson.write(next)).arg(lastActive).arg(ttl);
+      long score = lastExpiry;
+      return redis.send(cas).compose(r -> {
+        if (r != null && r.toInteger() == 1) return index(aor, score).map(c.result());
+        if (n >= ATTEMPTS) {
+          return Future.failedFuture("location update of " + aor + " kept conflicting with other nodes (" + n + " attempts)");
+        }
+        return attempt(aor, change, n + 1);
+      });
+    });
+  }
+
+  private Future<Void> index(String aor, long lastExpiry) {
+    Request r = lastExpiry > clock.getAsLong()
+        ? Request.cmd(Command.ZADD).arg(indexKey()).arg(lastExpiry).arg(aor)
+        : Request.cmd(Command.ZREM).arg(indexKey()).arg(aor);
+    return redis.send(r).mapEmpty();
+  }
+
+  /** The stored version (0: no such AOR) and its unexpired bindings. */
+  private record Snapshot(long version, List<Binding> live) { }
+
+  private Future<Snapshot> read(String aor) {
+    return redis.send(Request.cmd(Command.HMGET).arg(aorKey(aor)).arg("v").arg("b")).map(r -> {
+      Response v = r.get(0);
+      Response b = r.get(1);
+      if (v == null) return new Snapshot(0, List.of());
+      long now = clock.getAsLong();
+      List<Binding> all = b == null ? List.of() : BindingJson.read(aor, b.toString());
+      List<Binding> live = all.stream().filter(x -> !x.expired(now)).toList();
+      return new Snapshot(v.toLong(), live);
+    });
+  }
+
+  @Override
+  public Future<Integer> countRegistered() {
+    return redis.send(Request.cmd(Command.ZCOUNT).arg(indexKey()).arg("(" + clock.getAsLong()).arg("+inf"))
+        .map(Response::toInteger);
+  }
+
+  /** Drops AORs whose last binding has expired from the count's index: one command, no scan of keys. */
+  private void sweepIndex() {
+    redis.send(Request.cmd(Command.ZREMRANGEBYSCORE).arg(indexKey()).arg("-inf").arg(clock.getAsLong()));
+  }
+
+  @Override
+  public Future<Void> close() {
+    vertx.cancelTimer(timer);
+    redis.close();
+    return Future.succeededFuture();
+  }
+}

@@ -1,0 +1,143 @@
+package io.sipgw.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Two gateways on one real redis-server ({@code store.type: "redis"}) serve one domain: a SIPp phone
+ * registered through node A is called through node B, over UDP and over TCP; and when Redis goes
+ * away a REGISTER is answered 500 and a request for a local user 503 with Retry-After, within the
+ * store's timeout, with one WARNING line for the outage; once Redis is back (a new, empty server on
+ * the same port) registrations work again without a restart.
+ */
+@Timeout(120)
+class SharedRedisNodesTest {
+  private static final int CALLS = 10;
+
+  @TempDir Path dir;
+  private RedisServer redis;
+  private TestGateway a;
+  private TestGateway b;
+  private Callee callee;
+
+  @BeforeEach
+  void start() {
+    redis = RedisServer.start(dir.resolve("redis"));
+    JsonObject store = new JsonObject().put("store", new JsonObject().put("type", "redis").put("redis", redis.url())
+        .put("timeout", 1000));
+    a = TestGateway.start(store.copy());
+    b = TestGateway.start(store.copy());
+  }
+
+  @AfterEach
+  void stop() {
+    try {
+      if (callee != null) callee.close();
+      if (a != null) a.close();
+      if (b != null) b.close();
+    } finally {
+      if (redis != null) redis.close();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(SippTransport.class)
+  void aPhoneRegisteredThroughOneNodeIsCalledThroughTheOther(SippTransport transport) {
+    String host = FreePorts.IPV4_LOOPBACK;
+    callee = Callee.listen("bob", host, transport, CALLS, Duration.ofSeconds(60), dir);
+    callee.registerAt(host, a.port(), TestGateway.DOMAIN);
+
+    SippResult caller = Sipp.scenario("uac.xml").remote(host, b.port()).local(host).transport(transport)
+        .service("bob").calls(CALLS).rate(10).timeout(Duration.ofSeconds(40)).workDir(dir).run();
+    caller.assertSucceeded(CALLS).assertInOrder();
+    callee.stop().assertSucceeded(CALLS);
+  }
+
+  @Test
+  void aRedisOutageGets500AndRegistrationsResumeWhenItIsBack() throws IOException {
+    String host = FreePorts.IPV4_LOOPBACK;
+    Registration.register(host, a.port(), SippTransport.UDP, "carol", TestGateway.DOMAIN, List.of("<sip:carol@127.0.0.1:5999>"));
+
+    List<String> outageLog = new CopyOnWriteArrayList<>();
+    Handler handler = new Handler() {
+      @Override
+      public void publish(LogRecord r) {
+        if (r.getMessage().startsWith("Redis ")) outageLog.add(r.getLevel() + " " + r.getMessage());
+      }
+
+      @Override
+      public void flush() { }
+
+      @Override
+      public void close() { }
+    };
+    Logger storeLog = Logger.getLogger("sipgw.store");
+    storeLog.addHandler(handler);
+    try {
+      redis.stop();
+      for (String user : List.of("dave", "erin", "frank")) {
+        long t0 = System.nanoTime();
+        SipMessageText refused = registerOnce(host, a.port(), user);
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(500, refused.status(), refused::toString);
+        assertTrue(millis < 5_000, "answered within 5 s, took " + millis + " ms");
+      }
+      assertEquals(1, outageLog.stream().filter(l -> l.startsWith("WARNING") && l.contains("unavailable")).count(),
+          () -> "one line per outage, not one per request: " + outageLog);
+
+      redis.restart();
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      SipMessageText answer;
+      do {
+        answer = registerOnce(host, a.port(), "dave");
+      } while (answer.status() != 200 && System.nanoTime() < deadline);
+      assertEquals(200, answer.status(), "REGISTER answered 200 within 10 s of Redis coming back:\n" + answer);
+      assertTrue(outageLog.stream().anyMatch(l -> l.startsWith("INFO") && l.contains("available again")), outageLog::toString);
+    } finally {
+      storeLog.removeHandler(handler);
+    }
+  }
+
+  @Test
+  void aCallToALocalUserGets503WithRetryAfterWhileRedisIsDown() throws IOException {
+    String host = FreePorts.IPV4_LOOPBACK;
+    Registration.register(host, b.port(), SippTransport.UDP, "gina", TestGateway.DOMAIN, List.of("<sip:gina@127.0.0.1:5997>"));
+    redis.stop();
+    String uri = "sip:gina@" + TestGateway.DOMAIN;
+    try (SipPeer peer = SipPeer.open(SippTransport.UDP, host, b.port())) {
+      long t0 = System.nanoTime();
+      peer.send(peer.request("OPTIONS", uri, uri, ""));
+      SipMessageText answer = peer.finalResponse(Duration.ofSeconds(8));
+      long millis = (System.nanoTime() - t0) / 1_000_000;
+      assertEquals(503, answer.status(), answer::toString);
+      assertTrue(answer.header("Retry-After") != null, answer::toString);
+      assertTrue(millis < 5_000, "answered within 5 s, took " + millis + " ms");
+    }
+  }
+
+  private static SipMessageText registerOnce(String host, int port, String user) throws IOException {
+    String aor = "sip:" + user + "@" + TestGateway.DOMAIN;
+    try (SipPeer peer = SipPeer.open(SippTransport.UDP, host, port)) {
+      peer.send(peer.request("REGISTER", "sip:" + TestGateway.DOMAIN, aor,
+          "Contact: <sip:" + user + "@127.0.0.1:5998>\r\nExpires: 600\r\n"));
+      return peer.finalResponse(Duration.ofSeconds(8));
+    }
+  }
+}
