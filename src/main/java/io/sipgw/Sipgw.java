@@ -121,7 +121,7 @@ public final class Sipgw {
     AtomicReference<WebSocketConfig> websocketCfg = new AtomicReference<>(config.websocket());
     AtomicReference<NatConfig> natCfg = new AtomicReference<>(config.nat());
     NatPinger pinger = new NatPinger(transports, store, natCfg::get);
-    Registrar registrar = new Registrar(store, registrarCfg::get, System::currentTimeMillis, pinger, transports.node());
+    Registrar registrar = new Registrar(store, registrarCfg::get, System::currentTimeMillis, pinger, transports);
     transports.onClose(registrar::flowClosed);
     RoutingVerticle.Shared shared = new RoutingVerticle.Shared(transports, routing::get, registrar, store, new SipResolver(vertx),
         transactionCfg::get, workers, pinger::claim);

@@ -60,8 +60,19 @@ final class BindingTargets {
         }
         continue;
       }
+      boolean ours = src.onNode(transports.node());
+      if (!ours && src.route() != null) {
+        // RFC 5626 §5.2: a flow of another node is reached through that node, which its token names
+        try {
+          out.add(BranchTarget.resolve(contact.toString(), NameAddr.parse(src.route(), "Route").uri(), List.of(src.route()), b.q()));
+          if (b.regId() != 0 && b.instanceId() != null) instancesServed.add(b.instanceId());
+        } catch (SipParseException e) {
+          LOG.warning("stored route of " + b.aor() + " is not valid: " + e.reason());
+        }
+        continue;
+      }
       // a connection id names a connection of the node that saved it, nowhere else
-      Flow open = src.connectionId() != 0 && src.onNode(transports.node()) ? transports.openFlow(src.connectionId()) : null;
+      Flow open = src.connectionId() != 0 && ours ? transports.openFlow(src.connectionId()) : null;
       Transport from = Transport.parse(src.transport());
       if (open == null && (from == Transport.WS || from == Transport.WSS)) {
         // RFC 7118 §5: a WebSocket client is reached over its own connection or not at all

@@ -13,6 +13,7 @@ import io.sipgw.sip.Transport;
 import io.sipgw.store.Binding;
 import io.sipgw.store.BindingChange;
 import io.sipgw.store.LocationStore;
+import io.sipgw.transport.Transports;
 import io.sipgw.transport.Flow;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -36,7 +37,8 @@ public final class Registrar {
   private final LongSupplier clock;
   private final FlowBindings flowBindings = new FlowBindings();
   private final RegistrationListener listener;
-  /** The node whose connections the bindings it saves name (see {@link Binding.Source#node}). */
+  /** The node whose connections the bindings it saves name (see {@link Binding.Source#node}); null: none. */
+  private final Transports transports;
   private final String node;
 
   public Registrar(LocationStore store, Supplier<RegistrarConfig> settings, LongSupplier clock) {
@@ -44,16 +46,18 @@ public final class Registrar {
   }
 
   /**
-   * A registrar of node {@code node} that tells {@code listener} what each accepted REGISTER left (for
-   * the NAT pinger).
+   * A registrar of the node whose transports are {@code transports} that tells {@code listener} what
+   * each accepted REGISTER left (for the NAT pinger). Its bindings name that node, and those that can
+   * only be reached over their connection carry the node's route to it for the other nodes.
    */
   public Registrar(LocationStore store, Supplier<RegistrarConfig> settings, LongSupplier clock, RegistrationListener listener,
-      String node) {
+      Transports transports) {
     this.store = store;
     this.settings = settings;
     this.clock = clock;
     this.listener = listener;
-    this.node = node;
+    this.transports = transports;
+    this.node = transports == null ? null : transports.node();
   }
 
   /** Handles a REGISTER for one of this server's domains; the future holds the response to send. */
@@ -88,10 +92,14 @@ public final class Registrar {
             return reply(req, 423, null, ResponseBuilder.of(req, 423).header(HeaderName.MIN_EXPIRES, Integer.toString(cfg.minExpires())));
           }
           expires = Math.min(expires, cfg.maxExpires());
-          requested.add(new Binding(aor, c.uri().toString(), expires == 0 ? 0 : now + expires * 1000, cr.q(), callId, cseq,
+          Binding b = new Binding(aor, c.uri().toString(), expires == 0 ? 0 : now + expires * 1000, cr.q(), callId, cseq,
               new Binding.Source(flow.transport().uriParam(), flow.listener().name(), flow.remoteHost(), flow.remotePort(), flow.connectionId(),
-                  viaBehindNat, node),
-              path, cr.instanceId(), cr.regId(), ua));
+                  viaBehindNat, node, null),
+              path, cr.instanceId(), cr.regId(), ua);
+          // another node reaches a connection-only binding through this one (RFC 5626 §5.2 flow token)
+          String route = transports != null && FlowBindings.boundToFlow(b) ? transports.nodeRoute(flow) : null;
+          requested.add(route == null ? b : new Binding(aor, b.contact(), b.expiresAtMillis(), b.q(), callId, cseq,
+              b.source().withRoute(route), path, b.instanceId(), b.regId(), ua));
         }
       }
     } catch (SipParseException e) {

@@ -27,16 +27,24 @@ public record Binding(
    * port), in which case the phone is reached at the source address whatever its Contact says, and
    * the node (gateway process) that holds that connection: a connection id means something only on
    * the node that gave it, so another node, or the same one after a restart, never writes to
-   * whatever connection has that id there. Null: this node (a store no other node shares).
+   * whatever connection has that id there. Null: this node (a store no other node shares). For a
+   * binding that can only be reached over its connection (a WebSocket, an outbound flow), {@code route}
+   * is how another node reaches it: a SIP URI of the owning node with a flow token of its own
+   * (RFC 5626 §5.2), which that node turns back into the connection; null where none is needed.
    */
   public record Source(String transport, String listener, String host, int port, long connectionId, boolean viaBehindNat,
-      String node) {
+      String node, String route) {
     public Source(String transport, String listener, String host, int port, long connectionId) {
-      this(transport, listener, host, port, connectionId, false, null);
+      this(transport, listener, host, port, connectionId, false, null, null);
     }
 
     public Source(String transport, String listener, String host, int port, long connectionId, boolean viaBehindNat) {
-      this(transport, listener, host, port, connectionId, viaBehindNat, null);
+      this(transport, listener, host, port, connectionId, viaBehindNat, null, null);
+    }
+
+    /** This source, reached from other nodes through {@code route}. */
+    public Source withRoute(String route) {
+      return new Source(transport, listener, host, port, connectionId, viaBehindNat, node, route);
     }
 
     /** Whether this source's connection, if any, is one of node {@code self}'s. */

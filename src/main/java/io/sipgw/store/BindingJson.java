@@ -21,7 +21,8 @@ final class BindingJson {
           .put("i", b.callId()).put("s", b.cseq()).put("p", new JsonArray(new ArrayList<>(b.path())));
       if (s != null) {
         o.put("src", new JsonObject().put("t", s.transport()).put("l", s.listener()).put("h", s.host())
-            .put("o", s.port()).put("n", s.connectionId()).put("v", s.viaBehindNat()).put("nd", s.node()));
+            .put("o", s.port()).put("n", s.connectionId()).put("v", s.viaBehindNat()).put("nd", s.node())
+            .put("rt", s.route()));
       }
       if (b.instanceId() != null) o.put("in", b.instanceId()).put("r", b.regId());
       if (b.userAgent() != null) o.put("ua", b.userAgent());
@@ -37,7 +38,7 @@ final class BindingJson {
       JsonObject o = a.getJsonObject(i);
       JsonObject s = o.getJsonObject("src");
       Binding.Source source = s == null ? null : new Binding.Source(s.getString("t"), s.getString("l"), s.getString("h"),
-          s.getInteger("o"), s.getLong("n"), s.getBoolean("v", false), s.getString("nd"));
+          s.getInteger("o"), s.getLong("n"), s.getBoolean("v", false), s.getString("nd"), s.getString("rt"));
       List<String> path = new ArrayList<>();
       for (Object p : o.getJsonArray("p", new JsonArray())) path.add((String) p);
       out.add(new Binding(aor, o.getString("c"), o.getLong("e"), o.getDouble("q").floatValue(), o.getString("i"),

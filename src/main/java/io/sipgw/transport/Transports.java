@@ -98,6 +98,19 @@ public final class Transports {
    */
   public String node() { return node; }
 
+  /**
+   * How another node reaches {@code flow} over SIP: {@code <sip:ft-…@host:port;transport=x;lr>}
+   * naming a UDP listener of this node (else TCP, else TLS) with the flow's token, which this node
+   * alone can turn back into the connection. Null without such a listener.
+   */
+  public String nodeRoute(Flow flow) {
+    for (Transport t : supported) {
+      Listener l = listenerFor(t, false);
+      if (l != null) return l.routeUri(FlowToken.of(flow));
+    }
+    return null;
+  }
+
   public List<Listener> listeners() { return listeners; }
 
   public int maxMessageSize() { return maxMessageSize; }

@@ -8,6 +8,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -22,7 +25,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Two gateways on one real redis-server ({@code store.type: "redis"}) serve one domain: a SIPp phone
- * registered through node A is called through node B, over UDP and over TCP; and when Redis goes
+ * registered through node A is called through node B, over UDP and over TCP, and so is a browser
+ * whose WebSocket is on node A; and when Redis goes
  * away a REGISTER is answered 500 and a request for a local user 503 with Retry-After, within the
  * store's timeout, with one WARNING line for the outage; once Redis is back (a new, empty server on
  * the same port) registrations work again without a restart.
@@ -42,7 +46,7 @@ class SharedRedisNodesTest {
     redis = RedisServer.start(dir.resolve("redis"));
     JsonObject store = new JsonObject().put("store", new JsonObject().put("type", "redis").put("redis", redis.url())
         .put("timeout", 1000));
-    a = TestGateway.start(store.copy());
+    a = TestGateway.startWebSocket(store.copy());
     b = TestGateway.start(store.copy());
   }
 
@@ -68,6 +72,39 @@ class SharedRedisNodesTest {
         .service("bob").calls(CALLS).rate(10).timeout(Duration.ofSeconds(40)).workDir(dir).run();
     caller.assertSucceeded(CALLS).assertInOrder();
     callee.stop().assertSucceeded(CALLS);
+  }
+
+  /**
+   * A browser's WebSocket is on node A; a phone's INVITE reaches node B. B forwards it over SIP to A
+   * along the route A stored with the binding (its flow token), and A sends it down the WebSocket;
+   * ACK and BYE follow the Record-Route through both nodes.
+   */
+  @Test
+  void aBrowserOnOneNodeIsCalledThroughTheOther() throws Exception {
+    String host = FreePorts.IPV4_LOOPBACK;
+    Duration wait = Duration.ofSeconds(8);
+    try (WsPeer browser = WsPeer.connect(a.wsPort())) {
+      String aor = "sip:bob@" + TestGateway.DOMAIN;
+      browser.send(browser.request("REGISTER", "sip:" + TestGateway.DOMAIN, aor, "<" + aor + ">", UUID.randomUUID().toString(), 1,
+          "Contact: <" + browser.contactUri("bob") + ";ob>;+sip.instance=\"<urn:uuid:" + UUID.randomUUID()
+              + ">\";reg-id=1;expires=600\r\nSupported: path, outbound\r\n"));
+      assertEquals(200, browser.finalResponse(wait).status());
+
+      CompletableFuture<SippResult> call = CompletableFuture.supplyAsync(() -> Sipp.scenario("uac.xml").remote(host, b.port())
+          .local(host).service("bob").calls(1).timeout(Duration.ofSeconds(30)).workDir(dir).run());
+      SipMessageText invite = browser.receive(wait);
+      assertEquals("INVITE", invite.method(), "node B's INVITE reached the browser on node A:\n" + invite);
+      assertEquals(2, invite.headers("Via").size() - 1, "through both nodes (one Via each, then the caller's):\n" + invite);
+      String contact = "Contact: <" + browser.contactUri("bob") + ">\r\n";
+      browser.send(SipPeer.response(invite, 180, "Ringing", "b1", contact));
+      browser.send(SipPeer.response(invite, 200, "OK", "b1", contact));
+      SipMessageText ack = browser.receive(wait);
+      assertEquals("ACK", ack.method(), ack::toString);
+      SipMessageText bye = browser.receive(wait);
+      assertEquals("BYE", bye.method(), bye::toString);
+      browser.send(SipPeer.response(bye, 200, "OK", null, ""));
+      call.get(40, TimeUnit.SECONDS).assertSucceeded(1).assertInOrder();
+    }
   }
 
   @Test

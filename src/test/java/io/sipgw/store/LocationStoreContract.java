@@ -61,7 +61,8 @@ abstract class LocationStoreContract {
   void storedBindingsComeBackWithEveryField() {
     Binding plain = binding("sip:a@192.0.2.10:5062", 10_000);
     Binding outbound = new Binding(AOR, "sip:a@abc.invalid;transport=ws;ob", now.get() + 20_000, 1.0f, "c2", 1,
-        new Binding.Source("ws", "ws:127.0.0.1:8080", "127.0.0.1", 40000, 42), List.of(),
+        new Binding.Source("ws", "ws:127.0.0.1:8080", "127.0.0.1", 40000, 42, false, "node-a",
+            "<sip:ft-2a-0123456789abcdef@192.0.2.1:5060;transport=udp;lr>"), List.of(),
         "<urn:uuid:00000000-0000-1000-8000-000A95A0E128>", 1, null);
     put(plain, outbound);
     assertEquals(new AorRecord(true, List.of(plain, outbound)), result(store().lookup(AOR)));
