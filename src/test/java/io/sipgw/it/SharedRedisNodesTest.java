@@ -107,6 +107,28 @@ class SharedRedisNodesTest {
     }
   }
 
+  /**
+   * A node that goes away and starts again (here: stopped, and a new gateway on the same ports and
+   * Redis, as after a crash and a restart) serves the bindings registered through it before: its
+   * UDP phone is called at once, with no new REGISTER.
+   */
+  @Test
+  void aRestartedNodeServesTheBindingsRegisteredThroughItBefore() {
+    String host = FreePorts.IPV4_LOOPBACK;
+    callee = Callee.listen("bob", host, SippTransport.UDP, 2, Duration.ofSeconds(60), dir);
+    callee.registerAt(host, b.port(), TestGateway.DOMAIN);
+    int port = b.port();
+    int port6 = b.hasIpv6() ? b.port6() : 0;
+    JsonObject config = b.configuration();
+    b.close();
+    b = null;
+    b = TestGateway.start(port, port6, config);
+
+    Sipp.scenario("uac.xml").remote(host, port).local(host).service("bob").calls(2).rate(10)
+        .timeout(Duration.ofSeconds(30)).workDir(dir).run().assertSucceeded(2).assertInOrder();
+    callee.stop().assertSucceeded(2);
+  }
+
   @Test
   void aRedisOutageGets500AndRegistrationsResumeWhenItIsBack() throws IOException {
     String host = FreePorts.IPV4_LOOPBACK;

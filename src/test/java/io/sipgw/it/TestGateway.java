@@ -147,6 +147,9 @@ public final class TestGateway implements AutoCloseable {
     sipgw.reload(SipgwConfig.fromJson(config.copy().mergeIn(overrides, true)));
   }
 
+  /** The configuration it runs with (a copy): with the ports, {@link #start(int, int, JsonObject)} starts it again. */
+  public JsonObject configuration() { return config.copy(); }
+
   /** The UDP and TCP port on 127.0.0.1. */
   public int port() { return port; }
 
