@@ -35,7 +35,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
@@ -141,16 +140,14 @@ public final class Sipgw {
     }
     for (Listener l : listeners) {
       boolean udp = l.transport() == Transport.UDP;
-      // Several UDP sockets on one port need SO_REUSEPORT, which only the native transport offers;
-      // with it, a UDP listener has a socket on every routing loop (see UdpListenerVerticle).
-      int n = !udp ? instances : vertx.isNativeTransportEnabled() ? Math.max(instances, workers) : 1;
-      AtomicInteger socketIndex = new AtomicInteger();
+      // Several UDP sockets on one port need SO_REUSEPORT, which only the native transport offers.
+      int n = udp && !vertx.isNativeTransportEnabled() ? 1 : instances;
       DeploymentOptions opts = new DeploymentOptions().setInstances(n);
       int idle = config.transport().tcpIdleTimeout();
       boolean ws = l.transport() == Transport.WS || l.transport() == Transport.WSS;
       TlsCertificates certificate = l.transport().secure() ? tls : null;
       chain = chain.compose(v -> (udp
-          ? vertx.deployVerticle(() -> new UdpListenerVerticle(l, transports, dispatcher, socketIndex.getAndIncrement()), opts)
+          ? vertx.deployVerticle(() -> new UdpListenerVerticle(l, transports, dispatcher), opts)
           : ws ? vertx.deployVerticle(() -> new WebSocketListenerVerticle(l, transports, certificate, websocketCfg::get), opts)
           : vertx.deployVerticle(() -> new StreamListenerVerticle(l, transports, certificate), opts))
           .recover(e -> Future.failedFuture("cannot listen on " + l.name() + ": " + e.getMessage()))

@@ -14,7 +14,6 @@ import io.sipgw.transport.InboundMessage;
 import io.sipgw.transport.Transports;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -46,8 +45,6 @@ public final class RoutingVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    // this loop sends the datagrams of its Call-IDs: the UDP listeners put a socket on it
-    shared.transports().addSendingLoop(((ContextInternal) context).nettyEventLoop());
     scheduler = new ContextScheduler(context);
     table = new TransactionTable(scheduler, shared.transactions(), shared.instances());
     // one ng client per routing loop: the calls it bridges are this loop's Call-IDs, kept without locks

@@ -2,7 +2,6 @@ package io.sipgw.transport;
 
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.channel.EventLoop;
 import io.netty.util.NetUtil;
 import io.sipgw.sip.Hosts;
 import io.sipgw.sip.Transport;
@@ -62,8 +61,6 @@ public final class Transports {
   private final List<Consumer<Flow>> closeListeners = new CopyOnWriteArrayList<>();
   /** This node: a gateway process, from its start to its end (see {@link #node()}). */
   private final String node = UUID.randomUUID().toString();
-  /** The event loops that send most, in order: the routing loops. */
-  private final List<EventLoop> sendingLoops = new CopyOnWriteArrayList<>();
 
   public Transports(Vertx vertx, List<Listener> listeners, int maxMessageSize, int maxConnections) {
     this(vertx, listeners, maxMessageSize, maxConnections, null);
@@ -153,19 +150,6 @@ public final class Transports {
 
   /** The transports with at least one listener, in the order UDP, TCP, TLS. */
   public List<Transport> supportedTransports() { return supported; }
-
-  /**
-   * Names an event loop that sends most of the datagrams (a routing loop, where every message of a
-   * Call-ID is handled). UDP socket {@code i} of each listener runs on sending loop {@code i}, so such
-   * a loop writes its datagrams itself, at once, with no hop to another thread.
-   */
-  public void addSendingLoop(EventLoop loop) { sendingLoops.add(loop); }
-
-  /** The event loop UDP socket {@code index} of a listener runs on; null for one of its own. */
-  EventLoop udpSocketLoop(int index) { return index < sendingLoops.size() ? sendingLoops.get(index) : null; }
-
-  /** How many sockets each UDP listener opens at least: one per sending loop. */
-  public int sendingLoops() { return sendingLoops.size(); }
 
   void addUdpChannel(Listener l, DatagramChannel c) {
     udpChannels.computeIfAbsent(l.name(), k -> new CopyOnWriteArrayList<>()).add(c);

@@ -3,7 +3,6 @@ package io.sipgw.transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoop;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.EpollChannelOption;
@@ -22,11 +21,9 @@ import java.net.InetSocketAddress;
 import java.util.logging.Logger;
 
 /**
- * One UDP socket of a listener, a Netty datagram channel. With the native transport several
- * instances bind the same port (SO_REUSEPORT) and the kernel spreads senders over them. Socket
- * {@code i} runs on the event loop of routing instance {@code i} where there is one
- * ({@link Transports#udpSocketLoop}): that loop then sends its datagrams itself, without a hop to
- * another thread, and what the socket receives for that loop's Call-IDs needs none either. Netty is used directly rather than Vert.x's DatagramSocket because that one
+ * One UDP socket of a listener, a Netty datagram channel on this verticle's event loop. With the
+ * native transport several instances bind the same port (SO_REUSEPORT) and the kernel spreads
+ * senders over them. Netty is used directly rather than Vert.x's DatagramSocket because that one
  * sizes its receive buffers by SO_RCVBUF (a 4 MB socket buffer meant a 4 MB allocation per datagram)
  * and resolves the host name of every datagram it sends.
  */
@@ -39,24 +36,18 @@ public final class UdpListenerVerticle extends VerticleBase {
   private final Listener listener;
   private final Transports transports;
   private final Dispatcher dispatcher;
-  private final int index;
   private DatagramChannel channel;
 
-  /** Socket number {@code index} (from 0) of the listener. */
-  public UdpListenerVerticle(Listener listener, Transports transports, Dispatcher dispatcher, int index) {
+  public UdpListenerVerticle(Listener listener, Transports transports, Dispatcher dispatcher) {
     this.listener = listener;
     this.transports = transports;
     this.dispatcher = dispatcher;
-    this.index = index;
   }
 
   @Override
   public Future<?> start() {
+    ContextInternal ctx = (ContextInternal) context;
     VertxInternal vx = (VertxInternal) vertx;
-    ContextInternal own = (ContextInternal) context;
-    EventLoop shared = transports.udpSocketLoop(index);
-    ContextInternal ctx = shared == null || shared == own.nettyEventLoop() ? own
-        : vx.contextBuilder().withEventLoop(shared).withClassLoader(own.classLoader()).build();
     @SuppressWarnings("deprecation")
     InternetProtocolFamily family = listener.isIpv6() ? InternetProtocolFamily.IPv6 : InternetProtocolFamily.IPv4;
     channel = vx.transport().datagramChannel(family);
