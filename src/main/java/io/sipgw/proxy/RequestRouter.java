@@ -392,8 +392,11 @@ public final class RequestRouter {
       if (!FlowToken.looksLike(user)) continue;
       long id = FlowToken.connectionId(user);
       if (id < 0) {
-        LOG.info("ignored a flow token this node did not make in the Route of " + in.req().method() + " from " + in.flow()
-            + " (Call-ID " + in.req().callId() + ")");
+        // made by an earlier run of this node (its connections died with it) or forged: the flow it
+        // names is not there, RFC 5626 §5.3
+        LOG.info("flow token in the Route of " + in.req().method() + " from " + in.flow() + " is not this node's:"
+            + " 430 (Call-ID " + in.req().callId() + ")");
+        closed = new FlowHop(null);
         continue;
       }
       if (id == in.flow().connectionId()) continue;

@@ -190,6 +190,23 @@ class WebSocketCallTest extends PhoneCallTest {
     }
   }
 
+  /**
+   * A Route naming this gateway with a flow token it did not make (one of an earlier run, whose
+   * connections died with it, or a forged one) names no flow: 430 Flow Failed (RFC 5626 §5.3), not a
+   * forward to the browser's unreachable Contact.
+   */
+  @Test
+  void aFlowTokenThisNodeDidNotMakeGets430() throws Exception {
+    gateway = TestGateway.startWebSocket(new JsonObject());
+    try (SipPeer phone = SipPeer.open(SippTransport.UDP, FreePorts.IPV4_LOOPBACK, gateway.port())) {
+      String target = "sip:bob@df7jal23ls0d.invalid;transport=ws";
+      phone.send(phone.request("INVITE", target, "sip:bob@" + TestGateway.DOMAIN,
+          "Route: <sip:ft-2a-0123456789abcdef@" + phone.gatewayHostPort() + ";transport=udp;lr>\r\n"));
+      SipMessageText answer = phone.finalResponse(WAIT);
+      assertEquals(430, answer.status(), answer::toString);
+    }
+  }
+
   @Test
   void handshakeNeedsTheSipSubprotocolAndAnAllowedOrigin() {
     gateway = TestGateway.startWebSocket(new JsonObject().put("websocket",
