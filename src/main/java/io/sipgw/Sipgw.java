@@ -13,6 +13,7 @@ import io.sipgw.proxy.LocalDomains;
 import io.sipgw.proxy.RoutingSettings;
 import io.sipgw.proxy.RoutingVerticle;
 import io.sipgw.registrar.Registrar;
+import io.sipgw.sip.Hosts;
 import io.sipgw.sip.Transport;
 import io.sipgw.store.LocationStore;
 import io.sipgw.store.MemoryLocationStore;
@@ -111,6 +112,7 @@ public final class Sipgw {
       // get 500/503 until it answers
       redis.ping().onSuccess(v -> LOG.info("store: " + redis + " answers"));
       store = new RedisLocationStore(vertx, redis, REMEMBER_AOR_MILLIS, System::currentTimeMillis);
+      logNodeAddress(config, transports);
     } else {
       store = new MemoryLocationStore(vertx, REMEMBER_AOR_MILLIS);
     }
@@ -175,6 +177,20 @@ public final class Sipgw {
       return Future.succeededFuture(new Sipgw(vertx, transports, store, routing, registrarCfg, transactionCfg, websocketCfg, natCfg,
           deployments, timer, tls, tlsTimer, keepalive));
     });
+  }
+
+  /** With a shared store, says where the other nodes reach this one, and how it was chosen. */
+  private static void logNodeAddress(SipgwConfig config, Transports transports) {
+    Listener l = transports.nodeListener();
+    if (l == null) {
+      LOG.warning("store.type redis: no UDP, TCP or TLS listener, so other nodes cannot reach the browsers registered here");
+      return;
+    }
+    boolean chosen = config.listen().stream().anyMatch(c -> c.transport() == l.transport() && c.advertiseHost() == null
+        && (Hosts.bare(c.host()).equals("0.0.0.0") || Hosts.bare(c.host()).equals("::")));
+    LOG.info("store.type redis: other nodes reach the flows of this node at " + l.sentBy() + " (" + l.name() + ")"
+        + (chosen ? "; a wildcard listener without advertise: this is the machine's first non-loopback address,"
+            + " set listen[].advertise to choose another" : ""));
   }
 
   private static RoutingSettings routingSettings(SipgwConfig config, Transports transports) {

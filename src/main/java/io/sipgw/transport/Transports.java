@@ -101,9 +101,15 @@ public final class Transports {
    * alone can turn back into the connection. Null without such a listener.
    */
   public String nodeRoute(Flow flow) {
+    Listener l = nodeListener();
+    return l == null ? null : l.routeUri(FlowToken.of(flow));
+  }
+
+  /** The listener other nodes reach this one at: the first UDP (else TCP, else TLS) listener, IPv4 first. */
+  public Listener nodeListener() {
     for (Transport t : supported) {
       Listener l = listenerFor(t, false);
-      if (l != null) return l.routeUri(FlowToken.of(flow));
+      if (l != null) return l;
     }
     return null;
   }

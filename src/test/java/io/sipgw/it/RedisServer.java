@@ -8,32 +8,43 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * A real redis-server (Debian package redis-server) on 127.0.0.1 at a free port, without
- * persistence, started by the test and stopped by {@link #close}. {@link #stop} and {@link #restart}
- * take it away and bring it back on the same port, for outage tests.
+ * A real redis-server (Debian package redis-server) on 127.0.0.1 at a free port, started by the test
+ * and stopped by {@link #close}: without persistence, or with an append-only file in its directory
+ * ({@link #startPersistent}, every write synced). {@link #stop} and {@link #restart} take it away and
+ * bring it back on the same port, for outage tests: empty, or with what it had written.
  */
 public final class RedisServer implements AutoCloseable {
   private static final Duration START_BOUND = Duration.ofSeconds(10);
 
   private final int port;
+  private final Path dir;
+  private final boolean persistent;
   private final Path log;
   private Process process;
 
-  private RedisServer(int port, Path log) {
+  private RedisServer(int port, Path dir, boolean persistent) {
     this.port = port;
-    this.log = log;
+    this.dir = dir;
+    this.persistent = persistent;
+    this.log = dir.resolve("redis.log");
   }
 
-  /** Starts redis-server; fails if it does not listen within ten seconds. */
-  public static RedisServer start(Path dir) {
-    RedisServer r = new RedisServer(FreePorts.udpAndTcp(FreePorts.IPV4_LOOPBACK), dir.resolve("redis.log"));
+  /** Starts redis-server without persistence; fails if it does not listen within ten seconds. */
+  public static RedisServer start(Path dir) { return start(dir, false); }
+
+  /** Starts redis-server with an append-only file in {@code dir}, fsynced at every write. */
+  public static RedisServer startPersistent(Path dir) { return start(dir, true); }
+
+  private static RedisServer start(Path dir, boolean persistent) {
+    RedisServer r = new RedisServer(FreePorts.udpAndTcp(FreePorts.IPV4_LOOPBACK), dir, persistent);
     r.launch();
     return r;
   }
 
   private void launch() {
     List<String> command = List.of("redis-server", "--port", Integer.toString(port), "--bind", FreePorts.IPV4_LOOPBACK,
-        "--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "yes");
+        "--save", "", "--appendonly", persistent ? "yes" : "no", "--appendfsync", "always", "--dir", dir.toString(),
+        "--daemonize", "no", "--protected-mode", "yes");
     try {
       Files.createDirectories(log.getParent());
       process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
@@ -52,7 +63,7 @@ public final class RedisServer implements AutoCloseable {
   /** Stops the server (SIGTERM): clients see it go away. */
   public void stop() { Processes.stop(process, Duration.ofSeconds(5)); }
 
-  /** Starts it again on the same port, empty (no persistence). */
+  /** Starts it again on the same port: empty, or (persistent) with what it had written. */
   public void restart() { launch(); }
 
   @Override
