@@ -10,6 +10,10 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.RedisRole;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
@@ -30,12 +34,35 @@ public final class RedisEndpoint {
   private final long timeoutMillis;
   private final String name;
   private final AtomicBoolean up = new AtomicBoolean(true);
+  private final boolean cluster;
+
+  /** A Lua script and its SHA-1, sent by hash once Redis has it (EVALSHA). */
+  public record Script(String text, String sha) {
+    public Script(String text) { this(text, sha1(text)); }
+
+    private static String sha1(String text) {
+      try {
+        byte[] h = MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8));
+        StringBuilder sb = new StringBuilder(40);
+        for (byte b : h) sb.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+        return sb.toString();
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("SHA-1 is not available", e);
+      }
+    }
+  }
 
   public RedisEndpoint(Redis client, String prefix, long timeoutMillis, String name) {
+    this(client, prefix, timeoutMillis, name, false);
+  }
+
+  /** {@code cluster}: a Redis Cluster, where the keys of one script must share a slot. */
+  public RedisEndpoint(Redis client, String prefix, long timeoutMillis, String name, boolean cluster) {
     this.client = client;
     this.prefix = prefix;
     this.timeoutMillis = timeoutMillis;
     this.name = name;
+    this.cluster = cluster;
   }
 
   /** A client for the {@code store.*} settings. */
@@ -51,7 +78,8 @@ public final class RedisEndpoint {
       case StoreConfig.CLUSTER -> o.setType(RedisClientType.CLUSTER);
       default -> o.setType(RedisClientType.STANDALONE);
     }
-    return new RedisEndpoint(Redis.createClient(vertx, o), c.keyPrefix(), c.timeout(), c.topology() + " " + redacted(c.redisUrl()));
+    return new RedisEndpoint(Redis.createClient(vertx, o), c.keyPrefix(), c.timeout(), c.topology() + " " + redacted(c.redisUrl()),
+        c.topology().equals(StoreConfig.CLUSTER));
   }
 
   /** The URL without a password, for logs. */
@@ -63,13 +91,32 @@ public final class RedisEndpoint {
   /** Sends one command, failed after the timeout. */
   public Future<Response> send(Request request) {
     return client.send(request).timeout(timeoutMillis, TimeUnit.MILLISECONDS).andThen(ar -> {
-      if (ar.succeeded()) {
+      // an error reply (NOSCRIPT, WRONGTYPE …) is an answer: Redis is there
+      if (ar.succeeded() || ar.cause() instanceof Response) {
         if (up.compareAndSet(false, true)) LOG.info("Redis " + name + " is available again");
       } else if (up.compareAndSet(true, false)) {
         LOG.warning("Redis " + name + " is unavailable: " + ar.cause().getMessage()
             + " (requests that need it get 500/503 until it is back)");
       }
     });
+  }
+
+  /** Whether this is a Redis Cluster. */
+  public boolean cluster() { return cluster; }
+
+  /** Runs {@code script} by its hash, and by its text when Redis does not have it yet (NOSCRIPT). */
+  public Future<Response> eval(Script script, List<String> keys, List<Object> args) {
+    return send(scriptRequest(Command.EVALSHA, script.sha(), keys, args)).recover(e -> {
+      String m = e.getMessage();
+      return m != null && m.startsWith("NOSCRIPT") ? send(scriptRequest(Command.EVAL, script.text(), keys, args)) : Future.failedFuture(e);
+    });
+  }
+
+  private static Request scriptRequest(Command command, String script, List<String> keys, List<Object> args) {
+    Request r = Request.cmd(command).arg(script).arg(keys.size());
+    for (String k : keys) r.arg(k);
+    for (Object a : args) r.arg(String.valueOf(a));
+    return r;
   }
 
   /** A PING: whether Redis answers (a failure is logged as an outage). */

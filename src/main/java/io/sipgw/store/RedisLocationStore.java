@@ -26,13 +26,21 @@ import java.util.function.LongSupplier;
  * never lost by a node crash.
  */
 public final class RedisLocationStore implements LocationStore {
-  /** KEYS[1] the AOR hash; ARGV expected version, bindings JSON, last active ms, TTL ms. 1 written, 0 conflict. */
-  static final String COMPARE_AND_SET = String.join("\n",
+  /**
+   * KEYS[1] the AOR hash, KEYS[2] (when given) the count index; ARGV expected version, bindings
+   * JSON, last active ms, TTL ms, expiry of the last binding, now, the AOR. 1 written, 0 conflict.
+   * A Redis Cluster gets one key (the index lives in another slot) and the index is written apart.
+   */
+  static final RedisEndpoint.Script COMPARE_AND_SET = new RedisEndpoint.Script(String.join("\n",
       "local v = redis.call('HGET', KEYS[1], 'v') or '0'",
       "if v ~= ARGV[1] then return 0 end",
       "redis.call('HSET', KEYS[1], 'v', tostring(tonumber(v) + 1), 'b', ARGV[2], 'a', ARGV[3])",
       "redis.call('PEXPIRE', KEYS[1], ARGV[4])",
-      "return 1");
+      "if KEYS[2] then",
+      "  if tonumber(ARGV[5]) > tonumber(ARGV[6]) then redis.call('ZADD', KEYS[2], ARGV[5], ARGV[7])",
+      "  else redis.call('ZREM', KEYS[2], ARGV[7]) end",
+      "end",
+      "return 1"));
   /** How often a conflicting update is tried again before it fails. */
   static final int ATTEMPTS = 32;
   private static final long INDEX_SWEEP_MILLIS = 60_000;
@@ -75,11 +83,12 @@ public final class RedisLocationStore implements LocationStore {
       for (Binding b : next) lastExpiry = Math.max(lastExpiry, b.expiresAtMillis());
       long lastActive = Math.max(now, lastExpiry);
       long ttl = Math.max(1, lastActive + rememberMillis - now);
-      Request cas = Request.cmd(Command.EVAL).arg(COMPARE_AND_SET).arg(1).arg(aorKey(aor))
-          .arg(s.version).arg(BindingJson.write(next)).arg(lastActive).arg(ttl);
+      boolean oneSlot = !redis.cluster();
+      List<String> keys = oneSlot ? List.of(aorKey(aor), indexKey()) : List.of(aorKey(aor));
+      List<Object> args = List.of(s.version, BindingJson.write(next), lastActive, ttl, lastExpiry, now, aor);
       long score = lastExpiry;
-      return redis.send(cas).compose(r -> {
-        if (r != null && r.toInteger() == 1) return index(aor, score).map(c.result());
+      return redis.eval(COMPARE_AND_SET, keys, args).compose(r -> {
+        if (r != null && r.toInteger() == 1) return (oneSlot ? Future.<Void>succeededFuture() : index(aor, score)).map(c.result());
         if (n >= ATTEMPTS) {
           return Future.failedFuture("location update of " + aor + " kept conflicting with other nodes (" + n + " attempts)");
         }
