@@ -79,6 +79,16 @@ public final class GatewayProcess implements AutoCloseable {
   /** The tail of the gateway's log, for failure messages. */
   public String logTail() { return NetNamespace.tail(log); }
 
+  /** Kills the gateway at once (SIGKILL): no shutdown hook runs, nothing is flushed. */
+  public void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   @Override
   public void close() { NetNamespace.stop(process); }
 }

@@ -20,13 +20,16 @@ public final class RedisServer implements AutoCloseable {
   private final Path dir;
   private final boolean persistent;
   private final Path log;
+  /** The namespace it runs in; null: this one. */
+  private final NetNamespace ns;
   private Process process;
 
-  private RedisServer(int port, Path dir, boolean persistent) {
+  private RedisServer(int port, Path dir, boolean persistent, NetNamespace ns) {
     this.port = port;
     this.dir = dir;
     this.persistent = persistent;
     this.log = dir.resolve("redis.log");
+    this.ns = ns;
   }
 
   /** Starts redis-server without persistence; fails if it does not listen within ten seconds. */
@@ -36,7 +39,14 @@ public final class RedisServer implements AutoCloseable {
   public static RedisServer startPersistent(Path dir) { return start(dir, true); }
 
   private static RedisServer start(Path dir, boolean persistent) {
-    RedisServer r = new RedisServer(FreePorts.udpAndTcp(FreePorts.IPV4_LOOPBACK), dir, persistent);
+    RedisServer r = new RedisServer(FreePorts.udpAndTcp(FreePorts.IPV4_LOOPBACK), dir, persistent, null);
+    r.launch();
+    return r;
+  }
+
+  /** Starts redis-server without persistence in {@code ns}, at {@code port} of its loopback. */
+  public static RedisServer start(NetNamespace ns, int port, Path dir) {
+    RedisServer r = new RedisServer(port, dir, false, ns);
     r.launch();
     return r;
   }
@@ -47,12 +57,14 @@ public final class RedisServer implements AutoCloseable {
         "--daemonize", "no", "--protected-mode", "yes");
     try {
       Files.createDirectories(log.getParent());
-      process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+      process = ns != null ? ns.start(command, dir, log) : new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
     } catch (IOException e) {
       throw new IllegalStateException("cannot start redis-server (install the Debian package redis-server): " + e.getMessage(), e);
     }
-    NetNamespace.awaitReady(process, () -> FreePorts.isBound(port, true), START_BOUND, "redis-server on port " + port, log);
+    Process p = process;
+    NetNamespace.awaitReady(p, () -> ns != null ? FreePorts.isBound(p.pid(), port, true) : FreePorts.isBound(port, true),
+        START_BOUND, "redis-server on port " + port, log);
   }
 
   /** {@code redis://127.0.0.1:PORT} */
