@@ -39,7 +39,6 @@ public final class Registrar {
   private final RegistrationListener listener;
   /** The node whose connections the bindings it saves name (see {@link Binding.Source#node}); null: none. */
   private final Transports transports;
-  private final String node;
 
   public Registrar(LocationStore store, Supplier<RegistrarConfig> settings, LongSupplier clock) {
     this(store, settings, clock, RegistrationListener.NONE, null);
@@ -57,8 +56,9 @@ public final class Registrar {
     this.clock = clock;
     this.listener = listener;
     this.transports = transports;
-    this.node = transports == null ? null : transports.node();
   }
+
+  private String node() { return transports == null ? null : transports.node(); }
 
   /** Handles a REGISTER for one of this server's domains; the future holds the response to send. */
   public Future<Buffer> register(SipRequest req, Flow flow, String aor) {
@@ -94,12 +94,11 @@ public final class Registrar {
           expires = Math.min(expires, cfg.maxExpires());
           Binding b = new Binding(aor, c.uri().toString(), expires == 0 ? 0 : now + expires * 1000, cr.q(), callId, cseq,
               new Binding.Source(flow.transport().uriParam(), flow.listener().name(), flow.remoteHost(), flow.remotePort(), flow.connectionId(),
-                  viaBehindNat, node, null),
+                  viaBehindNat, node(), null),
               path, cr.instanceId(), cr.regId(), ua);
           // another node reaches a connection-only binding through this one (RFC 5626 §5.2 flow token)
           String route = transports != null && FlowBindings.boundToFlow(b) ? transports.nodeRoute(flow) : null;
-          requested.add(route == null ? b : new Binding(aor, b.contact(), b.expiresAtMillis(), b.q(), callId, cseq,
-              b.source().withRoute(route), path, b.instanceId(), b.regId(), ua));
+          requested.add(route == null ? b : b.withSource(b.source().withRoute(route)));
         }
       }
     } catch (SipParseException e) {
@@ -170,7 +169,7 @@ public final class Registrar {
         List<Binding> kept = new ArrayList<>(current.size());
         for (Binding b : current) {
           boolean dead = b.source().connectionId() == flow.connectionId() && b.source().listener().equals(flow.listener().name())
-              && b.source().onNode(node) && FlowBindings.boundToFlow(b);
+              && b.source().onNode(node()) && FlowBindings.boundToFlow(b);
           if (!dead) kept.add(b);
         }
         int removed = current.size() - kept.size();

@@ -51,6 +51,11 @@ public record Binding(
     public boolean onNode(String self) { return node == null || node.equals(self); }
   }
 
+  /** This binding with another source. */
+  public Binding withSource(Source s) {
+    return new Binding(aor, contact, expiresAtMillis, q, callId, cseq, s, path, instanceId, regId, userAgent);
+  }
+
   public boolean expired(long nowMillis) { return expiresAtMillis <= nowMillis; }
 
   /** Seconds left, at least 0. */

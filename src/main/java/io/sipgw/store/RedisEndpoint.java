@@ -125,8 +125,5 @@ public final class RedisEndpoint {
   @Override
   public String toString() { return "Redis " + name; }
 
-  /** Whether the last command succeeded. */
-  public boolean available() { return up.get(); }
-
   public void close() { client.close(); }
 }
