@@ -9,6 +9,7 @@ import io.sipgw.config.TransactionConfig;
 import io.sipgw.config.WebSocketConfig;
 import io.sipgw.dns.SipResolver;
 import io.sipgw.nat.NatPinger;
+import io.sipgw.registrar.NodeRestart;
 import io.sipgw.proxy.LocalDomains;
 import io.sipgw.proxy.RoutingSettings;
 import io.sipgw.proxy.RoutingVerticle;
@@ -112,6 +113,7 @@ public final class Sipgw {
       // get 500/503 until it answers
       redis.ping().onSuccess(v -> LOG.info("store: " + redis + " answers"));
       store = new RedisLocationStore(vertx, redis, REMEMBER_AOR_MILLIS, System::currentTimeMillis);
+      transports.nodeAddress(config.store().nodeAddress());
       logNodeAddress(config, transports);
     } else {
       store = new MemoryLocationStore(vertx, REMEMBER_AOR_MILLIS);
@@ -174,6 +176,10 @@ public final class Sipgw {
       WebSocketKeepalive keepalive = webSockets ? new WebSocketKeepalive(vertx, transports, websocketCfg::get) : null;
       if (keepalive != null) keepalive.start();
       LOG.fine("sipgw deployed: " + workers + " routing instance(s), " + listeners.size() + " listener(s)");
+      // a shared store holds what this node saved before it restarted; it is seen to in the background
+      if (config.store().type().equals(StoreConfig.REDIS)) {
+        new NodeRestart(vertx, store, transports.nodeName(), transports.node(), pinger).start();
+      }
       return Future.succeededFuture(new Sipgw(vertx, transports, store, routing, registrarCfg, transactionCfg, websocketCfg, natCfg,
           deployments, timer, tls, tlsTimer, keepalive));
     });
@@ -186,11 +192,13 @@ public final class Sipgw {
       LOG.warning("store.type redis: no UDP, TCP or TLS listener, so other nodes cannot reach the browsers registered here");
       return;
     }
-    boolean chosen = config.listen().stream().anyMatch(c -> c.transport() == l.transport() && c.advertiseHost() == null
+    String given = config.store().nodeAddress();
+    boolean chosen = given == null && config.listen().stream().anyMatch(c -> c.transport() == l.transport() && c.advertiseHost() == null
         && (Hosts.bare(c.host()).equals("0.0.0.0") || Hosts.bare(c.host()).equals("::")));
-    LOG.info("store.type redis: other nodes reach the flows of this node at " + l.sentBy() + " (" + l.name() + ")"
+    LOG.info("store.type redis: this node is " + transports.nodeName() + ": other nodes reach its flows there (" + l.name()
+        + (given != null ? ", store.nodeAddress" : "") + ")"
         + (chosen ? "; a wildcard listener without advertise: this is the machine's first non-loopback address,"
-            + " set listen[].advertise to choose another" : ""));
+            + " set store.nodeAddress (or listen[].advertise) to choose another" : ""));
   }
 
   private static RoutingSettings routingSettings(SipgwConfig config, Transports transports) {

@@ -35,7 +35,7 @@ final class ConfigOverrides {
        "proxy": {"recordRoute": true, "forking": "", "timerC": 0, "failureRoutes": [{"codes": [0], "target": "", "aor": ""}]},
        "transaction": {"t1": 0, "t2": 0, "t4": 0, "maxTransactions": 0, "retryAfter": 0, "maxQueueDelay": 0},
        "store": {"type": "", "redis": "", "topology": "", "nodes": [""], "masterName": "", "keyPrefix": "", "poolSize": 0,
-                 "maxWaiting": 0, "timeout": 0},
+                 "maxWaiting": 0, "timeout": 0, "nodeAddress": ""},
        "transport": {"instances": 0, "tcpIdleTimeout": 0, "maxMessageSize": 0, "maxConnections": 0},
        "workers": 0,
        "reload": {"scanPeriod": 0},

@@ -1,5 +1,6 @@
 package io.sipgw.config;
 
+import io.sipgw.sip.Hosts;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -21,9 +22,12 @@ import java.util.Objects;
  * @param poolSize connections to Redis (to each node of a cluster)
  * @param maxWaiting commands that may wait for a connection or an answer; past it new ones fail at once
  * @param timeout ms a command may take before it counts as failed (the request gets 500 or 503)
+ * @param nodeAddress the address of this machine at which the other nodes reach this one, for a first
+ *     listener bound to a wildcard address without {@code advertise}; null: that listener's advertised
+ *     or bound address, or for a wildcard the machine's first non-loopback address
  */
 public record StoreConfig(String type, String redisUrl, String topology, List<String> nodes, String masterName,
-    String keyPrefix, int poolSize, int maxWaiting, int timeout) {
+    String keyPrefix, int poolSize, int maxWaiting, int timeout, String nodeAddress) {
   public static final String MEMORY = "memory";
   public static final String REDIS = "redis";
   public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
@@ -44,7 +48,7 @@ public record StoreConfig(String type, String redisUrl, String topology, List<St
   /** A store of {@code type} with the defaults of every other key. */
   public StoreConfig(String type, String redisUrl) {
     this(type, redisUrl, STANDALONE, List.of(), DEFAULT_MASTER_NAME, DEFAULT_KEY_PREFIX, DEFAULT_POOL_SIZE,
-        DEFAULT_MAX_WAITING, DEFAULT_TIMEOUT);
+        DEFAULT_MAX_WAITING, DEFAULT_TIMEOUT, null);
   }
 
   static StoreConfig read(ConfigObject o) {
@@ -57,10 +61,12 @@ public record StoreConfig(String type, String redisUrl, String topology, List<St
     int poolSize = o.integer("poolSize", DEFAULT_POOL_SIZE, 1, 1024);
     int maxWaiting = o.integer("maxWaiting", DEFAULT_MAX_WAITING, 1, 1_000_000);
     int timeout = o.integer("timeout", DEFAULT_TIMEOUT, 100, 60_000);
+    String nodeAddress = o.string("nodeAddress", null);
     List<String> nodes = new ArrayList<>();
     switch (type) {
       case MEMORY -> {
-        for (String k : List.of("redis", "topology", "nodes", "masterName", "keyPrefix", "poolSize", "maxWaiting", "timeout")) {
+        for (String k : List.of("redis", "topology", "nodes", "masterName", "keyPrefix", "poolSize", "maxWaiting", "timeout",
+            "nodeAddress")) {
           if (o.has(k)) throw new ConfigException(o.key(k), "only allowed with " + o.key("type") + " \"redis\"");
         }
       }
@@ -88,11 +94,30 @@ public record StoreConfig(String type, String redisUrl, String topology, List<St
         if (keyPrefix.chars().anyMatch(c -> c <= ' ')) {
           throw new ConfigException(o.key("keyPrefix"), "must not contain spaces or control characters, got \"" + keyPrefix + "\"");
         }
+        if (nodeAddress != null) nodeAddress = checkNodeAddress(o, nodeAddress);
       }
       default -> throw new ConfigException(o.key("type"), "must be \"memory\" or \"redis\", got \"" + type + "\"");
     }
     o.rejectUnknownKeys();
-    return new StoreConfig(type, url, topology, nodes, masterName, keyPrefix, poolSize, maxWaiting, timeout);
+    return new StoreConfig(type, url, topology, nodes, masterName, keyPrefix, poolSize, maxWaiting, timeout, nodeAddress);
+  }
+
+  /** A host (name, IPv4, IPv6 with or without brackets) without a port, and not a wildcard: the listener gives the port. */
+  private static String checkNodeAddress(ConfigObject o, String value) {
+    HostAndPort a;
+    try {
+      a = HostAndPort.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(o.key("nodeAddress"), e.getMessage() + " (forms: host, ipv4, ipv6)");
+    }
+    if (a.port() != HostAndPort.NO_PORT) {
+      throw new ConfigException(o.key("nodeAddress"), "takes a host without a port (the port is the listener's), got \"" + value + "\"");
+    }
+    String bare = Hosts.bare(a.host());
+    if (bare.equals("0.0.0.0") || bare.equals("::")) {
+      throw new ConfigException(o.key("nodeAddress"), "must be an address other nodes can reach, not the wildcard \"" + value + "\"");
+    }
+    return a.host();
   }
 
   private static void checkRedisUrl(ConfigObject o, String name, String url) {
@@ -117,6 +142,7 @@ public record StoreConfig(String type, String redisUrl, String topology, List<St
           .put("maxWaiting", maxWaiting).put("timeout", timeout);
       if (!nodes.isEmpty()) j.put("nodes", new JsonArray(new ArrayList<>(nodes)));
       if (topology.equals(SENTINEL)) j.put("masterName", masterName);
+      if (nodeAddress != null) j.put("nodeAddress", HostAndPort.uriHost(nodeAddress));
     }
     return j;
   }

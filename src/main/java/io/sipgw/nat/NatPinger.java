@@ -2,6 +2,7 @@ package io.sipgw.nat;
 
 import io.sipgw.config.NatConfig;
 import io.sipgw.config.NatConfig.Keepalive;
+import io.sipgw.registrar.NodeRestart;
 import io.sipgw.registrar.RegistrationListener;
 import io.sipgw.sip.SipParseException;
 import io.sipgw.sip.SipRequest;
@@ -43,7 +44,7 @@ import java.util.logging.Logger;
  * pings, the others go at the next. The list of AORs with pinged bindings is shared so that a
  * REGISTER that concerns none of them costs the routing loop one set lookup and no hand-over.
  */
-public final class NatPinger extends VerticleBase implements RegistrationListener {
+public final class NatPinger extends VerticleBase implements RegistrationListener, NodeRestart.Pinger {
   private static final Logger LOG = Logger.getLogger("sipgw.nat");
   static final long TICK_MILLIS = 100;
   static final int MAX_PINGS_PER_TICK = 1000;
@@ -105,6 +106,14 @@ public final class NatPinger extends VerticleBase implements RegistrationListene
     for (Binding b : bindings) if (renewedBy(b, callId, cseq)) renewed.add(b.key());
     if (!natted.isEmpty()) tracked.add(aor);
     inbox.offer(new Saved(aor, bindings, renewed, natted));
+  }
+
+  /** Bindings saved through this node before it restarted (read back from a shared store): pinged from now on. */
+  @Override
+  public void adopt(String aor, List<Binding> bindings, Set<String> keys) {
+    if (settings.get().keepalive() == Keepalive.NONE) return;
+    tracked.add(aor);
+    inbox.offer(new Saved(aor, bindings, keys, keys));
   }
 
   /** Whether the REGISTER with {@code callId} and {@code cseq} made or refreshed {@code b}. */
@@ -178,11 +187,7 @@ public final class NatPinger extends VerticleBase implements RegistrationListene
     if (!table.has(b.aor())) tracked.remove(b.aor());
     Listener from = listeners.get(b.source().listener());
     String callId = from == null ? "-" : PingRequest.callId(e.id, e.sent, from); // the last unanswered ping
-    store.update(b.aor(), current -> {
-      List<Binding> left = new ArrayList<>(current);
-      boolean gone = left.removeIf(x -> x.key().equals(b.key()) && x.callId().equals(b.callId()) && x.cseq() == b.cseq());
-      return gone ? new BindingChange<>(left, true) : BindingChange.unchanged(false);
-    }).onComplete(ar -> {
+    store.update(b.aor(), current -> BindingChange.without(current, b)).onComplete(ar -> {
       if (ar.failed()) {
         LOG.warning("binding " + b.contact() + " of " + b.aor() + " not removed: location store failed: " + ar.cause().getMessage()
             + " (Call-ID " + callId + ")");

@@ -54,7 +54,7 @@ final class BindingTargets {
       List<String> path = b.path();
       if (!path.isEmpty()) {
         try {
-          out.add(BranchTarget.resolve(contact.toString(), NameAddr.parse(path.get(0), "Path").uri(), path, b.q()));
+          out.add(BranchTarget.resolve(contact.toString(), NameAddr.parse(path.get(0), "Path").uri(), path, b.q()).of(b));
         } catch (SipParseException e) {
           LOG.warning("stored Path of " + b.aor() + " is not valid: " + e.reason());
         }
@@ -64,7 +64,7 @@ final class BindingTargets {
       if (!ours && src.route() != null) {
         // RFC 5626 §5.2: a flow of another node is reached through that node, which its token names
         try {
-          out.add(BranchTarget.resolve(contact.toString(), NameAddr.parse(src.route(), "Route").uri(), List.of(src.route()), b.q()));
+          out.add(BranchTarget.resolve(contact.toString(), NameAddr.parse(src.route(), "Route").uri(), List.of(src.route()), b.q()).of(b));
           if (b.regId() != 0 && b.instanceId() != null) instancesServed.add(b.instanceId());
         } catch (SipParseException e) {
           LOG.warning("stored route of " + b.aor() + " is not valid: " + e.reason());
@@ -81,11 +81,11 @@ final class BindingTargets {
       }
       if (open != null && fits(contact, open)) {
         if (b.regId() != 0 && b.instanceId() != null) instancesServed.add(b.instanceId());
-        out.add(BranchTarget.via(contact.toString(), NextHop.of(open), b.q()));
+        out.add(BranchTarget.via(contact.toString(), NextHop.of(open), b.q()).of(b));
       } else if (NatDetection.behindNat(contact.host(), src.host()) || src.viaBehindNat() && from == Transport.UDP) {
-        out.add(BranchTarget.via(contact.toString(), NextHop.of(new Target(from, src.host(), src.port())), b.q()));
+        out.add(BranchTarget.via(contact.toString(), NextHop.of(new Target(from, src.host(), src.port())), b.q()).of(b));
       } else {
-        out.add(BranchTarget.resolve(contact.toString(), contact, null, b.q()));
+        out.add(BranchTarget.resolve(contact.toString(), contact, null, b.q()).of(b));
       }
     }
     return out;

@@ -1,19 +1,24 @@
 package io.sipgw.proxy;
 
 import io.sipgw.sip.SipUri;
+import io.sipgw.store.Binding;
 import java.util.List;
 
 /**
  * One place a request is forwarded to (RFC 3261 §16.5): the Request-URI it gets (null: unchanged),
  * where it goes next — a hop already known (an open flow, a NAT source address) or a URI to resolve
- * (RFC 3263) — the Route set to put in front (a stored Path, null for none), and its q-value.
+ * (RFC 3263) — the Route set to put in front (a stored Path, null for none), its q-value, and the
+ * binding it comes from (null: none, e.g. a route or a failure route's URI).
  */
-record BranchTarget(String requestUri, NextHop hop, SipUri next, List<String> routeSet, float q) {
+record BranchTarget(String requestUri, NextHop hop, SipUri next, List<String> routeSet, float q, Binding binding) {
   static BranchTarget resolve(String requestUri, SipUri next, List<String> routeSet, float q) {
-    return new BranchTarget(requestUri, null, next, routeSet, q);
+    return new BranchTarget(requestUri, null, next, routeSet, q, null);
   }
 
-  static BranchTarget via(String requestUri, NextHop hop, float q) { return new BranchTarget(requestUri, hop, null, null, q); }
+  static BranchTarget via(String requestUri, NextHop hop, float q) { return new BranchTarget(requestUri, hop, null, null, q, null); }
+
+  /** This target, as where binding {@code b} is reached. */
+  BranchTarget of(Binding b) { return new BranchTarget(requestUri, hop, next, routeSet, q, b); }
 
   @Override
   public String toString() { return hop != null ? hop.toString() : next.toString(); }

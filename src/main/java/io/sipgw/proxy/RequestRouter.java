@@ -299,7 +299,7 @@ public final class RequestRouter {
   private ResponseContext context(IncomingRequest in, ForwardPlan plan, String aor) {
     RoutingSettings s = settings.get();
     return new ResponseContext(forwarder, table, s.proxy(), in, plan, aor, this::targetsOf,
-        MediaLeg.of(media, s.media(), in, awaitingAck::put));
+        MediaLeg.of(media, s.media(), in, awaitingAck::put), registrar::flowFailed);
   }
 
   /** A BYE ends the call's media, whichever side sent it (either tag names the call to rtpengine). */

@@ -11,6 +11,7 @@ import io.sipgw.sip.RequestBuilder;
 import io.sipgw.sip.SipParseException;
 import io.sipgw.sip.SipResponse;
 import io.sipgw.sip.SipUri;
+import io.sipgw.store.Binding;
 import io.sipgw.transaction.ClientTransaction;
 import io.sipgw.transaction.Scheduler;
 import io.sipgw.transaction.ServerTransaction;
@@ -21,6 +22,7 @@ import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.logging.Logger;
 
@@ -54,6 +56,7 @@ final class ResponseContext implements ClientTransaction.User {
   private final Function<SipUri, Future<List<BranchTarget>>> targetsOf;
   /** The SDP through the media relay; null when the request's SDP is none of its business. */
   private final MediaLeg media;
+  private final BiConsumer<Binding, String> flowFailed;
   /**
    * With a media leg, what goes up to the caller goes in this order: a response waiting for its SDP to
    * be rewritten holds back the ones after it (a 200 must not overtake the 183 before it).
@@ -74,9 +77,10 @@ final class ResponseContext implements ClientTransaction.User {
    * @param aor the local user the request is for (failure routes apply), or null
    * @param targetsOf where a failure route's URI leads: a local user's bindings, else the URI itself
    * @param media the request's SDP through the media relay, or null
+   * @param flowFailed told of a binding whose branch was answered 430 (its flow has failed)
    */
   ResponseContext(RequestForwarder forwarder, TransactionTable table, ProxyConfig config, IncomingRequest in, ForwardPlan plan, String aor,
-      Function<SipUri, Future<List<BranchTarget>>> targetsOf, MediaLeg media) {
+      Function<SipUri, Future<List<BranchTarget>>> targetsOf, MediaLeg media, BiConsumer<Binding, String> flowFailed) {
     this.forwarder = forwarder;
     this.table = table;
     this.config = config;
@@ -89,6 +93,7 @@ final class ResponseContext implements ClientTransaction.User {
     this.server = in.tx();
     this.targetsOf = targetsOf;
     this.media = media;
+    this.flowFailed = flowFailed;
   }
 
   /**
@@ -314,7 +319,17 @@ final class ResponseContext implements ClientTransaction.User {
     table.scheduler().cancel(b.timerC);
     table.scheduler().cancel(b.cancelGuard);
     b.timerC = b.cancelGuard = Scheduler.NONE;
-    if (status >= 300) best.consider(status, response, reason);
+    Binding binding = b.target.binding();
+    if (status == 430 && binding != null) {
+      // RFC 5626 §5.3, §11.5: the flow this binding was reached over has failed (other flows of the
+      // instance may not have); the binding goes, and the caller, for whom 430 means nothing, is told
+      // the user is not reachable now
+      LOG.info(method + " to " + aor + ": the flow of binding " + binding.contact() + " has failed (430) (Call-ID " + callId + ")");
+      flowFailed.accept(binding, callId);
+      best.consider(480, null, "Temporarily Unavailable");
+    } else if (status >= 300) {
+      best.consider(status, response, reason);
+    }
     for (ProxyBranch x : branches) if (x.pending()) return;
     allEnded();
   }

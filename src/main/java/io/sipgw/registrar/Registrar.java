@@ -181,6 +181,22 @@ public final class Registrar {
     }
   }
 
+  /**
+   * A request forwarded to {@code b} was answered 430: the flow it was reached over has failed (RFC
+   * 5626 §5.3, §11.5), e.g. a connection of another node that has closed or of a node's last run. The
+   * binding is removed, unless a REGISTER renewed it meanwhile, so the next request does not try it.
+   */
+  public void flowFailed(Binding b, String callId) {
+    store.update(b.aor(), current -> BindingChange.without(current, b)).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.warning("binding " + b.contact() + " of " + b.aor() + " answered 430 but not removed: location store failed: "
+            + ar.cause().getMessage() + " (Call-ID " + callId + ")");
+      } else if (ar.result()) {
+        LOG.info("binding " + b.contact() + " of " + b.aor() + " removed: its flow failed (430) (Call-ID " + callId + ")");
+      }
+    });
+  }
+
   private static List<String> pathOf(SipRequest req) throws SipParseException {
     List<NameAddr> path = req.addresses(HeaderName.PATH);
     if (path.isEmpty()) return List.of();

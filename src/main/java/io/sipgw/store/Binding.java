@@ -25,9 +25,10 @@ public record Binding(
    * Where the REGISTER arrived from: transport, listener name, source address, connection id (0 for
    * UDP), whether its Via said it was sent from another address (RFC 3581 §4: a NAT that maps the
    * port), in which case the phone is reached at the source address whatever its Contact says, and
-   * the node (gateway process) that holds that connection: a connection id means something only on
-   * the node that gave it, so another node, or the same one after a restart, never writes to
-   * whatever connection has that id there. Null: this node (a store no other node shares). For a
+   * the run of the node (gateway process) that holds that connection, {@code <node name>#<run>}: a
+   * connection id means something only in the run that gave it, so another node, or the same one
+   * after a restart, never writes to whatever connection has that id there; the node name finds the
+   * binding again after a restart. Null: this node (a store no other node shares). For a
    * binding that can only be reached over its connection (a WebSocket, an outbound flow), {@code route}
    * is how another node reaches it: a SIP URI of the owning node with a flow token of its own
    * (RFC 5626 §5.2), which that node turns back into the connection; null where none is needed.
@@ -47,8 +48,15 @@ public record Binding(
       return new Source(transport, listener, host, port, connectionId, viaBehindNat, node, route);
     }
 
-    /** Whether this source's connection, if any, is one of node {@code self}'s. */
+    /** Whether this source's connection, if any, is one of node run {@code self}'s. */
     public boolean onNode(String self) { return node == null || node.equals(self); }
+
+    /** The name of the node, the same across its restarts; null when no node was recorded. */
+    public String nodeName() {
+      if (node == null) return null;
+      int hash = node.lastIndexOf('#');
+      return hash < 0 ? node : node.substring(0, hash);
+    }
   }
 
   /** This binding with another source. */

@@ -18,6 +18,13 @@ public interface LocationStore {
    */
   <T> Future<T> update(String aor, Function<List<Binding>, BindingChange<T>> change);
 
+  /**
+   * The AORs that have, or lately had, an unexpired binding saved through the node named
+   * {@code nodeName} (see {@link Binding.Source#nodeName()}): what that node looks after again when it
+   * restarts. May name AORs whose bindings have gone elsewhere since; never misses a live one.
+   */
+  Future<List<String>> aorsOf(String nodeName);
+
   /** How many AORs have at least one unexpired binding. */
   Future<Integer> countRegistered();
 

@@ -71,6 +71,21 @@ public final class MemoryLocationStore implements LocationStore {
   }
 
   @Override
+  public Future<List<String>> aorsOf(String nodeName) {
+    long now = clock.getAsLong();
+    List<String> out = new ArrayList<>();
+    for (Map.Entry<String, Entry> e : aors.entrySet()) {
+      for (Binding b : e.getValue().bindings) {
+        if (!b.expired(now) && b.source() != null && nodeName.equals(b.source().nodeName())) {
+          out.add(e.getKey());
+          break;
+        }
+      }
+    }
+    return Future.succeededFuture(out);
+  }
+
+  @Override
   public Future<Integer> countRegistered() {
     long now = clock.getAsLong();
     int n = 0;

@@ -5,7 +5,13 @@ import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
@@ -16,7 +22,9 @@ import java.util.function.LongSupplier;
  * ({@code b}), a version ({@code v}) and when it last had a binding ({@code a}); Redis expires the
  * whole key once its last binding has expired and the AOR's remembering time has passed, so nothing
  * scans for expired entries. {@code <prefix>registered} is a sorted set of AORs scored by the expiry
- * of their last binding, for counting.
+ * of their last binding, for counting; {@code <prefix>node:<node name>} one per node, of the AORs
+ * with bindings saved through that node, scored by the expiry of the last of them, which the node
+ * reads back when it restarts.
  *
  * <p>An update reads the hash, applies the registrar's pure function to the unexpired bindings, and
  * writes the result with a Lua script that succeeds only if the version is still the one read
@@ -27,9 +35,11 @@ import java.util.function.LongSupplier;
  */
 public final class RedisLocationStore implements LocationStore {
   /**
-   * KEYS[1] the AOR hash, KEYS[2] (when given) the count index; ARGV expected version, bindings
-   * JSON, last active ms, TTL ms, expiry of the last binding, now, the AOR. 1 written, 0 conflict.
-   * A Redis Cluster gets one key (the index lives in another slot) and the index is written apart.
+   * KEYS[1] the AOR hash, KEYS[2] (when given) the count index, KEYS[3…] the indexes of the nodes that
+   * saved the bindings; ARGV expected version, bindings JSON, last active ms, TTL ms, expiry of the
+   * last binding, now, the AOR, then for each node index the expiry of that node's last binding.
+   * 1 written, 0 conflict. A Redis Cluster gets one key (the indexes live in other slots) and the
+   * indexes are written apart.
    */
   static final RedisEndpoint.Script COMPARE_AND_SET = new RedisEndpoint.Script(String.join("\n",
       "local v = redis.call('HGET', KEYS[1], 'v') or '0'",
@@ -40,6 +50,7 @@ public final class RedisLocationStore implements LocationStore {
       "  if tonumber(ARGV[5]) > tonumber(ARGV[6]) then redis.call('ZADD', KEYS[2], ARGV[5], ARGV[7])",
       "  else redis.call('ZREM', KEYS[2], ARGV[7]) end",
       "end",
+      "for i = 3, #KEYS do redis.call('ZADD', KEYS[i], ARGV[i + 5], ARGV[7]) end",
       "return 1"));
   /** How often a conflicting update is tried again before it fails. */
   static final int ATTEMPTS = 32;
@@ -50,6 +61,8 @@ public final class RedisLocationStore implements LocationStore {
   private final long rememberMillis;
   private final LongSupplier clock;
   private final long timer;
+  /** The nodes whose indexes this store wrote, swept with the count's. */
+  private final Set<String> nodes = ConcurrentHashMap.newKeySet();
 
   public RedisLocationStore(Vertx vertx, RedisEndpoint redis, long rememberMillis, LongSupplier clock) {
     this.vertx = vertx;
@@ -62,6 +75,8 @@ public final class RedisLocationStore implements LocationStore {
   String aorKey(String aor) { return redis.key("aor:" + aor); }
 
   String indexKey() { return redis.key("registered"); }
+
+  String nodeKey(String nodeName) { return redis.key("node:" + nodeName); }
 
   @Override
   public Future<AorRecord> lookup(String aor) {
@@ -84,11 +99,23 @@ public final class RedisLocationStore implements LocationStore {
       long lastActive = Math.max(now, lastExpiry);
       long ttl = Math.max(1, lastActive + rememberMillis - now);
       boolean oneSlot = !redis.cluster();
-      List<String> keys = oneSlot ? List.of(aorKey(aor), indexKey()) : List.of(aorKey(aor));
-      List<Object> args = List.of(s.version, BindingJson.write(next), lastActive, ttl, lastExpiry, now, aor);
+      Map<String, Long> byNode = lastExpiryByNode(next);
+      List<String> keys = new ArrayList<>(2 + byNode.size());
+      keys.add(aorKey(aor));
+      List<Object> args = new ArrayList<>(7 + byNode.size());
+      Collections.addAll(args, s.version, BindingJson.write(next), lastActive, ttl, lastExpiry, now, aor);
+      if (oneSlot) {
+        keys.add(indexKey());
+        for (Map.Entry<String, Long> e : byNode.entrySet()) {
+          keys.add(nodeKey(e.getKey()));
+          args.add(e.getValue());
+        }
+      }
       long score = lastExpiry;
       return redis.eval(COMPARE_AND_SET, keys, args).compose(r -> {
-        if (r != null && r.toInteger() == 1) return (oneSlot ? Future.<Void>succeededFuture() : index(aor, score)).map(c.result());
+        if (r != null && r.toInteger() == 1) {
+          return (oneSlot ? Future.<Void>succeededFuture() : index(aor, score, byNode)).map(c.result());
+        }
         if (n >= ATTEMPTS) {
           return Future.failedFuture("location update of " + aor + " kept conflicting with other nodes (" + n + " attempts)");
         }
@@ -97,11 +124,27 @@ public final class RedisLocationStore implements LocationStore {
     });
   }
 
-  private Future<Void> index(String aor, long lastExpiry) {
-    Request r = lastExpiry > clock.getAsLong()
+  /** The indexes in a Redis Cluster, where they live in other slots than the AOR's hash. */
+  private Future<Void> index(String aor, long lastExpiry, Map<String, Long> byNode) {
+    List<Future<Response>> writes = new ArrayList<>(1 + byNode.size());
+    writes.add(redis.send(lastExpiry > clock.getAsLong()
         ? Request.cmd(Command.ZADD).arg(indexKey()).arg(lastExpiry).arg(aor)
-        : Request.cmd(Command.ZREM).arg(indexKey()).arg(aor);
-    return redis.send(r).mapEmpty();
+        : Request.cmd(Command.ZREM).arg(indexKey()).arg(aor)));
+    for (Map.Entry<String, Long> e : byNode.entrySet()) {
+      writes.add(redis.send(Request.cmd(Command.ZADD).arg(nodeKey(e.getKey())).arg(e.getValue()).arg(aor)));
+    }
+    return Future.all(writes).mapEmpty();
+  }
+
+  /** For each node that saved one of {@code bindings}, when its last one expires; notes the nodes for the sweep. */
+  private Map<String, Long> lastExpiryByNode(List<Binding> bindings) {
+    Map<String, Long> out = new HashMap<>(2);
+    for (Binding b : bindings) {
+      String name = b.source() == null ? null : b.source().nodeName();
+      if (name != null) out.merge(name, b.expiresAtMillis(), Math::max);
+    }
+    nodes.addAll(out.keySet());
+    return out;
   }
 
   /** The stored version (0: no such AOR) and its unexpired bindings. */
@@ -120,14 +163,28 @@ public final class RedisLocationStore implements LocationStore {
   }
 
   @Override
+  public Future<List<String>> aorsOf(String nodeName) {
+    String now = Long.toString(clock.getAsLong());
+    return redis.send(Request.cmd(Command.ZREMRANGEBYSCORE).arg(nodeKey(nodeName)).arg("-inf").arg(now))
+        .compose(x -> redis.send(Request.cmd(Command.ZRANGEBYSCORE).arg(nodeKey(nodeName)).arg("(" + now).arg("+inf")))
+        .map(r -> {
+          List<String> out = new ArrayList<>(r.size());
+          for (Response a : r) out.add(a.toString());
+          return out;
+        });
+  }
+
+  @Override
   public Future<Integer> countRegistered() {
     return redis.send(Request.cmd(Command.ZCOUNT).arg(indexKey()).arg("(" + clock.getAsLong()).arg("+inf"))
         .map(Response::toInteger);
   }
 
-  /** Drops AORs whose last binding has expired from the count's index: one command, no scan of keys. */
+  /** Drops AORs whose last binding has expired from the indexes: one command each, no scan of keys. */
   private void sweepIndex() {
-    redis.send(Request.cmd(Command.ZREMRANGEBYSCORE).arg(indexKey()).arg("-inf").arg(clock.getAsLong()));
+    long now = clock.getAsLong();
+    redis.send(Request.cmd(Command.ZREMRANGEBYSCORE).arg(indexKey()).arg("-inf").arg(now));
+    for (String node : nodes) redis.send(Request.cmd(Command.ZREMRANGEBYSCORE).arg(nodeKey(node)).arg("-inf").arg(now));
   }
 
   @Override

@@ -26,8 +26,11 @@ public record Listener(String name, Transport transport, String host, int port, 
   public String routeUri() { return routeUri(null); }
 
   /** {@code <sip:user@host:port;transport=x;lr>}: with a flow token as user part, or none when null. */
-  public String routeUri(String user) {
-    return "<sip:" + (user != null ? user + "@" : "") + sentBy() + ";transport=" + transport.uriParam() + ";lr>";
+  public String routeUri(String user) { return routeUri(user, sentBy()); }
+
+  /** {@code <sip:user@hostPort;transport=x;lr>}: this listener reached at another address of its machine. */
+  public String routeUri(String user, String hostPort) {
+    return "<sip:" + (user != null ? user + "@" : "") + hostPort + ";transport=" + transport.uriParam() + ";lr>";
   }
 
   /**

@@ -22,10 +22,10 @@ import io.vertx.core.http.ServerWebSocket;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -59,8 +59,10 @@ public final class Transports {
   private final NetClient tlsClient;
   private volatile Dispatcher dispatcher;
   private final List<Consumer<Flow>> closeListeners = new CopyOnWriteArrayList<>();
-  /** This node: a gateway process, from its start to its end (see {@link #node()}). */
-  private final String node = UUID.randomUUID().toString();
+  /** This run of this node (see {@link #node()}). */
+  private final String run = Long.toHexString(new SecureRandom().nextLong());
+  /** Where other nodes reach this one when its node listener is a wildcard without advertise; null: that listener's address. */
+  private volatile String nodeAddress;
 
   public Transports(Vertx vertx, List<Listener> listeners, int maxMessageSize, int maxConnections) {
     this(vertx, listeners, maxMessageSize, maxConnections, null);
@@ -90,10 +92,29 @@ public final class Transports {
   void dispatcher(Dispatcher d) { this.dispatcher = d; }
 
   /**
-   * This node's id, new at every start: the connection ids it gives mean something only with it. A
-   * binding in a shared store names the node whose connection it came over.
+   * This run of this node: {@code <node name>#<random>}, new at every start, as the connection ids it
+   * gives mean something only within it. A binding in a shared store names the run whose connection it
+   * came over; its name part ({@link io.sipgw.store.Binding.Source#nodeName()}) finds it again after a restart.
    */
-  public String node() { return node; }
+  public String node() { return nodeName() + "#" + run; }
+
+  /**
+   * This node's name, the same across restarts: the transport and host:port at which other nodes
+   * reach it, e.g. {@code udp:10.0.0.7:5060}.
+   */
+  public String nodeName() {
+    Listener l = nodeListener();
+    if (l == null) l = listeners.get(0);
+    return l.transport().uriParam() + ":" + nodeHostPort(l);
+  }
+
+  private String nodeHostPort(Listener l) {
+    String a = nodeAddress;
+    return a != null ? Hosts.forUri(a) + ":" + l.sentByPort() : l.sentBy();
+  }
+
+  /** The host other nodes reach this one at instead of its node listener's advertised or bound one ({@code store.nodeAddress}). */
+  public void nodeAddress(String host) { this.nodeAddress = host; }
 
   /**
    * How another node reaches {@code flow} over SIP: {@code <sip:ft-…@host:port;transport=x;lr>}
@@ -102,7 +123,7 @@ public final class Transports {
    */
   public String nodeRoute(Flow flow) {
     Listener l = nodeListener();
-    return l == null ? null : l.routeUri(FlowToken.of(flow));
+    return l == null ? null : l.routeUri(FlowToken.of(flow), nodeHostPort(l));
   }
 
   /** The listener other nodes reach this one at: the first UDP (else TCP, else TLS) listener, IPv4 first. */

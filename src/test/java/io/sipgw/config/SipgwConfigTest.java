@@ -119,13 +119,15 @@ class SipgwConfigTest {
 
   @Test
   void redisTopologiesWithTheirKeys() {
-    assertEquals(new StoreConfig("redis", "redis://s1:26379", "sentinel", List.of("redis://s2:26379"), "sip-master", "pbx1:", 4, 100, 500),
+    assertEquals(new StoreConfig("redis", "redis://s1:26379", "sentinel", List.of("redis://s2:26379"), "sip-master", "pbx1:", 4, 100, 500, null),
         parse("""
             {"store": {"type": "redis", "redis": "redis://s1:26379", "topology": "sentinel", "nodes": ["redis://s2:26379"],
                        "masterName": "sip-master", "keyPrefix": "pbx1:", "poolSize": 4, "maxWaiting": 100, "timeout": 500}}""").store());
     StoreConfig cluster = parse("{\"store\": {\"type\": \"redis\", \"redis\": \"redis://c1:7000\", \"topology\": \"cluster\"}}").store();
     assertEquals("cluster", cluster.topology());
     assertEquals(StoreConfig.DEFAULT_KEY_PREFIX, cluster.keyPrefix());
+    assertEquals("fd00::7", parse("{\"store\": {\"type\": \"redis\", \"nodeAddress\": \"[fd00::7]\"}}").store().nodeAddress());
+    assertEquals("10.0.0.7", parse("{\"store\": {\"type\": \"redis\", \"nodeAddress\": \"10.0.0.7\"}}").store().nodeAddress());
   }
 
   /** Each rule: the JSON, the key the error must name, and a fragment of its message. */
@@ -191,6 +193,10 @@ class SipgwConfigTest {
       "{\"store\": {\"type\": \"redis\", \"poolSize\": 0}}  | store.poolSize            | between 1 and 1024",
       "{\"store\": {\"type\": \"redis\", \"maxWaiting\": 0}} | store.maxWaiting         | between 1 and 1000000",
       "{\"store\": {\"type\": \"redis\", \"timeout\": 50}}  | store.timeout             | between 100 and 60000",
+      "{\"store\": {\"nodeAddress\": \"10.0.0.7\"}}          | store.nodeAddress         | only allowed with store.type",
+      "{\"store\": {\"type\": \"redis\", \"nodeAddress\": \"10.0.0.7:5060\"}} | store.nodeAddress | without a port",
+      "{\"store\": {\"type\": \"redis\", \"nodeAddress\": \"0.0.0.0\"}} | store.nodeAddress | not the wildcard",
+      "{\"store\": {\"type\": \"redis\", \"nodeAddress\": \"bad host\"}} | store.nodeAddress | forms: host",
       "{\"transport\": {\"maxMessageSize\": 1023}}            | transport.maxMessageSize  | between 1024 and 1048576",
       "{\"transport\": {\"maxMessageSize\": 1048577}}         | transport.maxMessageSize  | between 1024 and 1048576",
       "{\"transport\": {\"instances\": -1}}                   | transport.instances       | between 0 and 1024",

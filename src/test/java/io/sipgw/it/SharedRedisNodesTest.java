@@ -3,6 +3,13 @@ package io.sipgw.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sipgw.config.StoreConfig;
+import io.sipgw.store.Binding;
+import io.sipgw.store.BindingChange;
+import io.sipgw.store.RedisEndpoint;
+import io.sipgw.store.RedisLocationStore;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -177,8 +184,51 @@ class SharedRedisNodesTest {
   void aNodeSaysWhereTheOtherNodesReachIt() {
     try (LogLines log = new LogLines("sipgw");
          TestGateway c = TestGateway.start(new JsonObject().put("store", new JsonObject().put("type", "redis").put("redis", redis.url())))) {
-      String expected = "other nodes reach the flows of this node at 127.0.0.1:" + c.port();
+      String expected = "this node is udp:127.0.0.1:" + c.port() + ": other nodes reach its flows there";
       assertEquals(1, log.count("INFO", expected), () -> expected + " in " + log.lines());
+    }
+  }
+
+  /**
+   * A binding as a node's earlier run leaves it: a browser reached through node A by a flow token that A
+   * does not know (made by its last run). Called through B, A answers 430 (RFC 5626 §5.3); B removes the
+   * binding, which is dead, and tells the caller 480; the next call finds no binding to try.
+   */
+  @Test
+  void aFlowThatHasFailedIsAnswered430AndItsBindingGoes() throws Exception {
+    String host = FreePorts.IPV4_LOOPBACK;
+    String aor = "zed@" + TestGateway.DOMAIN;
+    String route = "<sip:ft-99-0123456789abcdef@127.0.0.1:" + a.port() + ";transport=udp;lr>";
+    Binding dead = new Binding(aor, "sip:zed@df7jal23ls0d.invalid;transport=ws", System.currentTimeMillis() + 600_000, 1.0f, "c-zed", 1,
+        new Binding.Source("ws", "ws:127.0.0.1:1", "127.0.0.1", 40000, 7, false, "udp:127.0.0.1:" + a.port() + "#0", route),
+        List.of(), "<urn:uuid:00000000-0000-1000-8000-000000000430>", 1, null);
+    Vertx vertx = Vertx.vertx();
+    try {
+      RedisLocationStore store = new RedisLocationStore(vertx, RedisEndpoint.create(vertx, new StoreConfig("redis", redis.url())),
+          60_000, System::currentTimeMillis);
+      store.update(aor, current -> new BindingChange<>(List.of(dead), true)).toCompletionStage().toCompletableFuture()
+          .get(10, TimeUnit.SECONDS);
+      store.close();
+    } finally {
+      vertx.close();
+    }
+    assertTrue(queryBindings(host, b.port(), "zed").header("Contact") != null, "the dead binding is there to begin with");
+
+    try (LogLines log = new LogLines("sipgw");
+         SipPeer caller = SipPeer.open(SippTransport.UDP, host, b.port())) {
+      String uri = "sip:" + aor;
+      caller.send(caller.request("OPTIONS", uri, uri, ""));
+      SipMessageText answer = caller.finalResponse(Duration.ofSeconds(8));
+      assertEquals(480, answer.status(), answer::toString);
+      String removed = "binding sip:zed@df7jal23ls0d.invalid;transport=ws of " + aor + " removed: its flow failed (430)";
+      long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (log.count("INFO", removed) == 0 && System.nanoTime() < end) Thread.sleep(50);
+      assertEquals(1, log.count("INFO", removed), () -> String.join("\n", log.lines()));
+      assertEquals(null, queryBindings(host, b.port(), "zed").header("Contact"), "no binding is left");
+
+      caller.send(caller.request("OPTIONS", uri, uri, ""));
+      assertEquals(480, caller.finalResponse(Duration.ofSeconds(8)).status(), "the next request finds no binding");
+      assertEquals(1, log.count("INFO", "is not this node's: 430"), () -> String.join("\n", log.lines()));
     }
   }
 

@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -109,6 +110,26 @@ abstract class LocationStoreContract {
     AorRecord r = result(store().lookup(AOR));
     assertTrue(r.known());
     assertEquals(List.of(), r.bindings());
+  }
+
+  Binding savedThrough(String aor, String run, long lifetimeMillis) {
+    return new Binding(aor, "sip:x@192.0.2.30", now.get() + lifetimeMillis, 1.0f, "c-" + run, 1,
+        new Binding.Source("udp", "udp:0.0.0.0:5060", "192.0.2.30", 5060, 0, true, run, null), List.of(), null, 0, null);
+  }
+
+  @Test
+  void aNodeFindsTheAorsItSavedBindingsForUnderItsNameWhateverTheRun() {
+    assertEquals("s", result(store().update(AOR, c -> new BindingChange<>(List.of(savedThrough(AOR, "udp:10.0.0.1:5060#1", 10_000)), "s"))));
+    assertEquals("s", result(node(1).update("bob@example.com", c -> new BindingChange<>(List.of(
+        savedThrough("bob@example.com", "udp:10.0.0.1:5060#2", 30_000), savedThrough("bob@example.com", "udp:10.0.0.2:5060#1", 30_000)), "s"))));
+    assertEquals("s", result(node(1).update("carol@example.com", c -> new BindingChange<>(List.of(
+        savedThrough("carol@example.com", "udp:10.0.0.2:5060#1", 30_000)), "s"))));
+
+    assertEquals(Set.of(AOR, "bob@example.com"), Set.copyOf(result(node(1).aorsOf("udp:10.0.0.1:5060"))));
+    assertEquals(Set.of("bob@example.com", "carol@example.com"), Set.copyOf(result(store().aorsOf("udp:10.0.0.2:5060"))));
+    assertEquals(List.of(), result(store().aorsOf("udp:10.0.0.3:5060")));
+    now.addAndGet(10_000);
+    assertEquals(List.of("bob@example.com"), result(store().aorsOf("udp:10.0.0.1:5060")), "an expired binding is not looked after");
   }
 
   @Test
