@@ -75,6 +75,26 @@ public final class RedisServer implements AutoCloseable {
   /** Stops the server (SIGTERM): clients see it go away. */
   public void stop() { Processes.stop(process, Duration.ofSeconds(5)); }
 
+  /** Freezes the server (SIGSTOP): its connections stay open and nothing is answered, a Redis that hangs. */
+  public void pause() { signal("-STOP"); }
+
+  /** Lets a paused server go on (SIGCONT): it answers what waited. */
+  public void resume() { signal("-CONT"); }
+
+  private void signal(String signal) {
+    try {
+      Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start();
+      if (!kill.waitFor(5, java.util.concurrent.TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed");
+      }
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot run kill " + signal, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
   /** Starts it again on the same port: empty, or (persistent) with what it had written. */
   public void restart() { launch(); }
 

@@ -163,6 +163,52 @@ class SharedRedisNodesTest {
     }
   }
 
+  /**
+   * A Redis that hangs (SIGSTOP: connections open, no answers) under a burst of REGISTERs: the
+   * commands waiting for it are bounded (store.poolSize + store.maxWaiting), the rest fail at once,
+   * every REGISTER gets 500 within 5 s and none piles up; when Redis goes on, REGISTERs get 200 again.
+   */
+  @Test
+  void aHangingRedisGetsEveryRequestAnsweredAndBoundsWhatWaits() throws IOException {
+    String host = FreePorts.IPV4_LOOPBACK;
+    int burst = 200;
+    try (TestGateway c = TestGateway.start(new JsonObject().put("store", new JsonObject().put("type", "redis")
+             .put("redis", redis.url()).put("poolSize", 2).put("maxWaiting", 8).put("timeout", 1000)));
+         SipPeer phone = SipPeer.open(SippTransport.UDP, host, c.port())) {
+      assertEquals(200, registerOnce(host, c.port(), "ivan").status(), "Redis answers to begin with");
+      redis.pause();
+      long t0 = System.nanoTime();
+      for (int i = 0; i < burst; i++) {
+        String aor = "sip:u" + i + "@" + TestGateway.DOMAIN;
+        phone.send(phone.request("REGISTER", "sip:" + TestGateway.DOMAIN, aor, "Contact: <sip:u" + i + "@127.0.0.1:5996>\r\nExpires: 600\r\n"));
+      }
+      int answered = 0;
+      int fast = 0;
+      SipMessageText m;
+      while (answered < burst && (m = phone.receive(Duration.ofSeconds(6))) != null) {
+        if (!m.isResponse() || m.status() < 200) continue;
+        assertEquals(500, m.status(), m::toString);
+        answered++;
+        if (System.nanoTime() - t0 < 500_000_000L) fast++;
+      }
+      long millis = (System.nanoTime() - t0) / 1_000_000;
+      assertEquals(burst, answered, "every REGISTER answered while Redis hangs");
+      assertTrue(millis < 5_000, "all answered within 5 s, took " + millis + " ms");
+      int waitedAtMost = 2 + 8;
+      assertTrue(fast >= burst - 2 * waitedAtMost, fast + " of " + burst + " refused at once: what waits for Redis is bounded");
+
+      redis.resume();
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      SipMessageText answer;
+      do {
+        answer = registerOnce(host, c.port(), "ivan");
+      } while (answer.status() != 200 && System.nanoTime() < deadline);
+      assertEquals(200, answer.status(), "REGISTER answered 200 within 10 s of Redis going on:\n" + answer);
+    } finally {
+      redis.resume();
+    }
+  }
+
   @Test
   void aCallToALocalUserGets503WithRetryAfterWhileRedisIsDown() throws IOException {
     String host = FreePorts.IPV4_LOOPBACK;
