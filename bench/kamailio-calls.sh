@@ -68,14 +68,7 @@ echo
 echo "| hold ms | kamailio clean calls/s | sipgw clean calls/s | rate ratio sipgw/kamailio | at calls/s | kamailio CPU µs/call | sipgw CPU µs/call | CPU ratio kamailio/sipgw |"
 echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
 for HOLD_MS in $HOLDS; do
-  k="${BEST[kamailio,$HOLD_MS]}"; s="${BEST[sipgw,$HOLD_MS]}"
-  ratio="-"; [ "$k" -gt 0 ] && ratio="$(awk -v a="$s" -v b="$k" 'BEGIN { printf "%.2f", a / b }')"
-  common=$(( k < s ? k : s )); kc="-"; sc="-"; cr="-"
-  if [ "$common" -gt 0 ]; then
-    kc="${CPU_US[kamailio,$HOLD_MS,$common]}"; sc="${CPU_US[sipgw,$HOLD_MS,$common]}"
-    cr="$(awk -v a="$kc" -v b="$sc" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
-  fi
-  echo "| $HOLD_MS | $k | $s | $ratio | $common | $kc | $sc | $cr |"
+  versus_row "$HOLD_MS" "${BEST[kamailio,$HOLD_MS]}" "${BEST[sipgw,$HOLD_MS]}" CPU_US "kamailio,$HOLD_MS" "sipgw,$HOLD_MS"
 done
 echo "# highest clean rate: the last step of the ladder with no failed or aborted call and retrans <= $RETRANS_PCT %; a ladder that was clean to its end was stopped by RATES, not by the server"
 echo "# logs: $OUT"

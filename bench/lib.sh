@@ -314,3 +314,53 @@ ladder_step() {
   [ -z "${FIRST_CMD:-}" ] && FIRST_CMD="${S_UAC_CMD[*]}"
   step_clean
 }
+
+# ---------------------------------------------------------------------------------------------
+# REGISTER steps (kamailio-register.sh): DURATION s of REGISTERs over UDP at RATE to $GW_PORT,
+# every REGISTER a new user (r<tag>u<n>@localhost, Contact 127.0.0.1:9, nobody listens there).
+# reg_step DIR TAG RATE sets R_OK R_FAILED R_RETRANS R_ACHIEVED R_CPU (s, GW_PID and children)
+# R_US (CPU µs per REGISTER); reg_clean: no failure, retransmissions <= RETRANS_PCT % of them.
+reg_step() {
+  local dir="$1" tag="$2" rate="$3" n=$(( $3 * DURATION )) users="$1/users-$2.csv" stats="$1/reg-$2.csv" t0 t1 c0 c1
+  R_RATE="$rate"; R_N="$n"
+  awk -v n="$n" -v p="r${tag//[^a-z0-9]/}u" 'BEGIN { print "SEQUENTIAL"; for (i = 1; i <= n; i++) printf "%s%d;localhost;127.0.0.1:9;udp\n", p, i }' > "$users"
+  c0="$(tree_cpu "$GW_PID")"; t0="$(now)"
+  sipp "$LOCAL:$GW_PORT" -sf "$SCENARIOS/register.xml" -inf "$users" -t u1 -i "$LOCAL" -p "$(free_port)" -r "$rate" -m "$n" \
+    -timeout "$(( DURATION + 30 ))s" -recv_timeout 5000 -buff_size "$BUFF_SIZE" -nostdin -trace_stat -stf "$stats" -fd 1 \
+    -trace_err -error_file "$dir/reg-$tag.errors.log" > "$dir/reg-$tag.out" 2>&1 || true
+  t1="$(now)"; c1="$(tree_cpu "$GW_PID")"
+  rm -f "$users"
+  R_OK="$(stat_column "$stats" 'SuccessfulCall(C)')"
+  R_FAILED="$(stat_column "$stats" 'FailedCall(C)')"
+  R_RETRANS="$(stat_column "$stats" 'Retransmissions(C)')"
+  R_ACHIEVED="$(rate_of "$R_OK" "$t0" "$t1")"
+  R_CPU="$(cpu_delta "$c0" "$c1")"
+  R_US="-"; [ "$R_CPU" != "-" ] && [ "$R_OK" -gt 0 ] && R_US=$(awk -v c="$R_CPU" -v n="$R_OK" 'BEGIN { printf "%.1f", c * 1e6 / n }')
+}
+
+reg_clean() {
+  [ "$R_FAILED" = 0 ] && [ "$R_OK" = "$R_N" ] &&
+    awk -v r="$R_RETRANS" -v n="$R_N" -v p="${RETRANS_PCT:-0}" 'BEGIN { exit !(r <= n * p / 100) }'
+}
+
+reg_row() {
+  local verdict=clean; reg_clean || verdict=FAIL
+  printf '| %s | %6s | %8s | %8s | %6s | %6s | %6s | %6s | %s |\n' "$1" "$R_RATE" "$R_ACHIEVED" "$R_OK" "$R_FAILED" "$R_RETRANS" \
+    "$R_US" "$R_CPU" "$verdict"
+}
+
+# versus_row LABEL BEST_A BEST_B CPU KEY_A KEY_B: a summary row of two ladders,
+# "| LABEL | A | B | B/A | at | cpu A | cpu B | cpu A / cpu B |": the highest clean rates, their ratio,
+# and at the highest rate both ran clean the CPU per operation of each from the associative array
+# named CPU (CPU[KEY_A,rate], CPU[KEY_B,rate]) with the ratio A/B (above 1: B spends less).
+versus_row() {
+  local label="$1" a="$2" b="$3" ka="$5" kb="$6" ratio="-" common ca="-" cb="-" cr="-"
+  local -n cpu_of="$4"
+  [ "$a" -gt 0 ] && ratio="$(awk -v x="$b" -v y="$a" 'BEGIN { printf "%.2f", x / y }')"
+  common=$(( a < b ? a : b ))
+  if [ "$common" -gt 0 ]; then
+    ca="${cpu_of[$ka,$common]}"; cb="${cpu_of[$kb,$common]}"
+    cr="$(awk -v x="$ca" -v y="$cb" 'BEGIN { printf "%.2f", (y > 0 ? x / y : 0) }')"
+  fi
+  echo "| $label | $a | $b | $ratio | $common | $ca | $cb | $cr |"
+}

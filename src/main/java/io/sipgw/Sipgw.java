@@ -12,6 +12,7 @@ import io.sipgw.nat.NatPinger;
 import io.sipgw.registrar.NodeRestart;
 import io.sipgw.proxy.LocalDomains;
 import io.sipgw.proxy.RoutingSettings;
+import io.sipgw.proxy.Registrations;
 import io.sipgw.proxy.RoutingVerticle;
 import io.sipgw.registrar.Registrar;
 import io.sipgw.sip.Hosts;
@@ -129,6 +130,7 @@ public final class Sipgw {
     RoutingVerticle.Shared shared = new RoutingVerticle.Shared(transports, routing::get, registrar, store, new SipResolver(vertx),
         transactionCfg::get, workers, pinger::claim);
     Dispatcher dispatcher = new Dispatcher(vertx, transports, workers);
+    dispatcher.onReceivingLoop(new Registrations(transports, routing::get, registrar)::onReceivingLoop);
 
     List<String> deployments = new ArrayList<>();
     Future<Void> chain = vertx.deployVerticle(pinger).map(id -> {

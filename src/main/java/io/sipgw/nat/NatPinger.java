@@ -38,11 +38,11 @@ import java.util.logging.Logger;
  * until it is removed, expires or, with OPTIONS, leaves {@code nat.maxMissed} pings in a row
  * unanswered: then it is removed from the location store. Any response counts as an answer.
  *
- * <p>Its state is owned by its own event loop. The routing loops hand it what they see — saved
- * REGISTERs and the answers to its pings, which arrive on the loop of their Call-ID — through a
+ * <p>Its state is owned by its own event loop. The other loops hand it what they see — saved
+ * REGISTERs, and the answers to its pings, which arrive on the loop of their Call-ID — through a
  * lock-free queue it drains at every tick; every tick sends at most {@value #MAX_PINGS_PER_TICK}
  * pings, the others go at the next. The list of AORs with pinged bindings is shared so that a
- * REGISTER that concerns none of them costs the routing loop one set lookup and no hand-over.
+ * REGISTER that concerns none of them costs its loop one set lookup and no hand-over.
  */
 public final class NatPinger extends VerticleBase implements RegistrationListener, NodeRestart.Pinger {
   private static final Logger LOG = Logger.getLogger("sipgw.nat");
@@ -59,7 +59,7 @@ public final class NatPinger extends VerticleBase implements RegistrationListene
   private final Supplier<NatConfig> settings;
   private final Map<String, Listener> listeners = new HashMap<>();
   private final Queue<Object> inbox = new ConcurrentLinkedQueue<>();
-  /** The AORs with a pinged binding: written by the pinger's loop, and by a routing loop before it hands one over. */
+  /** The AORs with a pinged binding: written by the pinger's loop, and by a loop handling a REGISTER before it hands one over. */
   private final Set<String> tracked = ConcurrentHashMap.newKeySet();
   private final PingTable table = new PingTable(new SplittableRandom());
   private long timer = -1;
@@ -83,7 +83,7 @@ public final class NatPinger extends VerticleBase implements RegistrationListene
     return Future.succeededFuture();
   }
 
-  /** On a routing loop: notes which bindings {@code register} renewed and which of them are to be pinged. */
+  /** On the loop that handled {@code register}: notes which bindings {@code register} renewed and which of them are to be pinged. */
   @Override
   public void saved(SipRequest register, Flow flow, String aor, List<Binding> bindings) {
     if (settings.get().keepalive() == Keepalive.NONE) return;

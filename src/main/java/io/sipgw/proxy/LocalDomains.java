@@ -3,6 +3,7 @@ package io.sipgw.proxy;
 import io.sipgw.config.DomainConfig;
 import io.sipgw.config.DomainMode;
 import io.sipgw.sip.Hosts;
+import io.sipgw.sip.SipUri;
 import io.sipgw.transport.Transports;
 import java.util.HashMap;
 import java.util.List;
@@ -30,6 +31,19 @@ public final class LocalDomains {
   /** Whether requests for {@code host} are this server's to serve (a domain, an alias or its own address). */
   public boolean isLocal(String host) {
     return host != null && (byName.containsKey(key(host)) || transports.isLocalHost(host));
+  }
+
+  /**
+   * Whether a Request-URI is for this server: its host is a local domain or one of our addresses,
+   * and an explicit port, if any, is one we listen on for an IP host (a phone's Contact on this
+   * machine, {@code sip:bob@127.0.0.1:5070}, is not ours).
+   */
+  public boolean isLocal(SipUri uri) {
+    if (!isLocal(uri.host())) return false;
+    if (uri.port() <= 0) return true;
+    String h = Hosts.bare(uri.host());
+    boolean ip = Hosts.isIpv4(h) || Hosts.isIpv6(h);
+    return !ip || transports.isLocal(uri.host(), uri.port());
   }
 
   /** The configured domain for a host, or null if it is only one of the server's addresses. */

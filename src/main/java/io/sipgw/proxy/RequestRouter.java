@@ -59,6 +59,7 @@ public final class RequestRouter {
   private final OverloadLog overload = new OverloadLog();
   private final BindingTargets bindingTargets;
   private final MediaRelay media;
+  private final Registrations registrations;
   /**
    * Late offers whose 2xx went up, for the ACK that brings the answer, by Call-ID: this loop's own,
    * until the BYE. Bounded: a call that never ends leaves its entry until newer ones push it out.
@@ -79,6 +80,7 @@ public final class RequestRouter {
     this.forwarder = new RequestForwarder(transports, settings, resolver);
     this.bindingTargets = new BindingTargets(transports);
     this.media = media;
+    this.registrations = new Registrations(transports, settings, registrar);
   }
 
   /**
@@ -225,7 +227,7 @@ public final class RequestRouter {
     // An in-dialog request that came along our Record-Route goes to its Request-URI, the remote
     // target of the dialog, without a location lookup (as Kamailio's loose_route() then t_relay()).
     boolean inDialogRouted = !removed.isEmpty() && req.to().tag() != null;
-    if (inDialogRouted || !isLocal(domains, target)) {
+    if (inDialogRouted || !domains.isLocal(target)) {
       String loopKey = mayForward(in);
       if (loopKey == null) return;
       ForwardPlan plan = new ForwardPlan(new RouteRemoval(req, removed), loopKey, newRequestUri, null);
@@ -233,7 +235,7 @@ public final class RequestRouter {
       return;
     }
     if (req.isMethod(Methods.REGISTER)) {
-      register(in, domains);
+      registrations.register(req, in.flow(), domains);
       return;
     }
     if (target.user() == null) {
@@ -318,7 +320,7 @@ public final class RequestRouter {
    */
   private Future<List<BranchTarget>> targetsOf(SipUri uri) {
     LocalDomains domains = settings.get().domains();
-    if (uri.user() == null || !isLocal(domains, uri)) {
+    if (uri.user() == null || !domains.isLocal(uri)) {
       return Future.succeededFuture(List.of(BranchTarget.resolve(uri.toString(), uri, null, 1.0f)));
     }
     String aor = Escapes.unescape(uri.user()) + "@" + domains.canonical(uri.host());
@@ -357,18 +359,7 @@ public final class RequestRouter {
     });
   }
 
-  /**
-   * Whether a Request-URI is for this server: its host is a local domain or one of our addresses,
-   * and an explicit port, if any, is one we listen on for an IP host (a phone's Contact on this
-   * machine, {@code sip:bob@127.0.0.1:5070}, is not ours).
-   */
-  private boolean isLocal(LocalDomains domains, SipUri uri) {
-    if (!domains.isLocal(uri.host())) return false;
-    if (uri.port() <= 0) return true;
-    String h = Hosts.bare(uri.host());
-    boolean ip = Hosts.isIpv4(h) || Hosts.isIpv6(h);
-    return !ip || transports.isLocal(uri.host(), uri.port());
-  }
+
 
   /**
    * Whether a URI names this proxy itself: its Record-Route or Path (no user part, or a flow token)
@@ -405,23 +396,6 @@ public final class RequestRouter {
       closed = new FlowHop(null);
     }
     return closed;
-  }
-
-  private void register(IncomingRequest in, LocalDomains domains) throws SipParseException {
-    SipRequest req = in.req();
-    SipUri to = req.to().uri();
-    if (to.isSip() && !domains.isLocal(to.host())) {
-      reject(in, 403, "Forbidden (not a domain of this registrar)");
-      return;
-    }
-    String unsupported = unsupported(req.header(HeaderName.REQUIRE), "path", "outbound");
-    if (unsupported != null) {
-      LOG.info("rejected REGISTER from " + in.flow() + " with 420: Require " + unsupported + " (Call-ID " + req.callId() + ")");
-      send(in, 420, ResponseBuilder.of(req, 420).header(HeaderName.UNSUPPORTED, unsupported).toBuffer());
-      return;
-    }
-    String aor = to.isSip() ? Escapes.unescape(to.user() == null ? "" : to.user()) + "@" + domains.canonical(to.host()) : null;
-    registrar.register(req, in.flow(), aor).onSuccess(resp -> send(in, 200, resp));
   }
 
   /** A request addressed to the server itself (no user part): OPTIONS is answered, the rest is not served. */
@@ -463,7 +437,7 @@ public final class RequestRouter {
       reject(in, 482, "Loop Detected");
       return null;
     }
-    String unsupported = unsupported(req.header(HeaderName.PROXY_REQUIRE));
+    String unsupported = Registrations.unsupported(req.header(HeaderName.PROXY_REQUIRE));
     if (unsupported != null && !req.isMethod(Methods.ACK) && !req.isMethod(Methods.CANCEL)) {
       LOG.info("rejected " + req.method() + " from " + in.flow() + " with 420: Proxy-Require " + unsupported + " (Call-ID " + req.callId() + ")");
       send(in, 420, ResponseBuilder.of(req, 420).header(HeaderName.UNSUPPORTED, unsupported).toBuffer());
@@ -482,17 +456,5 @@ public final class RequestRouter {
     return false;
   }
 
-  /** The option tags of a Require/Proxy-Require value that are not in {@code supported}, or null. */
-  private static String unsupported(String value, String... supported) {
-    if (value == null) return null;
-    List<String> out = new ArrayList<>();
-    for (String tag : value.split(",")) {
-      String t = tag.trim();
-      if (t.isEmpty()) continue;
-      boolean ok = false;
-      for (String s : supported) ok |= s.equalsIgnoreCase(t);
-      if (!ok) out.add(t);
-    }
-    return out.isEmpty() ? null : String.join(", ", out);
-  }
+
 }

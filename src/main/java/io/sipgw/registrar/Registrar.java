@@ -37,6 +37,7 @@ public final class Registrar {
   private final LongSupplier clock;
   private final FlowBindings flowBindings = new FlowBindings();
   private final RegistrationListener listener;
+  private final StringPool userAgents = new StringPool(1024);
   /** The node whose connections the bindings it saves name (see {@link Binding.Source#node}); null: none. */
   private final Transports transports;
 
@@ -82,7 +83,7 @@ public final class Registrar {
         requested = new ArrayList<>();
         long now = clock.getAsLong();
         List<String> path = pathOf(req);
-        String ua = req.header(HeaderName.USER_AGENT);
+        String ua = userAgents.share(req.header(HeaderName.USER_AGENT));
         // Kamailio's fix_nated_register: a UDP phone whose Via shows a NAT is reached at its source
         boolean viaBehindNat = flow.transport() == Transport.UDP && NatDetection.viaBehindNat(req.topVia(), flow.remoteHost(), flow.remotePort());
         for (NameAddr c : req.addresses(HeaderName.CONTACT)) {

@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * Told what each accepted REGISTER left in the location store (the NAT pinger keeps its list of
- * bindings to ping from it). Called on the routing loop that handled the REGISTER: quick, never
+ * bindings to ping from it). Called on the event loop that handled the REGISTER (the one that received it, or its
+ * routing loop): quick, never
  * blocking, never throwing.
  */
 public interface RegistrationListener {

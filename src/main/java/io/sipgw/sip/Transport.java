@@ -8,10 +8,12 @@ public enum Transport {
 
   private final boolean reliable;
   private final boolean secure;
+  private final String uriParam;
 
   Transport(boolean reliable, boolean secure) {
     this.reliable = reliable;
     this.secure = secure;
+    this.uriParam = name().toLowerCase(Locale.ROOT);
   }
 
   /** Reliable transports carry no retransmissions and frame by Content-Length. */
@@ -23,7 +25,7 @@ public enum Transport {
   public String viaName() { return name(); }
 
   /** The value of a URI {@code transport=} parameter, e.g. {@code tcp}. */
-  public String uriParam() { return name().toLowerCase(Locale.ROOT); }
+  public String uriParam() { return uriParam; }
 
   /** Parses a transport name case-insensitively; returns null for an unknown one. */
   public static Transport parse(CharSequence s) {

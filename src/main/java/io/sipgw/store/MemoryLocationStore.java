@@ -19,8 +19,12 @@ import java.util.function.LongSupplier;
  */
 public final class MemoryLocationStore implements LocationStore {
   private static final long SWEEP_MILLIS = 1_000;
-  /** A full pass over the AORs takes about this many sweep ticks, so no tick stalls its event loop. */
-  private static final int TICKS_PER_PASS = 30;
+  /**
+   * A full pass over the AORs takes about this many sweep ticks (five minutes), so no tick stalls its
+   * event loop and a large store is not walked more often than it needs: reads skip an expired
+   * binding at once, the sweep only gives its memory back.
+   */
+  private static final int TICKS_PER_PASS = 300;
 
   private final Map<String, Entry> aors = new ConcurrentHashMap<>();
   private final LongSupplier clock;

@@ -9,12 +9,15 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
+import java.util.function.BiPredicate;
 import java.util.logging.Logger;
 
 /**
  * From received bytes to the routing loop that owns the Call-ID: parses the message, answers what
  * cannot be parsed (400, 505, 513 … with a reason naming the fault), and sends the rest over the event
- * bus to the routing instance chosen by a hash of the Call-ID, so one Call-ID always runs on one loop.
+ * bus to the routing instance chosen by a hash of the Call-ID, so one Call-ID always runs on one loop —
+ * except a request that a {@link #onReceivingLoop local handler} takes on the loop that received it
+ * (a REGISTER that needs no routing state).
  */
 public final class Dispatcher {
   private static final Logger LOG = Logger.getLogger("sipgw.transport");
@@ -24,6 +27,7 @@ public final class Dispatcher {
   private final Transports transports;
   private final String[] addresses;
   private final DeliveryOptions local = new DeliveryOptions().setCodecName(InboundCodec.NAME).setLocalOnly(true);
+  private volatile BiPredicate<SipRequest, Flow> onReceivingLoop = (r, f) -> false;
 
   public Dispatcher(Vertx vertx, Transports transports, int routingInstances) {
     this.bus = vertx.eventBus();
@@ -32,6 +36,13 @@ public final class Dispatcher {
     for (int i = 0; i < routingInstances; i++) addresses[i] = ROUTING_ADDRESS + i;
     transports.dispatcher(this);
   }
+
+  /**
+   * What takes a request on the loop that received it: called there with every parsed request, it
+   * returns true for one it has taken (never to be sent to routing) and false for the rest. Quick,
+   * never blocking, never throwing.
+   */
+  public void onReceivingLoop(BiPredicate<SipRequest, Flow> handler) { this.onReceivingLoop = handler; }
 
   /** The routing address for a Call-ID. */
   public String addressFor(String callId) {
@@ -48,6 +59,7 @@ public final class Dispatcher {
       reject(bytes, length, e.status(), e.reason(), flow);
       return;
     }
+    if (m instanceof SipRequest r && onReceivingLoop.test(r, flow)) return;
     bus.send(addressFor(m.callId()), new InboundMessage(m, flow, System.nanoTime()), local);
   }
 

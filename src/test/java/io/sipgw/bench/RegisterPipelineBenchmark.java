@@ -42,6 +42,10 @@ public class RegisterPipelineBenchmark {
       new Listener("udp:127.0.0.1:5060", Transport.UDP, "127.0.0.1", 5060, "127.0.0.1", 5060), "127.0.0.1", 5061, 0);
 
   private byte[][] registers;
+  /** The same REGISTERs with a ten-digit CSeq that every refresh raises in place. */
+  private byte[][] refreshes;
+  private int[] cseqAt;
+  private long[] cseqs;
   private byte[] invite;
   private Registrar registrar;
   private int next;
@@ -61,6 +65,14 @@ public class RegisterPipelineBenchmark {
           + "Expires: 3600\r\n"
           + "User-Agent: bench\r\n"
           + "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+    }
+    refreshes = new byte[registers.length][];
+    cseqAt = new int[registers.length];
+    cseqs = new long[registers.length];
+    for (int i = 0; i < registers.length; i++) {
+      String text = new String(registers[i], StandardCharsets.ISO_8859_1).replace("CSeq: 1 REGISTER", "CSeq: 0000000000 REGISTER");
+      refreshes[i] = text.getBytes(StandardCharsets.ISO_8859_1);
+      cseqAt[i] = text.indexOf("CSeq: ") + 6;
     }
     invite = ("INVITE sip:bob@localhost SIP/2.0\r\n"
         + "Via: SIP/2.0/UDP 127.0.0.1:5062;branch=z9hG4bK-1-1-0\r\n"
@@ -87,10 +99,29 @@ public class RegisterPipelineBenchmark {
     return m;
   }
 
-  /** Parse, validate, register (refreshing one of 4096 bindings), write the 200. */
+  /**
+   * Parse, validate, register, write the 200 — one of 4096 REGISTERs sent again and again: after the
+   * first round each is a retransmission (same Call-ID and CSeq), answered without a store write.
+   */
   @Benchmark
   public Buffer register() throws SipParseException {
     byte[] bytes = registers[next++ & (registers.length - 1)];
+    SipRequest r = (SipRequest) MessageParser.parse(bytes, 0, bytes.length, true);
+    MessageValidator.validate(r);
+    String user = r.to().uri().user();
+    return registrar.register(r, FLOW, user + "@localhost").result();
+  }
+
+  /**
+   * A refresh as a phone sends it: the same Call-ID with a higher CSeq each time (one of 4096
+   * users), so every operation replaces the stored binding (as a REGISTER of a new user adds one).
+   */
+  @Benchmark
+  public Buffer registerRefresh() throws SipParseException {
+    int i = next++ & (refreshes.length - 1);
+    byte[] bytes = refreshes[i];
+    long n = ++cseqs[i];
+    for (int d = cseqAt[i] + 9; d >= cseqAt[i]; d--, n /= 10) bytes[d] = (byte) ('0' + n % 10);
     SipRequest r = (SipRequest) MessageParser.parse(bytes, 0, bytes.length, true);
     MessageValidator.validate(r);
     String user = r.to().uri().user();
