@@ -17,6 +17,12 @@ record BranchTarget(String requestUri, NextHop hop, SipUri next, List<String> ro
 
   static BranchTarget via(String requestUri, NextHop hop, float q) { return new BranchTarget(requestUri, hop, null, null, q, null); }
 
+  /** Whether this is a binding reached through the node that holds its flow (its stored route, RFC 5626 §5.2). */
+  boolean throughNodeRoute() {
+    String route = binding == null || binding.source() == null ? null : binding.source().route();
+    return route != null && routeSet != null && routeSet.size() == 1 && routeSet.get(0).equals(route);
+  }
+
   /** This target, as where binding {@code b} is reached. */
   BranchTarget of(Binding b) { return new BranchTarget(requestUri, hop, next, routeSet, q, b); }
 

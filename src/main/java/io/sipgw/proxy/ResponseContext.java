@@ -250,7 +250,10 @@ final class ResponseContext implements ClientTransaction.User {
   @Override
   public void timeout(ClientTransaction tx) {
     ProxyBranch b = branchOf(tx);
-    if (b != null && b.pending()) ended(b, 408, null, "Request Timeout");
+    if (b == null || !b.pending()) return;
+    // a live node answers an INVITE with 100 Trying at once, whatever its client does
+    if (invite && !b.provisional) nodeGone(b, "did not answer the INVITE at all");
+    ended(b, 408, null, "Request Timeout");
   }
 
   @Override
@@ -258,7 +261,20 @@ final class ResponseContext implements ClientTransaction.User {
     ProxyBranch b = branchOf(tx);
     if (b == null || !b.pending()) return;
     LOG.info("could not forward " + method + " to " + b.target + ": " + reason + " (Call-ID " + callId + ")");
+    nodeGone(b, "is unreachable (" + reason + ")");
     ended(b, 503, null, "Service Unavailable (next hop unreachable)");
+  }
+
+  /**
+   * A branch to a binding whose flow is held by another node, and that node is gone: the flow went
+   * with it (RFC 5626 §5.3), so the binding is removed rather than tried by every call until it
+   * expires; the client registers a new flow through a node that is there.
+   */
+  private void nodeGone(ProxyBranch b, String why) {
+    if (!b.target.throughNodeRoute()) return;
+    Binding binding = b.target.binding();
+    LOG.info(method + " to " + aor + ": the node holding the flow of binding " + binding.contact() + " " + why + " (Call-ID " + callId + ")");
+    flowFailed.accept(binding, callId);
   }
 
   /**

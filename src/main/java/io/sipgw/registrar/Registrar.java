@@ -183,9 +183,10 @@ public final class Registrar {
   }
 
   /**
-   * A request forwarded to {@code b} was answered 430: the flow it was reached over has failed (RFC
-   * 5626 §5.3, §11.5), e.g. a connection of another node that has closed or of a node's last run. The
-   * binding is removed, unless a REGISTER renewed it meanwhile, so the next request does not try it.
+   * The flow {@code b} was reached over has failed (RFC 5626 §5.3, §11.5): a request to it was
+   * answered 430 (a connection of another node that has closed, or of a node's last run), or the node
+   * that held it no longer answers. The binding is removed, unless a REGISTER renewed it meanwhile, so
+   * the next request does not try it.
    */
   public void flowFailed(Binding b, String callId) {
     store.update(b.aor(), current -> BindingChange.without(current, b)).onComplete(ar -> {
@@ -193,7 +194,7 @@ public final class Registrar {
         LOG.warning("binding " + b.contact() + " of " + b.aor() + " answered 430 but not removed: location store failed: "
             + ar.cause().getMessage() + " (Call-ID " + callId + ")");
       } else if (ar.result()) {
-        LOG.info("binding " + b.contact() + " of " + b.aor() + " removed: its flow failed (430) (Call-ID " + callId + ")");
+        LOG.info("binding " + b.contact() + " of " + b.aor() + " removed: its flow failed (Call-ID " + callId + ")");
       }
     });
   }

@@ -244,20 +244,8 @@ class SharedRedisNodesTest {
   void aFlowThatHasFailedIsAnswered430AndItsBindingGoes() throws Exception {
     String host = FreePorts.IPV4_LOOPBACK;
     String aor = "zed@" + TestGateway.DOMAIN;
-    String route = "<sip:ft-99-0123456789abcdef@127.0.0.1:" + a.port() + ";transport=udp;lr>";
-    Binding dead = new Binding(aor, "sip:zed@df7jal23ls0d.invalid;transport=ws", System.currentTimeMillis() + 600_000, 1.0f, "c-zed", 1,
-        new Binding.Source("ws", "ws:127.0.0.1:1", "127.0.0.1", 40000, 7, false, "udp:127.0.0.1:" + a.port() + "#0", route),
-        List.of(), "<urn:uuid:00000000-0000-1000-8000-000000000430>", 1, null);
-    Vertx vertx = Vertx.vertx();
-    try {
-      RedisLocationStore store = new RedisLocationStore(vertx, RedisEndpoint.create(vertx, new StoreConfig("redis", redis.url())),
-          60_000, System::currentTimeMillis);
-      store.update(aor, current -> new BindingChange<>(List.of(dead), true)).toCompletionStage().toCompletableFuture()
-          .get(10, TimeUnit.SECONDS);
-      store.close();
-    } finally {
-      vertx.close();
-    }
+    Binding dead = browserBehind("zed", a.port());
+    save(dead);
     assertTrue(queryBindings(host, b.port(), "zed").header("Contact") != null, "the dead binding is there to begin with");
 
     try (LogLines log = new LogLines("sipgw");
@@ -266,7 +254,7 @@ class SharedRedisNodesTest {
       caller.send(caller.request("OPTIONS", uri, uri, ""));
       SipMessageText answer = caller.finalResponse(Duration.ofSeconds(8));
       assertEquals(480, answer.status(), answer::toString);
-      String removed = "binding sip:zed@df7jal23ls0d.invalid;transport=ws of " + aor + " removed: its flow failed (430)";
+      String removed = "binding sip:zed@df7jal23ls0d.invalid;transport=ws of " + aor + " removed: its flow failed";
       long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
       while (log.count("INFO", removed) == 0 && System.nanoTime() < end) Thread.sleep(50);
       assertEquals(1, log.count("INFO", removed), () -> String.join("\n", log.lines()));
@@ -275,6 +263,58 @@ class SharedRedisNodesTest {
       caller.send(caller.request("OPTIONS", uri, uri, ""));
       assertEquals(480, caller.finalResponse(Duration.ofSeconds(8)).status(), "the next request finds no binding");
       assertEquals(1, log.count("INFO", "is not this node's: 430"), () -> String.join("\n", log.lines()));
+    }
+  }
+
+  /**
+   * A node that is gone for good (nothing listens at its address any more): an INVITE to a browser
+   * whose flow it held gets no answer at all, not even 100 Trying, so the binding is removed when the
+   * INVITE times out (RFC 5626 §5.3: the flow went with its node), and the next call does not wait
+   * for it. Node B here runs with T1 = 100 ms (Timer B 6.4 s).
+   */
+  @Test
+  void aBrowserWhoseNodeIsGoneIsRemovedWhenItsNodeDoesNotAnswer() throws Exception {
+    String host = FreePorts.IPV4_LOOPBACK;
+    int gone = FreePorts.udpAndTcp(host);
+    save(browserBehind("yan", gone));
+    try (TestGateway c = TestGateway.start(new JsonObject()
+             .put("store", new JsonObject().put("type", "redis").put("redis", redis.url()))
+             .put("transaction", new JsonObject().put("t1", 100)));
+         LogLines log = new LogLines("sipgw");
+         SipPeer caller = SipPeer.open(SippTransport.UDP, host, c.port())) {
+      String uri = "sip:yan@" + TestGateway.DOMAIN;
+      caller.send(caller.request("INVITE", uri, uri, ""));
+      SipMessageText answer = caller.finalResponse(Duration.ofSeconds(15));
+      assertEquals(408, answer.status(), answer::toString);
+      String removed = "binding sip:yan@df7jal23ls0d.invalid;transport=ws of yan@" + TestGateway.DOMAIN + " removed: its flow failed";
+      long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (log.count("INFO", removed) == 0 && System.nanoTime() < end) Thread.sleep(50);
+      assertEquals(1, log.count("INFO", removed), () -> String.join("\n", log.lines()));
+      assertEquals(1, log.count("INFO", "did not answer the INVITE at all"), () -> String.join("\n", log.lines()));
+      assertEquals(null, queryBindings(host, c.port(), "yan").header("Contact"), "no binding is left");
+    }
+  }
+
+  /** A browser's binding as node {@code nodePort}'s earlier run saved it: reached through that node by a flow token. */
+  private static Binding browserBehind(String user, int nodePort) {
+    String route = "<sip:ft-99-0123456789abcdef@127.0.0.1:" + nodePort + ";transport=udp;lr>";
+    return new Binding(user + "@" + TestGateway.DOMAIN, "sip:" + user + "@df7jal23ls0d.invalid;transport=ws",
+        System.currentTimeMillis() + 600_000, 1.0f, "c-" + user, 1,
+        new Binding.Source("ws", "ws:127.0.0.1:1", "127.0.0.1", 40000, 7, false, "udp:127.0.0.1:" + nodePort + "#0", route),
+        List.of(), "<urn:uuid:00000000-0000-1000-8000-000000000430>", 1, null);
+  }
+
+  /** Writes {@code b} as the only binding of its AOR, as another node would. */
+  private void save(Binding b) throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      RedisLocationStore store = new RedisLocationStore(vertx, RedisEndpoint.create(vertx, new StoreConfig("redis", redis.url())),
+          60_000, System::currentTimeMillis);
+      store.update(b.aor(), current -> new BindingChange<>(List.of(b), true)).toCompletionStage().toCompletableFuture()
+          .get(10, TimeUnit.SECONDS);
+      store.close();
+    } finally {
+      vertx.close();
     }
   }
 
