@@ -1,5 +1,6 @@
 package io.sipgw;
 
+import io.sipgw.auth.UserCommands;
 import io.sipgw.config.ConfigException;
 import io.sipgw.config.ConfigFileException;
 import io.sipgw.config.ConfigLoader;
@@ -44,6 +45,8 @@ public final class Main {
       "  -c, --config   the JSON config file; default: " + DEFAULT_CONFIG + " if it exists, else the embedded default",
       "  -h, --help     this text",
       "",
+      UserCommands.USAGE,
+      "",
       "Keys are overridden by -Dsipgw.<key.path>=VALUE or SIPGW_<KEY_PATH>=VALUE, e.g. SIPGW_REGISTRAR_MAXEXPIRES=120.");
 
   static {
@@ -61,6 +64,7 @@ public final class Main {
 
   /** Runs the command in {@code args}; returns the exit code, or {@link #RUNNING} when the gateway runs. */
   static int execute(String[] args, PrintStream out, PrintStream err) {
+    if (args.length > 0 && UserCommands.handles(args[0])) return UserCommands.run(args, out, err, Main::configuredUsersFile);
     Invocation inv = Invocation.parse(args);
     if (inv == null) {
       err.println(USAGE_TEXT);
@@ -86,6 +90,17 @@ public final class Main {
     } catch (RuntimeException e) {
       err.println("sipgw: " + e);
       return FAILED;
+    } finally {
+      vertx.close();
+    }
+  }
+
+  /** {@code auth.users} of the config {@code path} names (null: conf/sipgw.json if it exists, else the embedded default). */
+  private static String configuredUsersFile(String path) {
+    String p = path != null ? path : Files.isRegularFile(Path.of(DEFAULT_CONFIG)) ? DEFAULT_CONFIG : null;
+    Vertx vertx = Vertx.vertx();
+    try {
+      return await(ConfigLoader.load(vertx, p)).auth().users();
     } finally {
       vertx.close();
     }

@@ -8,6 +8,14 @@ import io.sipgw.config.StoreConfig;
 import io.sipgw.config.TransactionConfig;
 import io.sipgw.config.WebSocketConfig;
 import io.sipgw.dns.SipResolver;
+import io.sipgw.auth.Authenticator;
+import io.sipgw.auth.FileCredentialStore;
+import io.sipgw.auth.Nonces;
+import io.sipgw.config.AuthConfig;
+import io.sipgw.config.ConfigException;
+import io.sipgw.proxy.Authentication;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import io.sipgw.nat.NatPinger;
 import io.sipgw.registrar.NodeRestart;
 import io.sipgw.proxy.LocalDomains;
@@ -62,6 +70,9 @@ public final class Sipgw {
   private final long tlsScanTimer;
   /** Pings the WebSockets; null without a WS or WSS listener. */
   private final WebSocketKeepalive wsKeepalive;
+  /** The {@code auth} settings, and the credentials checked against (null: auth off since the start). */
+  private AtomicReference<AuthConfig> auth;
+  private Authenticator authenticator;
 
   private Sipgw(Vertx vertx, Transports transports, LocationStore store, AtomicReference<RoutingSettings> routing,
       AtomicReference<RegistrarConfig> registrar, AtomicReference<TransactionConfig> transaction,
@@ -98,11 +109,38 @@ public final class Sipgw {
     Future<TlsCertificates> tls = config.hasTlsListener()
         ? TlsCertificates.load(vertx, config.tls()).recover(e -> Future.failedFuture("tls: " + e.getMessage()))
         : Future.succeededFuture();
-    return tls.compose(t -> vertx.executeBlocking(() -> ListenerAddresses.resolve(config.listen()), false)
-        .compose(listeners -> deploy(vertx, config, listeners, t)));
+    AtomicReference<AuthConfig> authCfg = new AtomicReference<>(config.auth());
+    Future<Authenticator> auth = config.auth().enabled() ? openCredentials(vertx, config, authCfg) : Future.succeededFuture();
+    return tls.compose(t -> auth.compose(a -> vertx.executeBlocking(() -> ListenerAddresses.resolve(config.listen()), false)
+        .compose(listeners -> deploy(vertx, config, listeners, t, new Authentication(authCfg::get, a)))
+        .onSuccess(g -> {
+          g.auth = authCfg;
+          g.authenticator = a;
+        })
+        .onFailure(e -> {
+          if (a != null) a.close();
+        })));
   }
 
-  private static Future<Sipgw> deploy(Vertx vertx, SipgwConfig config, List<Listener> listeners, TlsCertificates tls) {
+  /** The credentials file and the nonce key, for {@code auth.enabled}; fails naming auth.users when the file cannot be read. */
+  private static Future<Authenticator> openCredentials(Vertx vertx, SipgwConfig config, AtomicReference<AuthConfig> settings) {
+    AuthConfig a = config.auth();
+    byte[] secret = a.secret() != null ? a.secret().getBytes(StandardCharsets.UTF_8) : randomSecret();
+    Nonces nonces = new Nonces(secret, a.nonceLifetime() * 1000L, System::currentTimeMillis);
+    return FileCredentialStore.open(vertx, a.users(), config.reload().scanPeriod())
+        .recover(e -> Future.failedFuture(new ConfigException("auth.users", "cannot read the credentials file: " + e.getMessage()
+            + " (add users with: java -jar sipgw.jar user add USER@DOMAIN PASSWORD --file " + a.users() + ")")))
+        .map(store -> new Authenticator(settings::get, store, nonces));
+  }
+
+  private static byte[] randomSecret() {
+    byte[] b = new byte[32];
+    new SecureRandom().nextBytes(b);
+    return b;
+  }
+
+  private static Future<Sipgw> deploy(Vertx vertx, SipgwConfig config, List<Listener> listeners, TlsCertificates tls,
+      Authentication authentication) {
     int cores = Runtime.getRuntime().availableProcessors();
     int workers = config.workers();
     int instances = config.transport().instances() == 0 ? cores : config.transport().instances();
@@ -128,9 +166,9 @@ public final class Sipgw {
     Registrar registrar = new Registrar(store, registrarCfg::get, System::currentTimeMillis, pinger, transports);
     transports.onClose(registrar::flowClosed);
     RoutingVerticle.Shared shared = new RoutingVerticle.Shared(transports, routing::get, registrar, store, new SipResolver(vertx),
-        transactionCfg::get, workers, pinger::claim);
+        transactionCfg::get, workers, pinger::claim, authentication);
     Dispatcher dispatcher = new Dispatcher(vertx, transports, workers);
-    dispatcher.onReceivingLoop(new Registrations(transports, routing::get, registrar)::onReceivingLoop);
+    dispatcher.onReceivingLoop(new Registrations(transports, routing::get, registrar, authentication)::onReceivingLoop);
 
     List<String> deployments = new ArrayList<>();
     Future<Void> chain = vertx.deployVerticle(pinger).map(id -> {
@@ -217,6 +255,7 @@ public final class Sipgw {
     transaction.set(config.transaction());
     websocket.set(config.websocket());
     nat.set(config.nat());
+    auth.set(config.auth());
     transports.limits(config.transport().maxMessageSize(), config.transport().maxConnections());
     if (tls != null) tls.reload(config.tls());
     LOG.info("configuration reloaded: " + config.domains().size() + " domain(s), registrar " + config.registrar());
@@ -227,6 +266,7 @@ public final class Sipgw {
     if (idleTimer >= 0) vertx.cancelTimer(idleTimer);
     if (tlsScanTimer >= 0) vertx.cancelTimer(tlsScanTimer);
     if (wsKeepalive != null) wsKeepalive.stop();
+    if (authenticator != null) authenticator.close();
     List<Future<Void>> undo = new ArrayList<>();
     for (int i = deployments.size() - 1; i >= 0; i--) undo.add(vertx.undeploy(deployments.get(i)));
     return Future.join(undo).transform(x -> transports.close()).transform(x -> store.close());

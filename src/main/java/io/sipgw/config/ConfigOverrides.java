@@ -43,6 +43,8 @@ final class ConfigOverrides {
                "verifyServer": true},
        "websocket": {"webroot": "", "allowedOrigins": [""], "keepaliveInterval": 0},
        "media": {"rtpengine": [""], "timeout": 0, "retries": 0, "downTime": 0, "mode": ""},
+       "auth": {"enabled": true, "users": "", "algorithms": [""], "methods": [""], "domains": [""], "trusted": [""], "secret": "",
+                "nonceLifetime": 0},
        "nat": {"keepalive": "", "interval": 0, "maxMissed": 0}}""");
 
   private ConfigOverrides() { }

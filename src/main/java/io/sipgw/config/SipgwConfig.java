@@ -38,11 +38,12 @@ public final class SipgwConfig {
   private final WebSocketConfig websocket;
   private final MediaConfig media;
   private final NatConfig nat;
+  private final AuthConfig auth;
   private final JsonObject json;
 
   private SipgwConfig(List<ListenConfig> listen, List<DomainConfig> domains, RegistrarConfig registrar, ProxyConfig proxy,
                       TransactionConfig transaction, StoreConfig store, TransportConfig transport, int workers, ReloadConfig reload,
-                      TlsConfig tls, WebSocketConfig websocket, MediaConfig media, NatConfig nat) {
+                      TlsConfig tls, WebSocketConfig websocket, MediaConfig media, NatConfig nat, AuthConfig auth) {
     this.listen = List.copyOf(listen);
     this.domains = List.copyOf(domains);
     this.registrar = registrar;
@@ -56,6 +57,7 @@ public final class SipgwConfig {
     this.websocket = websocket;
     this.media = media;
     this.nat = nat;
+    this.auth = auth;
     this.json = toJson();
   }
 
@@ -76,9 +78,10 @@ public final class SipgwConfig {
     WebSocketConfig websocket = WebSocketConfig.read(ConfigObject.at(root, "websocket"));
     MediaConfig media = MediaConfig.read(ConfigObject.at(root, "media"));
     NatConfig nat = NatConfig.read(ConfigObject.at(root, "nat"));
+    AuthConfig auth = AuthConfig.read(ConfigObject.at(root, "auth"));
     root.rejectUnknownKeys();
     requireCertificateForTls(listen, tls);
-    return new SipgwConfig(listen, domains, registrar, proxy, transaction, store, transport, workers, reload, tls, websocket, media, nat);
+    return new SipgwConfig(listen, domains, registrar, proxy, transaction, store, transport, workers, reload, tls, websocket, media, nat, auth);
   }
 
   /** The embedded default: conf/sipgw.json as packaged in the jar (UDP and TCP on 0.0.0.0:5060, WS on 8080). */
@@ -171,7 +174,7 @@ public final class SipgwConfig {
         .put("proxy", proxy.toJson()).put("transaction", transaction.toJson()).put("store", store.toJson())
         .put("transport", transport.toJson()).put("workers", workers).put("reload", reload.toJson()).put("tls", tls.toJson())
         .put("websocket", websocket.toJson()).put("media", media.toJson())
-        .put("nat", nat.toJson());
+        .put("nat", nat.toJson()).put("auth", auth.toJson());
   }
 
   /** The effective configuration, defaults included (a copy). */
@@ -207,6 +210,9 @@ public final class SipgwConfig {
   /** Keep-alives to UDP clients behind NAT ({@code nat}), reloadable. */
   public NatConfig nat() { return nat; }
 
+  /** Digest authentication ({@code auth}), reloadable. */
+  public AuthConfig auth() { return auth; }
+
   /** Whether any listener needs the certificate: TLS or WSS. */
   public boolean hasTlsListener() {
     for (ListenConfig l : listen) if (l.transport() == Transport.TLS || l.transport() == Transport.WSS) return true;
@@ -225,7 +231,8 @@ public final class SipgwConfig {
   /**
    * The keys whose value differs in {@code newer} but cannot change while running: {@code listen},
    * {@code workers}, {@code transport.instances}, {@code transport.tcpIdleTimeout}, {@code store},
-   * {@code reload.scanPeriod}, {@code websocket.webroot}. Every {@code tls} key reloads. Empty when everything that changed can be applied at run time.
+   * {@code reload.scanPeriod}, {@code websocket.webroot}, {@code auth.enabled}, {@code auth.users},
+   * {@code auth.secret}, {@code auth.nonceLifetime}. Every {@code tls} key reloads. Empty when everything that changed can be applied at run time.
    */
   public List<String> restartNeededChanges(SipgwConfig newer) {
     List<String> keys = new ArrayList<>();
@@ -236,6 +243,11 @@ public final class SipgwConfig {
     if (!store.equals(newer.store)) keys.add("store");
     if (reload.scanPeriod() != newer.reload.scanPeriod()) keys.add("reload.scanPeriod");
     if (!websocket.webroot().equals(newer.websocket.webroot())) keys.add("websocket.webroot");
+    // the credentials file is opened and the nonce key made at start
+    if (auth.enabled() != newer.auth.enabled()) keys.add("auth.enabled");
+    if (!auth.users().equals(newer.auth.users())) keys.add("auth.users");
+    if (!java.util.Objects.equals(auth.secret(), newer.auth.secret())) keys.add("auth.secret");
+    if (auth.nonceLifetime() != newer.auth.nonceLifetime()) keys.add("auth.nonceLifetime");
     return List.copyOf(keys);
   }
 

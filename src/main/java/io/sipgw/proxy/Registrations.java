@@ -11,6 +11,7 @@ import io.sipgw.sip.SipRequest;
 import io.sipgw.sip.SipUri;
 import io.sipgw.transport.Flow;
 import io.sipgw.transport.Transports;
+import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -32,11 +33,13 @@ public final class Registrations {
 
   private final Supplier<RoutingSettings> settings;
   private final Registrar registrar;
+  private final Authentication authentication;
   private final Responder responder;
 
-  public Registrations(Transports transports, Supplier<RoutingSettings> settings, Registrar registrar) {
+  public Registrations(Transports transports, Supplier<RoutingSettings> settings, Registrar registrar, Authentication authentication) {
     this.settings = settings;
     this.registrar = registrar;
+    this.authentication = authentication;
     this.responder = new Responder(transports);
   }
 
@@ -77,7 +80,21 @@ public final class Registrations {
       return;
     }
     String aor = to.isSip() ? Escapes.unescape(to.user() == null ? "" : to.user()) + "@" + domains.canonical(to.host()) : null;
-    registrar.register(req, flow, aor).onSuccess(resp -> responder.send(req, flow, resp));
+    Future<Authentication.Refusal> admitted = authentication.check(req, flow, domains);
+    if (admitted.succeeded() && admitted.result() == null) { // auth off, or done at once: no callback
+      registrar.register(req, flow, aor).onSuccess(resp -> responder.send(req, flow, resp));
+      return;
+    }
+    admitted.onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.fine(() -> "REGISTER from " + flow + ": credentials unavailable: " + ar.cause().getMessage() + " (Call-ID " + req.callId() + ")");
+        responder.send(req, flow, ResponseBuilder.of(req, 500, "Server Internal Error (credentials unavailable)").toBuffer());
+      } else if (ar.result() != null) {
+        responder.send(req, flow, ar.result().response());
+      } else {
+        registrar.register(req, flow, aor).onSuccess(resp -> responder.send(req, flow, resp));
+      }
+    });
   }
 
   /** The option tags of a Require / Proxy-Require value that are not among {@code supported}; null when none. */

@@ -4,6 +4,8 @@ import io.sipgw.dns.SipResolver;
 import io.sipgw.sip.HeaderField;
 import io.sipgw.sip.HeaderName;
 import io.sipgw.sip.Hosts;
+import io.sipgw.auth.DigestResponse;
+import io.sipgw.sip.HeaderField;
 import io.sipgw.sip.MessageEdit;
 import io.sipgw.sip.Methods;
 import io.sipgw.sip.NameAddr;
@@ -61,6 +63,20 @@ final class RequestForwarder {
     return f != null ? data -> transports.send(f, data) : data -> transports.send(hop.target(), data);
   }
 
+  /**
+   * Credentials for one of this server's realms stop here (Kamailio's consume_credentials()); those
+   * for other realms go on, as RFC 3261 §22.3 says a proxy must leave them.
+   */
+  private void consumeCredentials(SipRequest req, MessageEdit edit) {
+    List<HeaderField> fields = req.fields(HeaderName.PROXY_AUTHORIZATION);
+    if (fields.isEmpty()) return;
+    LocalDomains domains = settings.get().domains();
+    for (HeaderField f : fields) {
+      DigestResponse d = DigestResponse.parse(f.value());
+      if (d != null && d.realm() != null && domains.isLocal(d.realm())) edit.remove(f);
+    }
+  }
+
   /** The copy of {@code in}'s request for {@code target}, leaving by {@code out} with our {@code branch}. */
   Buffer build(IncomingRequest in, ForwardPlan plan, BranchTarget target, Listener out, String branch) throws SipParseException {
     return build(in, plan, target, out, branch, null);
@@ -73,6 +89,7 @@ final class RequestForwarder {
     int maxForwards = req.maxForwards();
     MessageEdit edit = req.edit();
     plan.removal().applyTo(edit);
+    consumeCredentials(req, edit);
     String requestUri = target.requestUri() != null ? target.requestUri() : plan.requestUri();
     if (requestUri != null) edit.requestUri(requestUri);
     if (plan.lastRoute() != null) {

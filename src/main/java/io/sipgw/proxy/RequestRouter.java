@@ -60,6 +60,7 @@ public final class RequestRouter {
   private final BindingTargets bindingTargets;
   private final MediaRelay media;
   private final Registrations registrations;
+  private final Authentication authentication;
   /**
    * Late offers whose 2xx went up, for the ACK that brings the answer, by Call-ID: this loop's own,
    * until the BYE. Bounded: a call that never ends leaves its entry until newer ones push it out.
@@ -70,7 +71,7 @@ public final class RequestRouter {
   };
 
   public RequestRouter(Transports transports, Supplier<RoutingSettings> settings, Registrar registrar, LocationStore store,
-      SipResolver resolver, TransactionTable table, MediaRelay media) {
+      SipResolver resolver, TransactionTable table, MediaRelay media, Authentication authentication) {
     this.transports = transports;
     this.settings = settings;
     this.registrar = registrar;
@@ -80,7 +81,8 @@ public final class RequestRouter {
     this.forwarder = new RequestForwarder(transports, settings, resolver);
     this.bindingTargets = new BindingTargets(transports);
     this.media = media;
-    this.registrations = new Registrations(transports, settings, registrar);
+    this.registrations = new Registrations(transports, settings, registrar, authentication);
+    this.authentication = authentication;
   }
 
   /**
@@ -92,13 +94,57 @@ public final class RequestRouter {
     try {
       MessageValidator.validateRequest(req);
       in = transaction(req, flow, parsedNanos);
-      if (in != null) handle(in);
+    } catch (SipParseException e) {
+      reject(in, e.status(), e.status() == 400 ? "Bad Request (" + e.reason() + ")" : e.reason());
+      return;
+    } catch (RuntimeException e) {
+      failed(in, e);
+      return;
+    }
+    if (in != null) admit(in);
+  }
+
+  /**
+   * The request goes on if it need not, or did, prove who sent it (a REGISTER does so at the
+   * registrar's door, {@link Registrations}); else it is answered 407 or 403.
+   */
+  private void admit(IncomingRequest in) {
+    if (in.req().isMethod(Methods.REGISTER)) {
+      handleGuarded(in);
+      return;
+    }
+    Future<Authentication.Refusal> admitted = authentication.check(in.req(), in.flow(), settings.get().domains());
+    if (admitted.succeeded() && admitted.result() == null) { // auth off, or done at once
+      handleGuarded(in);
+      return;
+    }
+    admitted.onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.fine(() -> in.req().method() + " from " + in.flow() + ": credentials unavailable: " + ar.cause().getMessage()
+            + " (Call-ID " + in.callId() + ")");
+        send(in, 500, ResponseBuilder.of(in.req(), 500, "Server Internal Error (credentials unavailable)").toBuffer());
+      } else if (ar.result() != null) {
+        send(in, ar.result().status(), ar.result().response());
+      } else {
+        handleGuarded(in);
+      }
+    });
+  }
+
+  private void handleGuarded(IncomingRequest in) {
+    try {
+      handle(in);
     } catch (SipParseException e) {
       reject(in, e.status(), e.status() == 400 ? "Bad Request (" + e.reason() + ")" : e.reason());
     } catch (RuntimeException e) {
-      LOG.severe("error routing " + req.method() + " from " + flow + ": " + e + " (Call-ID " + req.callId() + ")");
-      if (in != null && !req.isMethod(Methods.ACK)) send(in, 500, ResponseBuilder.of(req, 500).toBuffer());
+      failed(in, e);
     }
+  }
+
+  private void failed(IncomingRequest in, RuntimeException e) {
+    SipRequest req = in.req();
+    LOG.severe("error routing " + req.method() + " from " + in.flow() + ": " + e + " (Call-ID " + req.callId() + ")");
+    if (!req.isMethod(Methods.ACK)) send(in, 500, ResponseBuilder.of(req, 500).toBuffer());
   }
 
   /**

@@ -29,7 +29,8 @@ public final class RoutingVerticle extends VerticleBase {
    * gateway sent of its own accord (NAT keep-alives), which go nowhere.
    */
   public record Shared(Transports transports, Supplier<RoutingSettings> settings, Registrar registrar, LocationStore store,
-      SipResolver resolver, Supplier<TransactionConfig> transactions, int instances, Predicate<SipResponse> ownRequests) { }
+      SipResolver resolver, Supplier<TransactionConfig> transactions, int instances, Predicate<SipResponse> ownRequests,
+      Authentication authentication) { }
 
   private final String address;
   private final Shared shared;
@@ -50,7 +51,7 @@ public final class RoutingVerticle extends VerticleBase {
     // one ng client per routing loop: the calls it bridges are this loop's Call-IDs, kept without locks
     media = new RtpengineRelay(NgClient.create(vertx, () -> shared.settings().get().media()));
     RequestRouter requests = new RequestRouter(shared.transports(), shared.settings(), shared.registrar(), shared.store(),
-        shared.resolver(), table, media);
+        shared.resolver(), table, media, shared.authentication());
     ResponseRouter responses = new ResponseRouter(shared.transports(), table, shared.ownRequests());
     consumer = vertx.eventBus().localConsumer(address, msg -> {
       InboundMessage in = msg.body();

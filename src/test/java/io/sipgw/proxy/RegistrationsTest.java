@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sipgw.config.AuthConfig;
 import io.sipgw.config.DomainConfig;
 import io.sipgw.config.DomainMode;
 import io.sipgw.config.RegistrarConfig;
@@ -47,7 +48,8 @@ class RegistrationsTest {
         new LocalDomains(List.of(new DomainConfig("localhost", List.of(), DomainMode.PROXY)), transports), defaults.proxy(), defaults.media());
     RegistrarConfig registrar = new RegistrarConfig(60, 3600, 3600, 10);
     store = new MemoryLocationStore(null, 60_000);
-    registrations = new Registrations(transports, () -> settings, new Registrar(store, () -> registrar, System::currentTimeMillis));
+    registrations = new Registrations(transports, () -> settings, new Registrar(store, () -> registrar, System::currentTimeMillis),
+        new Authentication(AuthConfig::defaults, null));
   }
 
   @AfterEach

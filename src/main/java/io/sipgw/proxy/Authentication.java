@@ -1,0 +1,72 @@
+package io.sipgw.proxy;
+
+import io.sipgw.auth.Authenticator;
+import io.sipgw.config.AuthConfig;
+import io.sipgw.sip.ResponseBuilder;
+import io.sipgw.sip.SipParseException;
+import io.sipgw.sip.SipRequest;
+import io.sipgw.sip.SipUri;
+import io.sipgw.transport.Flow;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * Which requests must prove who sends them, and the identity checks after (as Kamailio's default
+ * script does with auth_check()): with {@code auth.enabled}, a REGISTER for a local domain is
+ * challenged with 401 and must then be for the authenticated AOR (To); a request that starts
+ * something ({@code auth.methods}, no To tag) from a user of a local domain (From) is challenged with
+ * 407 and must then come from the authenticated user, unless it arrives from a trusted address. ACK
+ * and CANCEL never are (RFC 3261 §22.1). The realm is the domain of the request.
+ */
+public final class Authentication {
+  private static final Logger LOG = Logger.getLogger("sipgw.auth");
+
+  private final Supplier<AuthConfig> settings;
+  private final Authenticator authenticator;
+
+  /** {@code authenticator} null: no credentials to check against (auth is off and stays off until a restart). */
+  public Authentication(Supplier<AuthConfig> settings, Authenticator authenticator) {
+    this.settings = settings;
+    this.authenticator = authenticator;
+  }
+
+  /** The answer that stops a request: its status and the response. */
+  public record Refusal(int status, Buffer response) { }
+
+  /** The answer that stops {@code req} (401 or 407 with challenges, 403), or null when it may go on. */
+  Future<Refusal> check(SipRequest req, Flow flow, LocalDomains domains) {
+    AuthConfig cfg = settings.get();
+    if (!cfg.enabled() || authenticator == null || !Authenticator.challengeable(req.method())) return Future.succeededFuture();
+    if (!cfg.methods().contains(req.method()) || cfg.trusts(flow.remoteHost())) return Future.succeededFuture();
+    boolean register = req.isMethod("REGISTER");
+    SipUri identity;
+    try {
+      if (!register && req.to().tag() != null) return Future.succeededFuture(); // in a dialog: along its Record-Route
+      identity = register ? req.to().uri() : req.from().uri();
+    } catch (SipParseException e) {
+      return Future.succeededFuture(); // validated before: not reached
+    }
+    if (!identity.isSip() || !domains.isLocal(identity.host())) return Future.succeededFuture();
+    String realm = domains.canonical(identity.host());
+    if (!cfg.domains().isEmpty() && cfg.domains().stream().noneMatch(d -> d.equalsIgnoreCase(realm))) return Future.succeededFuture();
+    return authenticator.check(req, realm).map(o -> {
+      if (!o.authenticated()) {
+        LOG.fine(() -> req.method() + " from " + flow + " challenged (" + o.status() + "): " + o.why() + " (Call-ID " + req.callId() + ")");
+        ResponseBuilder rb = ResponseBuilder.of(req, o.status());
+        for (String c : o.challenges()) rb.header(o.header(), c);
+        return new Refusal(o.status(), rb.toBuffer());
+      }
+      String claimed = identity.user() == null ? "" : identity.user();
+      if (!claimed.equals(o.user())) {
+        // RFC 3261 §10.3 step 3 for REGISTER; for the rest, no one speaks as another local user
+        String what = register ? "To" : "From";
+        LOG.info(req.method() + " from " + flow + " refused with 403: authenticated as " + o.user() + "@" + realm + " but " + what + " is "
+            + claimed + "@" + realm + " (Call-ID " + req.callId() + ")");
+        return new Refusal(403, ResponseBuilder.of(req, 403, "Forbidden (" + what + " is not the authenticated user)").toBuffer());
+      }
+      return (Refusal) null;
+    });
+  }
+}
