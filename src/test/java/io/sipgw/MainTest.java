@@ -65,6 +65,23 @@ class MainTest {
   }
 
   @Test
+  void authOnWithoutItsCredentialsFileExitsTwoAndSaysHowToAddUsers() throws Exception {
+    String missing = dir.resolve("users.json").toString();
+    Path file = Files.writeString(dir.resolve("auth.json"), "{\"listen\": [{\"transport\": \"udp\", \"host\": \"127.0.0.1\", \"port\": 0}],"
+        + " \"auth\": {\"enabled\": true, \"users\": \"" + missing + "\"}}");
+    assertEquals(2, execute("-c", file.toString()));
+    assertTrue(err().contains("config key 'auth.users'") && err().contains("user add USER@DOMAIN PASSWORD --file " + missing), err());
+  }
+
+  @Test
+  void theCredentialCommandsRunFromTheCommandLine() {
+    assertEquals(0, execute("ha1", "alice", "localhost", "secret"));
+    assertEquals("c4bd012dfa61b3000723c206d202a63c", out().strip());
+    assertEquals(2, execute("ha1", "alice"));
+    assertTrue(err().contains("usage: java -jar sipgw.jar ha1"), err());
+  }
+
+  @Test
   void parsesTheCommandLine() {
     assertEquals(new Main.Invocation("run", null), Main.Invocation.parse(new String[0]));
     assertEquals(new Main.Invocation("run", "a.json"), Main.Invocation.parse(new String[] {"-c", "a.json"}));

@@ -130,6 +130,21 @@ class SipgwConfigTest {
     assertEquals("10.0.0.7", parse("{\"store\": {\"type\": \"redis\", \"nodeAddress\": \"10.0.0.7\"}}").store().nodeAddress());
   }
 
+  @Test
+  void authDefaultsAndAlgorithmsStrongestFirst() {
+    AuthConfig d = parse("{}").auth();
+    assertEquals(false, d.enabled());
+    assertEquals(List.of("MD5"), d.algorithms());
+    AuthConfig a = parse("{\"auth\": {\"enabled\": true, \"algorithms\": [\"md5\", \"SHA-512-256\", \"SHA-256\"],"
+        + " \"trusted\": [\"10.1.0.0/16\", \"2001:db8::/32\", \"192.0.2.7\"]}}").auth();
+    assertEquals(List.of("SHA-512-256", "SHA-256", "MD5"), a.algorithms());
+    assertEquals(true, a.trusts("10.1.200.3"));
+    assertEquals(false, a.trusts("10.2.0.1"));
+    assertEquals(true, a.trusts("2001:db8::5"));
+    assertEquals(true, a.trusts("192.0.2.7"));
+    assertEquals(false, a.trusts("192.0.2.8"));
+  }
+
   /** Each rule: the JSON, the key the error must name, and a fragment of its message. */
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
@@ -194,6 +209,15 @@ class SipgwConfigTest {
       "{\"store\": {\"type\": \"redis\", \"maxWaiting\": 0}} | store.maxWaiting         | between 1 and 1000000",
       "{\"store\": {\"type\": \"redis\", \"timeout\": 50}}  | store.timeout             | between 100 and 60000",
       "{\"store\": {\"nodeAddress\": \"10.0.0.7\"}}          | store.nodeAddress         | only allowed with store.type",
+      "{\"auth\": {\"enabled\": \"yes\"}}                    | auth.enabled              | true or false",
+      "{\"auth\": {\"algorithms\": [\"SHA-1\"]}}             | auth.algorithms[0]        | \"MD5\", \"SHA-256\" or \"SHA-512-256\"",
+      "{\"auth\": {\"algorithms\": []}}                      | auth.algorithms           | at least one",
+      "{\"auth\": {\"methods\": [\"INVITE\", \"ACK\"]}}        | auth.methods[1]           | never challenged",
+      "{\"auth\": {\"trusted\": [\"10.0.0.0/33\"]}}          | auth.trusted[0]           | prefix length",
+      "{\"auth\": {\"trusted\": [\"pbx.example.com\"]}}      | auth.trusted[0]           | not an IP address",
+      "{\"auth\": {\"secret\": \"short\"}}                   | auth.secret               | at least 16",
+      "{\"auth\": {\"nonceLifetime\": 5}}                  | auth.nonceLifetime        | between 10 and 86400",
+      "{\"auth\": {\"user\": \"x\"}}                        | auth.user                 | unknown key",
       "{\"store\": {\"type\": \"redis\", \"nodeAddress\": \"10.0.0.7:5060\"}} | store.nodeAddress | without a port",
       "{\"store\": {\"type\": \"redis\", \"nodeAddress\": \"0.0.0.0\"}} | store.nodeAddress | not the wildcard",
       "{\"store\": {\"type\": \"redis\", \"nodeAddress\": \"bad host\"}} | store.nodeAddress | forms: host",

@@ -1,0 +1,168 @@
+package io.sipgw.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sipgw.auth.CredentialsFile;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Digest authentication with real peers on loopback (auth.enabled, a credentials file with HA1s
+ * only): SIPp registers with a password (401 then 200) and calls with one (407 then 200, the call
+ * completes); SHA-256 and SHA-512-256 answered by the tests' own digest client; a wrong password or
+ * an unknown user gets the same fresh challenge and leaves no binding; an authenticated user cannot
+ * register or call as another.
+ */
+@Timeout(90)
+class DigestAuthTest {
+  private static final String HOST = FreePorts.IPV4_LOOPBACK;
+  private static final Duration ANSWER = Duration.ofSeconds(5);
+
+  @TempDir Path dir;
+  private TestGateway gateway;
+  private Callee callee;
+
+  @BeforeEach
+  void users() throws IOException {
+    CredentialsFile.write(dir.resolve("users.json"), List.of(
+        CredentialsFile.hash("alice", TestGateway.DOMAIN, "alice-Pa55"),
+        CredentialsFile.hash("bob", TestGateway.DOMAIN, "bob-Pa55")));
+  }
+
+  @AfterEach
+  void stop() {
+    if (callee != null) callee.close();
+    if (gateway != null) gateway.close();
+  }
+
+  private void start(String... algorithms) {
+    JsonArray algs = new JsonArray();
+    for (String a : algorithms) algs.add(a);
+    gateway = TestGateway.start(new JsonObject().put("auth", new JsonObject().put("enabled", true)
+        .put("users", dir.resolve("users.json").toString()).put("algorithms", algs)));
+  }
+
+  private Sipp sipp(String scenario, String user, String password) {
+    return Sipp.scenario(scenario).remote(HOST, gateway.port()).local(HOST).service(user).key("domain", TestGateway.DOMAIN)
+        .arg("-au", user, "-ap", password).calls(1).timeout(Duration.ofSeconds(20)).workDir(dir);
+  }
+
+  @Test
+  void sippRegistersWithItsPasswordAndAWrongOneLeavesNoBinding() throws IOException {
+    start("MD5");
+    sipp("register-auth.xml", "alice", "alice-Pa55").key("contact", "127.0.0.1:5099").run().assertSucceeded(1);
+    SipMessageText bindings = registerWithDigest("alice", "alice-Pa55", "MD5", null);
+    assertEquals(200, bindings.status(), bindings::toString);
+    assertTrue(bindings.text().contains("sip:alice@127.0.0.1:5099"), bindings::toString);
+
+    SippResult wrong = sipp("register-auth.xml", "bob", "not-bob").key("contact", "127.0.0.1:5098").run();
+    assertEquals(0, wrong.successfulCalls(), wrong::describe);
+    assertEquals(404, callFromOutside("bob"), "no binding for bob");
+  }
+
+  @Test
+  void sippCallsWithItsPasswordAfterA407() throws IOException {
+    start("MD5");
+    callee = Callee.listen("bob", HOST, SippTransport.UDP, 1, Duration.ofSeconds(40), dir);
+    registerWithDigest("bob", "bob-Pa55", "MD5", "<" + callee.contactUri() + ">");
+    SippResult call = sipp("uac-auth.xml", "alice", "alice-Pa55").service("bob").key("caller", "alice").run();
+    SippResult answered = callee.stop();
+    call.assertSucceeded(1);
+    answered.assertSucceeded(1);
+  }
+
+  @Test
+  void strongestAlgorithmFirstAndEachAnswerable() throws IOException {
+    start("MD5", "SHA-256", "SHA-512-256");
+    try (SipPeer phone = SipPeer.open(SippTransport.UDP, HOST, gateway.port())) {
+      String aor = "sip:alice@" + TestGateway.DOMAIN;
+      phone.send(phone.request("REGISTER", "sip:" + TestGateway.DOMAIN, aor, "Contact: <sip:alice@127.0.0.1:5097>\r\n"));
+      SipMessageText challenge = phone.finalResponse(ANSWER);
+      assertEquals(401, challenge.status(), challenge::toString);
+      assertEquals(List.of("SHA-512-256", "SHA-256", "MD5"),
+          DigestClient.challenges(challenge).stream().map(c -> c.get("algorithm")).toList(), challenge::toString);
+      for (Map<String, String> c : DigestClient.challenges(challenge)) {
+        assertEquals(TestGateway.DOMAIN, c.get("realm"));
+        assertEquals("auth", c.get("qop"));
+      }
+    }
+    for (String alg : List.of("SHA-512-256", "SHA-256", "MD5")) {
+      assertEquals(200, registerWithDigest("alice", "alice-Pa55", alg, "<sip:alice@127.0.0.1:5097>").status(), alg);
+      assertEquals(401, registerWithDigest("alice", "wrong", alg, "<sip:alice@127.0.0.1:5097>").status(), alg + ", wrong password");
+    }
+  }
+
+  @Test
+  void anUnknownUserAndAWrongPasswordGetTheSameAnswer() throws IOException {
+    start("MD5");
+    SipMessageText unknown = registerWithDigest("mallory", "x", "MD5", "<sip:mallory@127.0.0.1:5096>");
+    SipMessageText wrong = registerWithDigest("alice", "x", "MD5", "<sip:alice@127.0.0.1:5096>");
+    assertEquals(unknown.status(), wrong.status());
+    assertEquals(401, wrong.status());
+    assertEquals(DigestClient.challenges(unknown).get(0).keySet(), DigestClient.challenges(wrong).get(0).keySet());
+    assertEquals(unknown.headers("WWW-Authenticate").size(), wrong.headers("WWW-Authenticate").size());
+  }
+
+  @Test
+  void anAuthenticatedUserCannotRegisterAsAnother() throws IOException {
+    start("MD5");
+    try (SipPeer phone = SipPeer.open(SippTransport.UDP, HOST, gateway.port())) {
+      String bob = "sip:bob@" + TestGateway.DOMAIN;
+      String contact = "Contact: <sip:bob@127.0.0.1:5095>\r\n";
+      phone.send(phone.request("REGISTER", "sip:" + TestGateway.DOMAIN, bob, contact));
+      SipMessageText challenge = phone.finalResponse(ANSWER);
+      phone.send(phone.request("REGISTER", "sip:" + TestGateway.DOMAIN, bob, contact + "CSeq: 2 REGISTER\r\n"
+          + DigestClient.answer(challenge, "MD5", "REGISTER", "sip:" + TestGateway.DOMAIN, "alice", "alice-Pa55")));
+      SipMessageText answer = phone.finalResponse(ANSWER);
+      assertEquals(403, answer.status(), answer::toString);
+    }
+    assertEquals(404, callFromOutside("bob"));
+  }
+
+  /** REGISTER, the challenge, REGISTER again with {@code algorithm}'s answer: the final response of that. */
+  private SipMessageText registerWithDigest(String user, String password, String algorithm, String contact) throws IOException {
+    try (SipPeer phone = SipPeer.open(SippTransport.UDP, HOST, gateway.port())) {
+      String aor = "sip:" + user + "@" + TestGateway.DOMAIN;
+      // no Contact: a query, the 200 lists the bindings (RFC 3261 §10.2.3)
+      String headers = contact == null ? "" : "Contact: " + contact + "\r\nExpires: 600\r\n";
+      phone.send(withoutContact(phone.request("REGISTER", "sip:" + TestGateway.DOMAIN, aor, headers), contact));
+      SipMessageText challenge = phone.finalResponse(ANSWER);
+      assertEquals(401, challenge.status(), challenge::toString);
+      phone.send(withoutContact(phone.request("REGISTER", "sip:" + TestGateway.DOMAIN, aor, headers + "CSeq: 2 REGISTER\r\n"
+          + DigestClient.answer(challenge, algorithm, "REGISTER", "sip:" + TestGateway.DOMAIN, user, password)), contact));
+      return phone.finalResponse(ANSWER);
+    }
+  }
+
+  /** SipPeer adds a Contact of its own when none is given: a query has none. */
+  private static String withoutContact(String request, String contact) {
+    return contact != null ? request : request.replaceFirst("Contact: [^\r]*\r\n", "");
+  }
+
+  /**
+   * An OPTIONS to {@code user} from a user of another domain (not challenged: only local users
+   * authenticate): 404 for a user with no binding, else whatever the binding's way gives.
+   */
+  private int callFromOutside(String user) throws IOException {
+    try (SipPeer peer = SipPeer.open(SippTransport.UDP, HOST, gateway.port())) {
+      String uri = "sip:" + user + "@" + TestGateway.DOMAIN;
+      String req = peer.request("OPTIONS", uri, uri, "").replaceFirst("From: <sip:tester@" + TestGateway.DOMAIN + ">",
+          "From: <sip:visitor@example.net>");
+      assertFalse(req.contains("sip:tester@" + TestGateway.DOMAIN), req);
+      peer.send(req);
+      return peer.finalResponse(Duration.ofSeconds(40)).status();
+    }
+  }
+}
