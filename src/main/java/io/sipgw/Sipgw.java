@@ -12,6 +12,8 @@ import io.sipgw.auth.Authenticator;
 import io.sipgw.auth.FileCredentialStore;
 import io.sipgw.auth.Nonces;
 import io.sipgw.config.AuthConfig;
+import io.sipgw.config.BanConfig;
+import io.sipgw.ban.SourceGuard;
 import io.sipgw.config.ConfigException;
 import io.sipgw.proxy.Authentication;
 import java.nio.charset.StandardCharsets;
@@ -73,6 +75,7 @@ public final class Sipgw {
   /** The {@code auth} settings, and the credentials checked against (null: auth off since the start). */
   private AtomicReference<AuthConfig> auth;
   private Authenticator authenticator;
+  private AtomicReference<BanConfig> bans;
 
   private Sipgw(Vertx vertx, Transports transports, LocationStore store, AtomicReference<RoutingSettings> routing,
       AtomicReference<RegistrarConfig> registrar, AtomicReference<TransactionConfig> transaction,
@@ -112,7 +115,7 @@ public final class Sipgw {
     AtomicReference<AuthConfig> authCfg = new AtomicReference<>(config.auth());
     Future<Authenticator> auth = config.auth().enabled() ? openCredentials(vertx, config, authCfg) : Future.succeededFuture();
     return tls.compose(t -> auth.compose(a -> vertx.executeBlocking(() -> ListenerAddresses.resolve(config.listen()), false)
-        .compose(listeners -> deploy(vertx, config, listeners, t, new Authentication(authCfg::get, a)))
+        .compose(listeners -> deploy(vertx, config, listeners, t, authCfg, a))
         .onSuccess(g -> {
           g.auth = authCfg;
           g.authenticator = a;
@@ -140,7 +143,7 @@ public final class Sipgw {
   }
 
   private static Future<Sipgw> deploy(Vertx vertx, SipgwConfig config, List<Listener> listeners, TlsCertificates tls,
-      Authentication authentication) {
+      AtomicReference<AuthConfig> authCfg, Authenticator authenticator) {
     int cores = Runtime.getRuntime().availableProcessors();
     int workers = config.workers();
     int instances = config.transport().instances() == 0 ? cores : config.transport().instances();
@@ -162,6 +165,9 @@ public final class Sipgw {
     AtomicReference<TransactionConfig> transactionCfg = new AtomicReference<>(config.transaction());
     AtomicReference<WebSocketConfig> websocketCfg = new AtomicReference<>(config.websocket());
     AtomicReference<NatConfig> natCfg = new AtomicReference<>(config.nat());
+    AtomicReference<BanConfig> banCfg = new AtomicReference<>(config.bans());
+    SourceGuard guard = new SourceGuard(banCfg::get, System::currentTimeMillis);
+    Authentication authentication = new Authentication(authCfg::get, authenticator, guard);
     NatPinger pinger = new NatPinger(transports, store, natCfg::get);
     Registrar registrar = new Registrar(store, registrarCfg::get, System::currentTimeMillis, pinger, transports);
     transports.onClose(registrar::flowClosed);
@@ -169,6 +175,7 @@ public final class Sipgw {
         transactionCfg::get, workers, pinger::claim, authentication);
     Dispatcher dispatcher = new Dispatcher(vertx, transports, workers);
     dispatcher.onReceivingLoop(new Registrations(transports, routing::get, registrar, authentication)::onReceivingLoop);
+    dispatcher.admitSource(guard::admit);
 
     List<String> deployments = new ArrayList<>();
     Future<Void> chain = vertx.deployVerticle(pinger).map(id -> {
@@ -220,8 +227,10 @@ public final class Sipgw {
       if (config.store().type().equals(StoreConfig.REDIS)) {
         new NodeRestart(vertx, store, transports.nodeName(), transports.node(), pinger).start();
       }
-      return Future.succeededFuture(new Sipgw(vertx, transports, store, routing, registrarCfg, transactionCfg, websocketCfg, natCfg,
-          deployments, timer, tls, tlsTimer, keepalive));
+      Sipgw g = new Sipgw(vertx, transports, store, routing, registrarCfg, transactionCfg, websocketCfg, natCfg,
+          deployments, timer, tls, tlsTimer, keepalive);
+      g.bans = banCfg;
+      return Future.succeededFuture(g);
     });
   }
 
@@ -256,6 +265,7 @@ public final class Sipgw {
     websocket.set(config.websocket());
     nat.set(config.nat());
     auth.set(config.auth());
+    bans.set(config.bans());
     transports.limits(config.transport().maxMessageSize(), config.transport().maxConnections());
     if (tls != null) tls.reload(config.tls());
     LOG.info("configuration reloaded: " + config.domains().size() + " domain(s), registrar " + config.registrar());

@@ -24,7 +24,7 @@ public final class Authenticator {
    * What became of a request: authenticated as {@code user}, or to be answered {@code status} with
    * {@code challenges} (the WWW-/Proxy-Authenticate values, one per algorithm offered).
    */
-  public record Outcome(String user, int status, String header, List<String> challenges, String why) {
+  public record Outcome(String user, int status, String header, List<String> challenges, String why, boolean failed) {
     public boolean authenticated() { return user != null; }
   }
 
@@ -69,7 +69,7 @@ public final class Authenticator {
     return store.find(user, userDomain).map(c -> {
       String ha1 = c == null ? null : b ? c.ha1b() : c.ha1().get(alg);
       if (ha1 == null || !expected(alg, ha1, d, req.method()).equalsIgnoreCase(response)) {
-        return challenge(register, realm, false, "wrong credentials for " + username);
+        return failed(challenge(register, realm, false, "wrong credentials for " + username));
       }
       String qop = d.get("qop");
       if (qop != null) {
@@ -79,9 +79,11 @@ public final class Authenticator {
         } catch (NumberFormatException | NullPointerException e) {
           return challenge(register, realm, false, "bad nonce count");
         }
-        if (!nonces.freshCount(d.nonce(), nc)) return challenge(register, realm, false, "nonce count " + d.get("nc") + " used before (replay)");
+        if (!nonces.freshCount(d.nonce(), nc)) {
+          return failed(challenge(register, realm, false, "nonce count " + d.get("nc") + " used before (replay)"));
+        }
       }
-      return new Outcome(user, 200, null, List.of(), null);
+      return new Outcome(user, 200, null, List.of(), null, false);
     });
   }
 
@@ -108,7 +110,12 @@ public final class Authenticator {
           + (stale ? ", stale=true" : ""));
     }
     return new Outcome(null, register ? 401 : 407, register ? HeaderName.WWW_AUTHENTICATE.canonical() : HeaderName.PROXY_AUTHENTICATE.canonical(),
-        values, why);
+        values, why, false);
+  }
+
+  /** The same challenge, for credentials that were given and did not check out (they count towards a ban). */
+  private static Outcome failed(Outcome o) {
+    return new Outcome(o.user(), o.status(), o.header(), o.challenges(), o.why(), true);
   }
 
   /** Whether a request of {@code method} is ever challenged: never ACK or CANCEL (RFC 3261 §22.1). */

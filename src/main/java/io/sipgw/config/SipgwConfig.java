@@ -39,11 +39,12 @@ public final class SipgwConfig {
   private final MediaConfig media;
   private final NatConfig nat;
   private final AuthConfig auth;
+  private final BanConfig bans;
   private final JsonObject json;
 
   private SipgwConfig(List<ListenConfig> listen, List<DomainConfig> domains, RegistrarConfig registrar, ProxyConfig proxy,
                       TransactionConfig transaction, StoreConfig store, TransportConfig transport, int workers, ReloadConfig reload,
-                      TlsConfig tls, WebSocketConfig websocket, MediaConfig media, NatConfig nat, AuthConfig auth) {
+                      TlsConfig tls, WebSocketConfig websocket, MediaConfig media, NatConfig nat, AuthConfig auth, BanConfig bans) {
     this.listen = List.copyOf(listen);
     this.domains = List.copyOf(domains);
     this.registrar = registrar;
@@ -58,6 +59,7 @@ public final class SipgwConfig {
     this.media = media;
     this.nat = nat;
     this.auth = auth;
+    this.bans = bans;
     this.json = toJson();
   }
 
@@ -79,9 +81,10 @@ public final class SipgwConfig {
     MediaConfig media = MediaConfig.read(ConfigObject.at(root, "media"));
     NatConfig nat = NatConfig.read(ConfigObject.at(root, "nat"));
     AuthConfig auth = AuthConfig.read(ConfigObject.at(root, "auth"));
+    BanConfig bans = BanConfig.read(ConfigObject.at(root, "bans"));
     root.rejectUnknownKeys();
     requireCertificateForTls(listen, tls);
-    return new SipgwConfig(listen, domains, registrar, proxy, transaction, store, transport, workers, reload, tls, websocket, media, nat, auth);
+    return new SipgwConfig(listen, domains, registrar, proxy, transaction, store, transport, workers, reload, tls, websocket, media, nat, auth, bans);
   }
 
   /** The embedded default: conf/sipgw.json as packaged in the jar (UDP and TCP on 0.0.0.0:5060, WS on 8080). */
@@ -174,7 +177,7 @@ public final class SipgwConfig {
         .put("proxy", proxy.toJson()).put("transaction", transaction.toJson()).put("store", store.toJson())
         .put("transport", transport.toJson()).put("workers", workers).put("reload", reload.toJson()).put("tls", tls.toJson())
         .put("websocket", websocket.toJson()).put("media", media.toJson())
-        .put("nat", nat.toJson()).put("auth", auth.toJson());
+        .put("nat", nat.toJson()).put("auth", auth.toJson()).put("bans", bans.toJson());
   }
 
   /** The effective configuration, defaults included (a copy). */
@@ -209,6 +212,9 @@ public final class SipgwConfig {
 
   /** Keep-alives to UDP clients behind NAT ({@code nat}), reloadable. */
   public NatConfig nat() { return nat; }
+
+  /** Flood and password-guessing bans ({@code bans}), reloadable. */
+  public BanConfig bans() { return bans; }
 
   /** Digest authentication ({@code auth}), reloadable. */
   public AuthConfig auth() { return auth; }

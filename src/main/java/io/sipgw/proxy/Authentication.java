@@ -1,6 +1,7 @@
 package io.sipgw.proxy;
 
 import io.sipgw.auth.Authenticator;
+import io.sipgw.ban.SourceGuard;
 import io.sipgw.config.AuthConfig;
 import io.sipgw.sip.ResponseBuilder;
 import io.sipgw.sip.SipParseException;
@@ -25,11 +26,16 @@ public final class Authentication {
 
   private final Supplier<AuthConfig> settings;
   private final Authenticator authenticator;
+  private final SourceGuard guard;
 
-  /** {@code authenticator} null: no credentials to check against (auth is off and stays off until a restart). */
-  public Authentication(Supplier<AuthConfig> settings, Authenticator authenticator) {
+  /**
+   * {@code authenticator} null: no credentials to check against (auth is off and stays off until a
+   * restart); {@code guard} (null: none) counts failed authentications towards a ban of their source.
+   */
+  public Authentication(Supplier<AuthConfig> settings, Authenticator authenticator, SourceGuard guard) {
     this.settings = settings;
     this.authenticator = authenticator;
+    this.guard = guard;
   }
 
   /** The answer that stops a request: its status and the response. */
@@ -53,6 +59,7 @@ public final class Authentication {
     if (!cfg.domains().isEmpty() && cfg.domains().stream().noneMatch(d -> d.equalsIgnoreCase(realm))) return Future.succeededFuture();
     return authenticator.check(req, realm).map(o -> {
       if (!o.authenticated()) {
+        if (o.failed() && guard != null) guard.authFailed(flow.remoteHost());
         LOG.fine(() -> req.method() + " from " + flow + " challenged (" + o.status() + "): " + o.why() + " (Call-ID " + req.callId() + ")");
         ResponseBuilder rb = ResponseBuilder.of(req, o.status());
         for (String c : o.challenges()) rb.header(o.header(), c);

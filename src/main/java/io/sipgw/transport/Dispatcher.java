@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import java.util.function.BiPredicate;
+import java.util.function.Predicate;
 import java.util.logging.Logger;
 
 /**
@@ -28,6 +29,7 @@ public final class Dispatcher {
   private final String[] addresses;
   private final DeliveryOptions local = new DeliveryOptions().setCodecName(InboundCodec.NAME).setLocalOnly(true);
   private volatile BiPredicate<SipRequest, Flow> onReceivingLoop = (r, f) -> false;
+  private volatile Predicate<String> admitSource = ip -> true;
 
   public Dispatcher(Vertx vertx, Transports transports, int routingInstances) {
     this.bus = vertx.eventBus();
@@ -44,6 +46,9 @@ public final class Dispatcher {
    */
   public void onReceivingLoop(BiPredicate<SipRequest, Flow> handler) { this.onReceivingLoop = handler; }
 
+  /** What decides, before parsing, whether a message from a source address is handled at all (bans). */
+  public void admitSource(Predicate<String> admit) { this.admitSource = admit; }
+
   /** The routing address for a Call-ID. */
   public String addressFor(String callId) {
     int h = callId == null ? 0 : callId.hashCode();
@@ -52,6 +57,7 @@ public final class Dispatcher {
 
   /** Handles the bytes of one datagram or one framed stream message. */
   public void receive(byte[] bytes, int length, Flow flow, boolean datagram) {
+    if (!admitSource.test(flow.remoteHost())) return; // banned: dropped unparsed and unanswered
     SipMessage m;
     try {
       m = MessageParser.parse(bytes, 0, length, datagram);

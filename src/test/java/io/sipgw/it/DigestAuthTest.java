@@ -47,11 +47,13 @@ class DigestAuthTest {
     if (gateway != null) gateway.close();
   }
 
-  private void start(String... algorithms) {
+  private void start(String... algorithms) { start(new JsonObject(), algorithms); }
+
+  private void start(JsonObject overrides, String... algorithms) {
     JsonArray algs = new JsonArray();
     for (String a : algorithms) algs.add(a);
     gateway = TestGateway.start(new JsonObject().put("auth", new JsonObject().put("enabled", true)
-        .put("users", dir.resolve("users.json").toString()).put("algorithms", algs)));
+        .put("users", dir.resolve("users.json").toString()).put("algorithms", algs)).mergeIn(overrides, true));
   }
 
   private Sipp sipp(String scenario, String user, String password) {
@@ -129,6 +131,20 @@ class DigestAuthTest {
       assertEquals(403, answer.status(), answer::toString);
     }
     assertEquals(404, callFromOutside("bob"));
+  }
+
+  /**
+   * Password guessing: after {@code bans.authFailures} wrong answers within the window, the source is
+   * banned and gets silence, not even a challenge (loopback is exempt by default; not here).
+   */
+  @Test
+  void aSourceThatKeepsFailingIsBannedAndGetsNoAnswer() throws IOException {
+    start(new JsonObject().put("bans", new JsonObject().put("authFailures", 3).put("authWindow", 60).put("exempt", new JsonArray())), "MD5");
+    for (int i = 0; i < 3; i++) assertEquals(401, registerWithDigest("alice", "guess" + i, "MD5", "<sip:alice@127.0.0.1:5094>").status());
+    try (SipPeer phone = SipPeer.open(SippTransport.UDP, HOST, gateway.port())) {
+      phone.send(phone.request("REGISTER", "sip:" + TestGateway.DOMAIN, "sip:alice@" + TestGateway.DOMAIN, "Contact: <sip:alice@127.0.0.1:5094>\r\n"));
+      assertEquals(null, phone.receive(Duration.ofSeconds(2)), "a banned source gets no answer");
+    }
   }
 
   /** REGISTER, the challenge, REGISTER again with {@code algorithm}'s answer: the final response of that. */

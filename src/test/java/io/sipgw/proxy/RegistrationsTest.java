@@ -49,7 +49,7 @@ class RegistrationsTest {
     RegistrarConfig registrar = new RegistrarConfig(60, 3600, 3600, 10);
     store = new MemoryLocationStore(null, 60_000);
     registrations = new Registrations(transports, () -> settings, new Registrar(store, () -> registrar, System::currentTimeMillis),
-        new Authentication(AuthConfig::defaults, null));
+        new Authentication(AuthConfig::defaults, null, null));
   }
 
   @AfterEach

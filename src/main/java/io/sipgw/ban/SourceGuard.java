@@ -1,0 +1,117 @@
+package io.sipgw.ban;
+
+import io.sipgw.config.BanConfig;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * Per-source flood and password-guessing protection (Kamailio's pike, and an htable of bans): every
+ * received message is counted against its source address before it is parsed; a source above
+ * {@code bans.maxRequests} per {@code bans.interval}, or with {@code bans.authFailures} failed
+ * authentications within {@code bans.authWindow}, is banned for {@code bans.banTime}: its messages are
+ * dropped unanswered until the ban expires by itself. Each ban is logged once, when it starts.
+ * Thread-safe: every receiving loop calls it. Memory is bounded: past {@link #MAX_SOURCES} counted
+ * sources (a flood of forged addresses) the counts start over.
+ */
+public final class SourceGuard {
+  private static final Logger LOG = Logger.getLogger("sipgw.ban");
+  static final int MAX_SOURCES = 200_000;
+
+  /** Counts of one source within the current window (requests) and the auth window (failures). */
+  private static final class Counts {
+    long windowStart;
+    int requests;
+    long authStart;
+    int failures;
+    /** The settings {@link #exempt} was worked out for: an address is matched against the CIDRs once per version. */
+    BanConfig seen;
+    boolean exempt;
+
+    synchronized boolean exempt(BanConfig cfg, String ip) {
+      if (seen != cfg) {
+        seen = cfg;
+        exempt = cfg.exempts(ip);
+      }
+      return exempt;
+    }
+  }
+
+  private final Supplier<BanConfig> settings;
+  private final LongSupplier clock;
+  private final Map<String, Counts> counts = new ConcurrentHashMap<>();
+  private final Map<String, Long> bannedUntil = new ConcurrentHashMap<>();
+
+  public SourceGuard(Supplier<BanConfig> settings, LongSupplier clock) {
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  /** Whether a message from {@code ip} may be handled; false: drop it, unanswered. */
+  public boolean admit(String ip) {
+    long now = clock.getAsLong();
+    if (!bannedUntil.isEmpty()) {
+      Long until = bannedUntil.get(ip);
+      if (until != null) {
+        if (until > now) return false;
+        bannedUntil.remove(ip, until);
+        LOG.info("ban of " + ip + " expired");
+      }
+    }
+    BanConfig cfg = settings.get();
+    if (cfg.maxRequests() == 0) return true;
+    Counts c = counted(ip);
+    if (c.exempt(cfg, ip)) return true;
+    long windowMillis = cfg.interval() * 1000L;
+    int seen;
+    synchronized (c) {
+      if (now - c.windowStart >= windowMillis) {
+        c.windowStart = now;
+        c.requests = 0;
+      }
+      seen = ++c.requests;
+    }
+    if (seen <= cfg.maxRequests()) return true;
+    ban(ip, now, cfg, seen + " messages within " + cfg.interval() + " s (bans.maxRequests " + cfg.maxRequests() + ")");
+    return false;
+  }
+
+  /** A request from {@code ip} carried credentials that did not check out. */
+  public void authFailed(String ip) {
+    BanConfig cfg = settings.get();
+    if (cfg.authFailures() == 0) return;
+    Counts c = counted(ip);
+    if (c.exempt(cfg, ip)) return;
+    long now = clock.getAsLong();
+    int failures;
+    synchronized (c) {
+      if (now - c.authStart >= cfg.authWindow() * 1000L) {
+        c.authStart = now;
+        c.failures = 0;
+      }
+      failures = ++c.failures;
+    }
+    if (failures >= cfg.authFailures()) {
+      ban(ip, now, cfg, failures + " failed authentications within " + cfg.authWindow() + " s (bans.authFailures " + cfg.authFailures() + ")");
+    }
+  }
+
+  /** Whether {@code ip} is banned now. */
+  public boolean banned(String ip) {
+    Long until = bannedUntil.get(ip);
+    return until != null && until > clock.getAsLong();
+  }
+
+  private Counts counted(String ip) {
+    if (counts.size() >= MAX_SOURCES) counts.clear();
+    return counts.computeIfAbsent(ip, k -> new Counts());
+  }
+
+  private void ban(String ip, long now, BanConfig cfg, String why) {
+    long until = now + cfg.banTime() * 1000L;
+    if (bannedUntil.put(ip, until) == null) LOG.warning("banned " + ip + " for " + cfg.banTime() + " s: " + why);
+    counts.remove(ip);
+  }
+}

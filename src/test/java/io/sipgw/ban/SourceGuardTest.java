@@ -1,0 +1,83 @@
+package io.sipgw.ban;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sipgw.config.BanConfig;
+import io.sipgw.config.Cidr;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
+
+class SourceGuardTest {
+  private final AtomicLong now = new AtomicLong(1_000_000);
+  private final AtomicReference<BanConfig> cfg = new AtomicReference<>(
+      new BanConfig(100, 1, 3, 60, 300, List.of(Cidr.parse("10.9.0.0/16"))));
+  private final SourceGuard guard = new SourceGuard(cfg::get, now::get);
+
+  @Test
+  void aSourceAboveTheRateIsBannedForTheBanTimeThenLetIn() {
+    for (int i = 0; i < 100; i++) assertTrue(guard.admit("192.0.2.1"));
+    assertFalse(guard.admit("192.0.2.1"), "the 101st within a second");
+    assertTrue(guard.admit("192.0.2.2"), "another source is not concerned");
+    now.addAndGet(299_999);
+    assertFalse(guard.admit("192.0.2.1"), "still banned");
+    now.addAndGet(1);
+    assertTrue(guard.admit("192.0.2.1"), "the ban expired by itself");
+  }
+
+  @Test
+  void theCountStartsOverEachInterval() {
+    for (int round = 0; round < 5; round++) {
+      for (int i = 0; i < 100; i++) assertTrue(guard.admit("192.0.2.3"));
+      now.addAndGet(1000);
+    }
+  }
+
+  @Test
+  void failedAuthenticationsBanTheirSource() {
+    guard.authFailed("192.0.2.4");
+    guard.authFailed("192.0.2.4");
+    assertTrue(guard.admit("192.0.2.4"));
+    guard.authFailed("192.0.2.4");
+    assertFalse(guard.admit("192.0.2.4"), "three failures within a minute");
+    guard.authFailed("192.0.2.5");
+    now.addAndGet(61_000);
+    guard.authFailed("192.0.2.5");
+    guard.authFailed("192.0.2.5");
+    assertTrue(guard.admit("192.0.2.5"), "failures spread over more than the window");
+  }
+
+  @Test
+  void exemptSourcesAndAZeroLimitNeverBan() {
+    for (int i = 0; i < 1000; i++) assertTrue(guard.admit("10.9.1.1"));
+    for (int i = 0; i < 10; i++) guard.authFailed("10.9.1.1");
+    assertTrue(guard.admit("10.9.1.1"));
+    cfg.set(new BanConfig(0, 1, 0, 60, 300, List.of()));
+    for (int i = 0; i < 1000; i++) assertTrue(guard.admit("192.0.2.6"));
+  }
+
+  @Test
+  void aBanIsLoggedOnceNotPerPacket() {
+    Logger log = Logger.getLogger("sipgw.ban");
+    List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Handler h = new Handler() {
+      @Override public void publish(LogRecord r) { if (r.getLevel().intValue() >= Level.INFO.intValue()) lines.add(r.getMessage()); }
+      @Override public void flush() { }
+      @Override public void close() { }
+    };
+    log.addHandler(h);
+    try {
+      for (int i = 0; i < 5000; i++) guard.admit("192.0.2.7");
+      assertEquals(1, lines.stream().filter(l -> l.startsWith("banned 192.0.2.7 for 300 s")).count(), lines::toString);
+    } finally {
+      log.removeHandler(h);
+    }
+  }
+}
