@@ -44,7 +44,7 @@ public record AuthConfig(boolean enabled, String users, List<String> algorithms,
     boolean enabled = o.bool("enabled", false);
     String users = o.string("users", DEFAULT_USERS);
     if (users.isBlank()) throw new ConfigException(o.key("users"), "must name a file");
-    List<String> algorithms = strings(o, "algorithms", List.of("MD5"));
+    List<String> algorithms = o.strings("algorithms", List.of("MD5"));
     if (algorithms.isEmpty()) throw new ConfigException(o.key("algorithms"), "needs at least one algorithm");
     List<String> ordered = new ArrayList<>();
     for (int i = 0; i < algorithms.size(); i++) {
@@ -55,7 +55,7 @@ public record AuthConfig(boolean enabled, String users, List<String> algorithms,
     }
     // strongest first, whatever the order given (RFC 8760 §2.4: the client takes the first it supports)
     for (String a : ALGORITHMS) if (algorithms.stream().anyMatch(x -> x.equalsIgnoreCase(a))) ordered.add(a);
-    List<String> methods = strings(o, "methods", DEFAULT_METHODS);
+    List<String> methods = o.strings("methods", DEFAULT_METHODS);
     List<String> upper = new ArrayList<>();
     for (int i = 0; i < methods.size(); i++) {
       String m = methods.get(i);
@@ -66,32 +66,13 @@ public record AuthConfig(boolean enabled, String users, List<String> algorithms,
       }
       upper.add(u);
     }
-    List<String> domains = strings(o, "domains", List.of());
-    List<String> trustedText = strings(o, "trusted", List.of());
-    List<Cidr> trusted = new ArrayList<>();
-    for (int i = 0; i < trustedText.size(); i++) {
-      try {
-        trusted.add(Cidr.parse(trustedText.get(i)));
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException(o.key("trusted") + "[" + i + "]", e.getMessage());
-      }
-    }
+    List<String> domains = o.strings("domains", List.of());
+    List<Cidr> trusted = o.cidrs("trusted", List.of());
     String secret = o.string("secret", null);
     if (secret != null && secret.length() < 16) throw new ConfigException(o.key("secret"), "must be at least 16 characters");
     int lifetime = o.integer("nonceLifetime", DEFAULT_NONCE_LIFETIME, 10, 86_400);
     o.rejectUnknownKeys();
     return new AuthConfig(enabled, users, ordered, upper, domains, trusted, secret, lifetime);
-  }
-
-  private static List<String> strings(ConfigObject o, String name, List<String> dflt) {
-    JsonArray a = o.array(name);
-    if (a == null) return dflt;
-    List<String> out = new ArrayList<>();
-    for (int i = 0; i < a.size(); i++) {
-      if (!(a.getValue(i) instanceof String s)) throw new ConfigException(o.key(name) + "[" + i + "]", "must be a string");
-      out.add(s);
-    }
-    return out;
   }
 
   /** Whether requests from {@code ip} are trusted (not challenged). */

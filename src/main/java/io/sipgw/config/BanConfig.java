@@ -2,7 +2,6 @@ package io.sipgw.config;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -38,17 +37,7 @@ public record BanConfig(int maxRequests, int interval, int authFailures, int aut
     int authFailures = o.integer("authFailures", DEFAULT_AUTH_FAILURES, 0, 1_000_000);
     int authWindow = o.integer("authWindow", DEFAULT_AUTH_WINDOW, 1, 86_400);
     int banTime = o.integer("banTime", DEFAULT_BAN_TIME, 1, 30 * 86_400);
-    List<Cidr> exempt = new ArrayList<>();
-    JsonArray a = o.array("exempt");
-    List<?> values = a == null ? DEFAULT_EXEMPT : a.getList();
-    for (int i = 0; i < values.size(); i++) {
-      if (!(values.get(i) instanceof String s)) throw new ConfigException(o.key("exempt") + "[" + i + "]", "must be a string");
-      try {
-        exempt.add(Cidr.parse(s));
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException(o.key("exempt") + "[" + i + "]", e.getMessage());
-      }
-    }
+    List<Cidr> exempt = o.cidrs("exempt", DEFAULT_EXEMPT);
     o.rejectUnknownKeys();
     return new BanConfig(maxRequests, interval, authFailures, authWindow, banTime, exempt);
   }

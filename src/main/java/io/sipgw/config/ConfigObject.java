@@ -4,7 +4,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -56,6 +58,32 @@ final class ConfigObject {
   long longInteger(String name, long defaultValue) {
     Object v = value(name);
     return v == null ? defaultValue : integral(name, v);
+  }
+
+  /** An array of strings; absent gives {@code defaultValue}; an element of another type is an error naming it. */
+  List<String> strings(String name, List<String> defaultValue) {
+    JsonArray a = array(name);
+    if (a == null) return defaultValue;
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < a.size(); i++) {
+      if (!(a.getValue(i) instanceof String s)) throw new ConfigException(key(name) + "[" + i + "]", "must be a string");
+      out.add(s);
+    }
+    return out;
+  }
+
+  /** An array of IP addresses and CIDR blocks; absent gives {@code defaultValue}'s blocks. */
+  List<Cidr> cidrs(String name, List<String> defaultValue) {
+    List<String> text = strings(name, defaultValue);
+    List<Cidr> out = new ArrayList<>();
+    for (int i = 0; i < text.size(); i++) {
+      try {
+        out.add(Cidr.parse(text.get(i)));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(key(name) + "[" + i + "]", e.getMessage());
+      }
+    }
+    return out;
   }
 
   boolean bool(String name, boolean defaultValue) {
