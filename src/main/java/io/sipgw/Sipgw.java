@@ -25,6 +25,7 @@ import io.sipgw.proxy.RoutingSettings;
 import io.sipgw.proxy.Registrations;
 import io.sipgw.proxy.RoutingVerticle;
 import io.sipgw.registrar.Registrar;
+import io.sipgw.sip.HeaderName;
 import io.sipgw.sip.Hosts;
 import io.sipgw.sip.Transport;
 import io.sipgw.store.LocationStore;
@@ -176,6 +177,7 @@ public final class Sipgw {
     Dispatcher dispatcher = new Dispatcher(vertx, transports, workers);
     dispatcher.onReceivingLoop(new Registrations(transports, routing::get, registrar, authentication)::onReceivingLoop);
     dispatcher.admitSource(guard::admit);
+    dispatcher.admitRequest((req, flow) -> guard.admitAgent(flow.remoteHost(), () -> req.header(HeaderName.USER_AGENT)));
 
     List<String> deployments = new ArrayList<>();
     Future<Void> chain = vertx.deployVerticle(pinger).map(id -> {

@@ -98,6 +98,19 @@ public final class SourceGuard {
     }
   }
 
+  /**
+   * With {@code bans.dropScanners}: whether a request with the User-Agent {@code userAgentOf} gives (read only then) from {@code ip} may be
+   * handled; one whose User-Agent names a scanner is not, and bans its source (exempt ones excepted).
+   */
+  public boolean admitAgent(String ip, Supplier<String> userAgentOf) {
+    BanConfig cfg = settings.get();
+    if (!cfg.dropScanners()) return true;
+    String userAgent = userAgentOf.get();
+    if (!cfg.isScanner(userAgent) || cfg.exempts(ip)) return true;
+    ban(ip, clock.getAsLong(), cfg, "a scanner (User-Agent: " + userAgent + ")");
+    return false;
+  }
+
   /** Whether {@code ip} is banned now. */
   public boolean banned(String ip) {
     Long until = bannedUntil.get(ip);

@@ -13,22 +13,43 @@ import java.util.List;
  * @param maxRequests 0: no flood limit
  * @param authFailures 0: failed authentications never ban
  * @param exempt addresses or CIDR blocks never banned (loopback by default, where the benchmarks run)
+ * @param dropScanners whether a request whose User-Agent names a scanner is dropped and its source
+ *     banned (off by default)
+ * @param scanners User-Agent fragments (case-insensitive) that name a scanner
  */
-public record BanConfig(int maxRequests, int interval, int authFailures, int authWindow, int banTime, List<Cidr> exempt) {
+public record BanConfig(int maxRequests, int interval, int authFailures, int authWindow, int banTime, List<Cidr> exempt,
+    boolean dropScanners, List<String> scanners) {
   public static final int DEFAULT_MAX_REQUESTS = 1000;
   public static final int DEFAULT_INTERVAL = 1;
   public static final int DEFAULT_AUTH_FAILURES = 10;
   public static final int DEFAULT_AUTH_WINDOW = 60;
   public static final int DEFAULT_BAN_TIME = 300;
   public static final List<String> DEFAULT_EXEMPT = List.of("127.0.0.0/8", "::1");
+  /** What SIPVicious, sipcli, VaxSIP, SIPScan, iWar and their kin put in User-Agent. */
+  public static final List<String> DEFAULT_SCANNERS = List.of("friendly-scanner", "sipvicious", "sipcli", "VaxSIPUserAgent",
+      "sip-scan", "sipscan", "iWar", "sundayddr", "SIVuS", "smap");
 
   public BanConfig {
     exempt = List.copyOf(exempt);
+    scanners = scanners.stream().map(x -> x.toLowerCase(java.util.Locale.ROOT)).toList();
+  }
+
+  /** With the defaults' scanner settings (off). */
+  public BanConfig(int maxRequests, int interval, int authFailures, int authWindow, int banTime, List<Cidr> exempt) {
+    this(maxRequests, interval, authFailures, authWindow, banTime, exempt, false, DEFAULT_SCANNERS);
   }
 
   public static BanConfig defaults() {
     return new BanConfig(DEFAULT_MAX_REQUESTS, DEFAULT_INTERVAL, DEFAULT_AUTH_FAILURES, DEFAULT_AUTH_WINDOW, DEFAULT_BAN_TIME,
         DEFAULT_EXEMPT.stream().map(Cidr::parse).toList());
+  }
+
+  /** Whether {@code userAgent} names a scanner (null: no). */
+  public boolean isScanner(String userAgent) {
+    if (userAgent == null) return false;
+    String ua = userAgent.toLowerCase(java.util.Locale.ROOT);
+    for (String s : scanners) if (ua.contains(s)) return true;
+    return false;
   }
 
   static BanConfig read(ConfigObject o) {
@@ -38,8 +59,13 @@ public record BanConfig(int maxRequests, int interval, int authFailures, int aut
     int authWindow = o.integer("authWindow", DEFAULT_AUTH_WINDOW, 1, 86_400);
     int banTime = o.integer("banTime", DEFAULT_BAN_TIME, 1, 30 * 86_400);
     List<Cidr> exempt = o.cidrs("exempt", DEFAULT_EXEMPT);
+    boolean dropScanners = o.bool("dropScanners", false);
+    List<String> scanners = o.strings("scanners", DEFAULT_SCANNERS);
+    for (int i = 0; i < scanners.size(); i++) {
+      if (scanners.get(i).isBlank()) throw new ConfigException(o.key("scanners") + "[" + i + "]", "must not be empty");
+    }
     o.rejectUnknownKeys();
-    return new BanConfig(maxRequests, interval, authFailures, authWindow, banTime, exempt);
+    return new BanConfig(maxRequests, interval, authFailures, authWindow, banTime, exempt, dropScanners, scanners);
   }
 
   /** Whether {@code ip} is never banned. */
@@ -52,6 +78,7 @@ public record BanConfig(int maxRequests, int interval, int authFailures, int aut
     JsonArray e = new JsonArray();
     exempt.forEach(c -> e.add(c.toString()));
     return new JsonObject().put("maxRequests", maxRequests).put("interval", interval).put("authFailures", authFailures)
-        .put("authWindow", authWindow).put("banTime", banTime).put("exempt", e);
+        .put("authWindow", authWindow).put("banTime", banTime).put("exempt", e).put("dropScanners", dropScanners)
+        .put("scanners", new JsonArray(new java.util.ArrayList<>(scanners)));
   }
 }

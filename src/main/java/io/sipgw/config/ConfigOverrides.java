@@ -45,7 +45,8 @@ final class ConfigOverrides {
        "media": {"rtpengine": [""], "timeout": 0, "retries": 0, "downTime": 0, "mode": ""},
        "auth": {"enabled": true, "users": "", "algorithms": [""], "methods": [""], "domains": [""], "trusted": [""], "secret": "",
                 "nonceLifetime": 0},
-       "bans": {"maxRequests": 0, "interval": 0, "authFailures": 0, "authWindow": 0, "banTime": 0, "exempt": [""]},
+       "bans": {"maxRequests": 0, "interval": 0, "authFailures": 0, "authWindow": 0, "banTime": 0, "exempt": [""],
+                "dropScanners": true, "scanners": [""]},
        "nat": {"keepalive": "", "interval": 0, "maxMissed": 0}}""");
 
   private ConfigOverrides() { }

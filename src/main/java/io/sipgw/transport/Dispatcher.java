@@ -30,6 +30,7 @@ public final class Dispatcher {
   private final DeliveryOptions local = new DeliveryOptions().setCodecName(InboundCodec.NAME).setLocalOnly(true);
   private volatile BiPredicate<SipRequest, Flow> onReceivingLoop = (r, f) -> false;
   private volatile Predicate<String> admitSource = ip -> true;
+  private volatile BiPredicate<SipRequest, Flow> admitRequest = (r, f) -> true;
 
   public Dispatcher(Vertx vertx, Transports transports, int routingInstances) {
     this.bus = vertx.eventBus();
@@ -49,6 +50,9 @@ public final class Dispatcher {
   /** What decides, before parsing, whether a message from a source address is handled at all (bans). */
   public void admitSource(Predicate<String> admit) { this.admitSource = admit; }
 
+  /** What decides, once a request is parsed, whether it is handled at all (scanners); false: dropped unanswered. */
+  public void admitRequest(BiPredicate<SipRequest, Flow> admit) { this.admitRequest = admit; }
+
   /** The routing address for a Call-ID. */
   public String addressFor(String callId) {
     int h = callId == null ? 0 : callId.hashCode();
@@ -65,7 +69,7 @@ public final class Dispatcher {
       reject(bytes, length, e.status(), e.reason(), flow);
       return;
     }
-    if (m instanceof SipRequest r && onReceivingLoop.test(r, flow)) return;
+    if (m instanceof SipRequest r && (!admitRequest.test(r, flow) || onReceivingLoop.test(r, flow))) return;
     bus.send(addressFor(m.callId()), new InboundMessage(m, flow, System.nanoTime()), local);
   }
 

@@ -64,6 +64,18 @@ class SourceGuardTest {
   }
 
   @Test
+  void scannersAreDroppedAndBannedOnlyWhenConfigured() {
+    assertTrue(guard.admitAgent("192.0.2.8", () -> "friendly-scanner"), "off by default");
+    cfg.set(new BanConfig(100, 1, 3, 60, 300, List.of(Cidr.parse("10.9.0.0/16")), true, BanConfig.DEFAULT_SCANNERS));
+    assertTrue(guard.admitAgent("192.0.2.8", () -> "Linphone/5.0"));
+    assertTrue(guard.admitAgent("192.0.2.8", () -> null));
+    assertFalse(guard.admitAgent("192.0.2.8", () -> "sipvicious/0.3.4"));
+    assertFalse(guard.admit("192.0.2.8"), "and its source is banned");
+    assertTrue(guard.admitAgent("10.9.0.1", () -> "friendly-scanner"), "exempt");
+    assertFalse(guard.admitAgent("192.0.2.9", () -> "VaxSIPUserAgent/3.1"), "case-insensitive");
+  }
+
+  @Test
   void aBanIsLoggedOnceNotPerPacket() {
     Logger log = Logger.getLogger("sipgw.ban");
     List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();

@@ -222,6 +222,8 @@ class SipgwConfigTest {
       "{\"bans\": {\"interval\": 0}}                        | bans.interval             | between 1 and 3600",
       "{\"bans\": {\"banTime\": 0}}                         | bans.banTime              | between 1 and",
       "{\"bans\": {\"exempt\": [\"10.0.0.0/8\", \"x\"]}}     | bans.exempt[1]            | not an IP address",
+      "{\"bans\": {\"scanners\": [\" \"]}}                 | bans.scanners[0]          | must not be empty",
+      "{\"bans\": {\"dropScanners\": 1}}                   | bans.dropScanners         | true or false",
       "{\"store\": {\"type\": \"redis\", \"nodeAddress\": \"10.0.0.7:5060\"}} | store.nodeAddress | without a port",
       "{\"store\": {\"type\": \"redis\", \"nodeAddress\": \"0.0.0.0\"}} | store.nodeAddress | not the wildcard",
       "{\"store\": {\"type\": \"redis\", \"nodeAddress\": \"bad host\"}} | store.nodeAddress | forms: host",
