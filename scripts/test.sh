@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the test suite. Installs what the tests need when it is missing:
 # sipp (Debian/Ubuntu package sip-tester), socat (TLS phones in front of and behind SIPp), redis-server and
-# rtpengine (package rtpengine-daemon alone: the rtpengine metapackage would build a kernel module); for the
+# rtpengine (package rtpengine-daemon alone: the rtpengine metapackage would build a kernel module), sipsak and
+# sipvicious (svmap, svwar, svcrack, run by the security tests); for the
 # browser tests chromium and iproute2 (ip netns), and, with npm ci, the Node driver's packages in
 # src/test/browser (needs Node.js >= 20 and npm). Exits with Maven's exit code.
 set -euo pipefail
@@ -15,6 +16,9 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 [[ -x /usr/bin/chromium ]] || missing+=(chromium fonts-liberation libgl1-mesa-dri)
 command -v rtpengine >/dev/null 2>&1 || missing+=(rtpengine-daemon)
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+# the attack tools the security tests run against the gateway, in a namespace with only lo
+command -v sipsak >/dev/null 2>&1 || missing+=(sipsak)
+command -v svwar >/dev/null 2>&1 || missing+=(sipvicious)
 
 if ((${#missing[@]})); then
   echo "==> installing ${missing[*]}"
@@ -24,7 +28,7 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-echo "==> sipp: $(command -v sipp), socat: $(command -v socat), redis-server: $(command -v redis-server), rtpengine: $(command -v rtpengine)"
+echo "==> sipp: $(command -v sipp), socat: $(command -v socat), redis-server: $(command -v redis-server), rtpengine: $(command -v rtpengine), sipsak: $(command -v sipsak), svwar: $(command -v svwar)"
 
 # The browser tests' driver (playwright-core, which runs Debian's chromium: it never downloads a browser).
 if [[ ! -d src/test/browser/node_modules/playwright-core ]]; then
