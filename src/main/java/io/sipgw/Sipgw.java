@@ -177,6 +177,7 @@ public final class Sipgw {
     Dispatcher dispatcher = new Dispatcher(vertx, transports, workers);
     dispatcher.onReceivingLoop(new Registrations(transports, routing::get, registrar, authentication)::onReceivingLoop);
     dispatcher.admitSource(guard::admit);
+    transports.connectionsPerSource(ip -> banCfg.get().connectionsAllowed(ip));
     dispatcher.admitRequest((req, flow) -> guard.admitAgent(flow.remoteHost(), () -> req.header(HeaderName.USER_AGENT)));
 
     List<String> deployments = new ArrayList<>();

@@ -16,14 +16,17 @@ import java.util.List;
  * @param dropScanners whether a request whose User-Agent names a scanner is dropped and its source
  *     banned (off by default)
  * @param scanners User-Agent fragments (case-insensitive) that name a scanner
+ * @param maxConnections the most TCP, TLS and WebSocket connections one source address may hold open
+ *     at once; past it a new one is closed at once (exempt addresses excepted)
  */
 public record BanConfig(int maxRequests, int interval, int authFailures, int authWindow, int banTime, List<Cidr> exempt,
-    boolean dropScanners, List<String> scanners) {
+    boolean dropScanners, List<String> scanners, int maxConnections) {
   public static final int DEFAULT_MAX_REQUESTS = 1000;
   public static final int DEFAULT_INTERVAL = 1;
   public static final int DEFAULT_AUTH_FAILURES = 10;
   public static final int DEFAULT_AUTH_WINDOW = 60;
   public static final int DEFAULT_BAN_TIME = 300;
+  public static final int DEFAULT_MAX_CONNECTIONS = 100;
   public static final List<String> DEFAULT_EXEMPT = List.of("127.0.0.0/8", "::1");
   /** What SIPVicious, sipcli, VaxSIP, SIPScan, iWar and their kin put in User-Agent. */
   public static final List<String> DEFAULT_SCANNERS = List.of("friendly-scanner", "sipvicious", "sipcli", "VaxSIPUserAgent",
@@ -36,13 +39,16 @@ public record BanConfig(int maxRequests, int interval, int authFailures, int aut
 
   /** With the defaults' scanner settings (off). */
   public BanConfig(int maxRequests, int interval, int authFailures, int authWindow, int banTime, List<Cidr> exempt) {
-    this(maxRequests, interval, authFailures, authWindow, banTime, exempt, false, DEFAULT_SCANNERS);
+    this(maxRequests, interval, authFailures, authWindow, banTime, exempt, false, DEFAULT_SCANNERS, DEFAULT_MAX_CONNECTIONS);
   }
 
   public static BanConfig defaults() {
     return new BanConfig(DEFAULT_MAX_REQUESTS, DEFAULT_INTERVAL, DEFAULT_AUTH_FAILURES, DEFAULT_AUTH_WINDOW, DEFAULT_BAN_TIME,
         DEFAULT_EXEMPT.stream().map(Cidr::parse).toList());
   }
+
+  /** The connections {@code ip} may hold open at once: {@code maxConnections}, unlimited for an exempt address. */
+  public int connectionsAllowed(String ip) { return exempts(ip) ? Integer.MAX_VALUE : maxConnections; }
 
   /** Whether {@code userAgent} names a scanner (null: no). */
   public boolean isScanner(String userAgent) {
@@ -61,11 +67,12 @@ public record BanConfig(int maxRequests, int interval, int authFailures, int aut
     List<Cidr> exempt = o.cidrs("exempt", DEFAULT_EXEMPT);
     boolean dropScanners = o.bool("dropScanners", false);
     List<String> scanners = o.strings("scanners", DEFAULT_SCANNERS);
+    int maxConnections = o.integer("maxConnections", DEFAULT_MAX_CONNECTIONS, 1, 10_000_000);
     for (int i = 0; i < scanners.size(); i++) {
       if (scanners.get(i).isBlank()) throw new ConfigException(o.key("scanners") + "[" + i + "]", "must not be empty");
     }
     o.rejectUnknownKeys();
-    return new BanConfig(maxRequests, interval, authFailures, authWindow, banTime, exempt, dropScanners, scanners);
+    return new BanConfig(maxRequests, interval, authFailures, authWindow, banTime, exempt, dropScanners, scanners, maxConnections);
   }
 
   /** Whether {@code ip} is never banned. */
@@ -79,6 +86,6 @@ public record BanConfig(int maxRequests, int interval, int authFailures, int aut
     exempt.forEach(c -> e.add(c.toString()));
     return new JsonObject().put("maxRequests", maxRequests).put("interval", interval).put("authFailures", authFailures)
         .put("authWindow", authWindow).put("banTime", banTime).put("exempt", e).put("dropScanners", dropScanners)
-        .put("scanners", new JsonArray(new java.util.ArrayList<>(scanners)));
+        .put("scanners", new JsonArray(new java.util.ArrayList<>(scanners))).put("maxConnections", maxConnections);
   }
 }

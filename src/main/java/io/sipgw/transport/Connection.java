@@ -17,6 +17,8 @@ public final class Connection {
 
   private final Channel channel;
   private final Flow flow;
+  /** Whether it counts towards its source address's limit (an accepted connection from a limited address). */
+  private volatile boolean countedForSource;
   private volatile long lastUsed = System.nanoTime();
   private volatile long lastHeard = lastUsed;
 
@@ -26,6 +28,10 @@ public final class Connection {
   }
 
   public Flow flow() { return flow; }
+
+  void countedForSource(boolean counted) { this.countedForSource = counted; }
+
+  boolean countedForSource() { return countedForSource; }
 
   public long id() { return flow.connectionId(); }
 

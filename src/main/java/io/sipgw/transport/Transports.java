@@ -28,8 +28,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
 import java.util.logging.Logger;
 
 /**
@@ -49,6 +51,9 @@ public final class Transports {
   private final List<Transport> supported;
   private volatile int maxMessageSize;
   private volatile int maxConnections;
+  /** How many accepted connections a source address may hold at once ({@code bans.maxConnections}). */
+  private volatile ToIntFunction<String> allowedPerSource = ip -> Integer.MAX_VALUE;
+  private final Map<String, AtomicInteger> perSource = new ConcurrentHashMap<>();
   private final Map<String, List<DatagramChannel>> udpChannels = new ConcurrentHashMap<>();
   private final Map<Long, Connection> connections = new ConcurrentHashMap<>();
   private final Map<Target, Connection> byRemote = new ConcurrentHashMap<>();
@@ -187,6 +192,9 @@ public final class Transports {
     if (list != null) list.remove(c);
   }
 
+  /** How many accepted connections one source address may hold open at once. */
+  public void connectionsPerSource(ToIntFunction<String> allowed) { this.allowedPerSource = allowed; }
+
   /** Whether the connection cap ({@code transport.maxConnections}) is reached: a new connection would be refused. */
   boolean full() { return connections.size() >= maxConnections; }
 
@@ -268,8 +276,18 @@ public final class Transports {
       channel.close();
       return null;
     }
-    Flow flow = new Flow(listener.transport(), listener, Hosts.canonicalIp(remoteHost), remotePort, ids.incrementAndGet());
+    String host = Hosts.canonicalIp(remoteHost);
+    int counted = reachable ? countSource(host) : 0;
+    if (counted < 0) {
+      // accepted ones only: a connection this node opens is not its peer's doing
+      LOG.info("connection from " + remoteHost + ":" + remotePort + " refused: that address holds "
+          + allowedPerSource.applyAsInt(host) + " connections already (bans.maxConnections)");
+      channel.close();
+      return null;
+    }
+    Flow flow = new Flow(listener.transport(), listener, host, remotePort, ids.incrementAndGet());
     Connection c = new Connection(channel, flow);
+    c.countedForSource(counted > 0);
     connections.put(c.id(), c);
     if (reachable) byRemote.put(flow.target(), c);
     return c;
@@ -278,8 +296,21 @@ public final class Transports {
   /** {@code listener} is told of every connection that closes, on the thread that saw it close. */
   public void onClose(Consumer<Flow> listener) { closeListeners.add(listener); }
 
+  /** Counts one more accepted connection from {@code host}: 1 counted, 0 not limited (not counted), -1 past its limit. */
+  private int countSource(String host) {
+    int allowed = allowedPerSource.applyAsInt(host);
+    if (allowed == Integer.MAX_VALUE) return 0;
+    AtomicInteger n = perSource.computeIfAbsent(host, k -> new AtomicInteger());
+    if (n.incrementAndGet() <= allowed) return 1;
+    n.decrementAndGet();
+    return -1;
+  }
+
   private void removeConnection(Connection c) {
     if (connections.remove(c.id()) == null) return;
+    if (c.countedForSource()) {
+      perSource.computeIfPresent(c.flow().remoteHost(), (k, n) -> n.decrementAndGet() <= 0 ? null : n);
+    }
     byRemote.remove(c.flow().target(), c);
     for (Consumer<Flow> l : closeListeners) l.accept(c.flow());
   }
