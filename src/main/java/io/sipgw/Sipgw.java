@@ -12,6 +12,8 @@ import io.sipgw.auth.Authenticator;
 import io.sipgw.auth.FileCredentialStore;
 import io.sipgw.auth.Nonces;
 import io.sipgw.config.AuthConfig;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import io.sipgw.config.BanConfig;
 import io.sipgw.ban.SourceGuard;
 import io.sipgw.config.ConfigException;
@@ -129,12 +131,43 @@ public final class Sipgw {
   /** The credentials file and the nonce key, for {@code auth.enabled}; fails naming auth.users when the file cannot be read. */
   private static Future<Authenticator> openCredentials(Vertx vertx, SipgwConfig config, AtomicReference<AuthConfig> settings) {
     AuthConfig a = config.auth();
-    byte[] secret = a.secret() != null ? a.secret().getBytes(StandardCharsets.UTF_8) : randomSecret();
-    Nonces nonces = new Nonces(secret, a.nonceLifetime() * 1000L, System::currentTimeMillis);
-    return FileCredentialStore.open(vertx, a.users(), config.reload().scanPeriod())
-        .recover(e -> Future.failedFuture(new ConfigException("auth.users", "cannot read the credentials file: " + e.getMessage()
-            + " (add users with: java -jar sipgw.jar user add USER@DOMAIN PASSWORD --file " + a.users() + ")")))
-        .map(store -> new Authenticator(settings::get, store, nonces));
+    return nonceSecret(vertx, config).compose(secret -> {
+      Nonces nonces = new Nonces(secret, a.nonceLifetime() * 1000L, System::currentTimeMillis);
+      return FileCredentialStore.open(vertx, a.users(), config.reload().scanPeriod())
+          .recover(e -> Future.failedFuture(new ConfigException("auth.users", "cannot read the credentials file: " + e.getMessage()
+              + " (add users with: java -jar sipgw.jar user add USER@DOMAIN PASSWORD --file " + a.users() + ")")))
+          .map(store -> new Authenticator(settings::get, store, nonces));
+    });
+  }
+
+  /**
+   * The key nonces are signed with: {@code auth.secret}; else, with the Redis store, the one kept in
+   * Redis ({@code <prefix>auth:secret}, made by the first node that starts), so that a nonce one node
+   * gave is checked by every other; else one made now, for this node alone. A Redis that does not
+   * answer at start leaves this node with a key of its own, logged.
+   */
+  private static Future<byte[]> nonceSecret(Vertx vertx, SipgwConfig config) {
+    String configured = config.auth().secret();
+    if (configured != null) return Future.succeededFuture(configured.getBytes(StandardCharsets.UTF_8));
+    byte[] own = randomSecret();
+    if (!config.store().type().equals(StoreConfig.REDIS)) return Future.succeededFuture(own);
+    RedisEndpoint redis = RedisEndpoint.create(vertx, config.store());
+    String key = redis.key("auth:secret");
+    return redis.send(Request.cmd(Command.SET).arg(key).arg(hex(own)).arg("NX"))
+        .compose(x -> redis.send(Request.cmd(Command.GET).arg(key)))
+        .map(r -> r.toString().getBytes(StandardCharsets.UTF_8))
+        .recover(e -> {
+          LOG.warning("auth: the nonce key kept in Redis could not be read (" + e.getMessage() + "); this node signs its nonces with a key"
+              + " of its own, which the other nodes do not accept (set auth.secret to give every node the same)");
+          return Future.succeededFuture(own);
+        })
+        .andThen(x -> redis.close());
+  }
+
+  private static String hex(byte[] b) {
+    StringBuilder sb = new StringBuilder(b.length * 2);
+    for (byte x : b) sb.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
+    return sb.toString();
   }
 
   private static byte[] randomSecret() {

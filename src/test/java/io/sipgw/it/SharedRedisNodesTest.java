@@ -3,6 +3,7 @@ package io.sipgw.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sipgw.auth.CredentialsFile;
 import io.sipgw.config.StoreConfig;
 import io.sipgw.store.Binding;
 import io.sipgw.store.BindingChange;
@@ -315,6 +316,32 @@ class SharedRedisNodesTest {
       store.close();
     } finally {
       vertx.close();
+    }
+  }
+
+  /**
+   * With digest auth on and no {@code auth.secret}, the nodes of one Redis sign their nonces with the
+   * key kept there: a challenge from one node is answered to the other, and the binding is saved.
+   */
+  @Test
+  void aChallengeFromOneNodeIsAnsweredToTheOther() throws Exception {
+    Path users = dir.resolve("users.json");
+    CredentialsFile.write(users, List.of(CredentialsFile.hash("kim", TestGateway.DOMAIN, "kim-Pa55-word")));
+    JsonObject config = new JsonObject().put("store", new JsonObject().put("type", "redis").put("redis", redis.url()))
+        .put("auth", new JsonObject().put("enabled", true).put("users", users.toString()));
+    String host = FreePorts.IPV4_LOOPBACK;
+    String aor = "sip:kim@" + TestGateway.DOMAIN;
+    String headers = "Contact: <sip:kim@127.0.0.1:5993>\r\nExpires: 600\r\n";
+    try (TestGateway c = TestGateway.start(config.copy()); TestGateway d = TestGateway.start(config.copy());
+         SipPeer toC = SipPeer.open(SippTransport.UDP, host, c.port()); SipPeer toD = SipPeer.open(SippTransport.UDP, host, d.port())) {
+      toC.send(toC.request("REGISTER", "sip:" + TestGateway.DOMAIN, aor, headers));
+      SipMessageText challenge = toC.finalResponse(Duration.ofSeconds(8));
+      assertEquals(401, challenge.status(), challenge::toString);
+      toD.send(toD.request("REGISTER", "sip:" + TestGateway.DOMAIN, aor, headers + "CSeq: 2 REGISTER\r\n"
+          + DigestClient.answer(challenge, "MD5", "REGISTER", "sip:" + TestGateway.DOMAIN, "kim", "kim-Pa55-word")));
+      SipMessageText ok = toD.finalResponse(Duration.ofSeconds(8));
+      assertEquals(200, ok.status(), ok::toString);
+      assertTrue(ok.text().contains("sip:kim@127.0.0.1:5993"), ok::toString);
     }
   }
 
