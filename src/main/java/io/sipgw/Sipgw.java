@@ -28,6 +28,7 @@ import io.sipgw.proxy.Registrations;
 import io.sipgw.proxy.RoutingVerticle;
 import io.sipgw.registrar.Registrar;
 import io.sipgw.sip.HeaderName;
+import io.sipgw.sip.Hex;
 import io.sipgw.sip.Hosts;
 import io.sipgw.sip.Transport;
 import io.sipgw.store.LocationStore;
@@ -153,7 +154,7 @@ public final class Sipgw {
     if (!config.store().type().equals(StoreConfig.REDIS)) return Future.succeededFuture(own);
     RedisEndpoint redis = RedisEndpoint.create(vertx, config.store());
     String key = redis.key("auth:secret");
-    return redis.send(Request.cmd(Command.SET).arg(key).arg(hex(own)).arg("NX"))
+    return redis.send(Request.cmd(Command.SET).arg(key).arg(Hex.of(own)).arg("NX"))
         .compose(x -> redis.send(Request.cmd(Command.GET).arg(key)))
         .map(r -> r.toString().getBytes(StandardCharsets.UTF_8))
         .recover(e -> {
@@ -162,12 +163,6 @@ public final class Sipgw {
           return Future.succeededFuture(own);
         })
         .andThen(x -> redis.close());
-  }
-
-  private static String hex(byte[] b) {
-    StringBuilder sb = new StringBuilder(b.length * 2);
-    for (byte x : b) sb.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
-    return sb.toString();
   }
 
   private static byte[] randomSecret() {

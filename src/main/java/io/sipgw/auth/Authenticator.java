@@ -3,6 +3,7 @@ package io.sipgw.auth;
 import io.sipgw.config.AuthConfig;
 import io.sipgw.sip.HeaderField;
 import io.sipgw.sip.HeaderName;
+import io.sipgw.sip.Hex;
 import io.sipgw.sip.SipRequest;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -68,7 +69,8 @@ public final class Authenticator {
     String userDomain = b ? username.substring(at + 1).toLowerCase(Locale.ROOT) : realm;
     return store.find(user, userDomain).map(c -> {
       String ha1 = c == null ? null : b ? c.ha1b() : c.ha1().get(alg);
-      if (ha1 == null || !expected(alg, ha1, d, req.method()).equalsIgnoreCase(response)) {
+      // compared in constant time: how long the check takes tells nothing about the right response
+      if (ha1 == null || !Hex.constantTimeEquals(expected(alg, ha1, d, req.method()), response.toLowerCase(Locale.ROOT))) {
         return failed(challenge(register, realm, false, "wrong credentials for " + username));
       }
       String qop = d.get("qop");

@@ -1,5 +1,6 @@
 package io.sipgw.auth;
 
+import io.sipgw.sip.Hex;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -40,10 +41,7 @@ public enum DigestAlgorithm {
   /** The lowercase hex digest of {@code text} (UTF-8). */
   public String hex(String text) {
     try {
-      byte[] h = MessageDigest.getInstance(jca).digest(text.getBytes(StandardCharsets.UTF_8));
-      StringBuilder sb = new StringBuilder(h.length * 2);
-      for (byte b : h) sb.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
-      return sb.toString();
+      return Hex.of(MessageDigest.getInstance(jca).digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(jca + " is not available in this JVM", e);
     }

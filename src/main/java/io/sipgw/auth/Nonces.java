@@ -1,14 +1,11 @@
 package io.sipgw.auth;
 
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
+import io.sipgw.sip.Hex;
 import java.security.SecureRandom;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Nonces that carry their own time and are bound to a server secret, so that any node with the same
@@ -24,19 +21,17 @@ public final class Nonces {
 
   private static final int SWEEP_EVERY = 10_000;
 
-  private final byte[] secret;
   private final LongSupplier clock;
   private final long ttlMillis;
   private final SecureRandom random = new SecureRandom();
-  private final ThreadLocal<Mac> mac;
+  private final Hex.Hmac mac;
   private final Map<String, Long> counts = new ConcurrentHashMap<>();
   private final AtomicInteger sinceSweep = new AtomicInteger();
 
   public Nonces(byte[] secret, long ttlMillis, LongSupplier clock) {
-    this.secret = secret.clone();
     this.ttlMillis = ttlMillis;
     this.clock = clock;
-    this.mac = ThreadLocal.withInitial(this::newMac);
+    this.mac = new Hex.Hmac(secret);
   }
 
   /** A fresh nonce for {@code realm}. */
@@ -48,7 +43,7 @@ public final class Nonces {
   public Check check(String nonce, String realm) {
     if (nonce == null || nonce.length() != 64) return Check.INVALID;
     String body = nonce.substring(0, 32);
-    if (!constantTimeEquals(sign(body, realm), nonce.substring(32))) return Check.INVALID;
+    if (!Hex.constantTimeEquals(sign(body, realm), nonce.substring(32))) return Check.INVALID;
     long created;
     try {
       created = Long.parseUnsignedLong(body.substring(0, 16), 16);
@@ -75,27 +70,5 @@ public final class Nonces {
     return fresh[0];
   }
 
-  private String sign(String body, String realm) {
-    byte[] h = mac.get().doFinal((body + ":" + realm).getBytes(StandardCharsets.UTF_8));
-    StringBuilder sb = new StringBuilder(32);
-    for (int i = 0; i < 16; i++) sb.append(Character.forDigit((h[i] >> 4) & 0xf, 16)).append(Character.forDigit(h[i] & 0xf, 16));
-    return sb.toString();
-  }
-
-  private static boolean constantTimeEquals(String a, String b) {
-    if (a.length() != b.length()) return false;
-    int diff = 0;
-    for (int i = 0; i < a.length(); i++) diff |= a.charAt(i) ^ b.charAt(i);
-    return diff == 0;
-  }
-
-  private Mac newMac() {
-    try {
-      Mac m = Mac.getInstance("HmacSHA256");
-      m.init(new SecretKeySpec(secret, "HmacSHA256"));
-      return m;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is not available", e);
-    }
-  }
+  private String sign(String body, String realm) { return mac.hex(body + ":" + realm, 16); }
 }

@@ -1,10 +1,7 @@
 package io.sipgw.transport;
 
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
+import io.sipgw.sip.Hex;
 import java.security.SecureRandom;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A flow token (RFC 5626 §5.2): the user part this node puts in its Record-Route or Path URI to name
@@ -15,11 +12,12 @@ import javax.crypto.spec.SecretKeySpec;
 public final class FlowToken {
   private static final String PREFIX = "ft-";
   private static final int MAC_HEX = 16;
-  private static final byte[] KEY = new byte[20];
-  private static final ThreadLocal<Mac> MAC = ThreadLocal.withInitial(FlowToken::newMac);
+  private static final Hex.Hmac MAC = new Hex.Hmac(randomKey());
 
-  static {
-    new SecureRandom().nextBytes(KEY);
+  private static byte[] randomKey() {
+    byte[] key = new byte[20];
+    new SecureRandom().nextBytes(key);
+    return key;
   }
 
   private FlowToken() { }
@@ -39,7 +37,7 @@ public final class FlowToken {
     int dash = user.indexOf('-', PREFIX.length());
     if (dash < 0 || user.length() - dash - 1 != MAC_HEX) return -1;
     String id = user.substring(PREFIX.length(), dash);
-    if (!constantTimeEquals(mac(id), user.substring(dash + 1))) return -1;
+    if (!Hex.constantTimeEquals(mac(id), user.substring(dash + 1))) return -1;
     try {
       return Long.parseUnsignedLong(id, 16);
     } catch (NumberFormatException e) {
@@ -47,27 +45,5 @@ public final class FlowToken {
     }
   }
 
-  private static String mac(String id) {
-    byte[] h = MAC.get().doFinal(id.getBytes(StandardCharsets.US_ASCII));
-    StringBuilder sb = new StringBuilder(MAC_HEX);
-    for (int i = 0; i < MAC_HEX / 2; i++) sb.append(Character.forDigit((h[i] >> 4) & 0xf, 16)).append(Character.forDigit(h[i] & 0xf, 16));
-    return sb.toString();
-  }
-
-  private static boolean constantTimeEquals(String a, String b) {
-    if (a.length() != b.length()) return false;
-    int diff = 0;
-    for (int i = 0; i < a.length(); i++) diff |= a.charAt(i) ^ b.charAt(i);
-    return diff == 0;
-  }
-
-  private static Mac newMac() {
-    try {
-      Mac m = Mac.getInstance("HmacSHA256");
-      m.init(new SecretKeySpec(KEY, "HmacSHA256"));
-      return m;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is not available", e);
-    }
-  }
+  private static String mac(String id) { return MAC.hex(id, MAC_HEX / 2); }
 }
