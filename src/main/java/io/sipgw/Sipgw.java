@@ -1,6 +1,5 @@
 package io.sipgw;
 
-import io.sipgw.config.ListenConfig;
 import io.sipgw.config.NatConfig;
 import io.sipgw.config.RegistrarConfig;
 import io.sipgw.config.SipgwConfig;

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
-import java.util.logging.Logger;
 
 /**
  * Checks a request's digest credentials (RFC 3261 §22.4, RFC 2617 §3.2.2, RFC 8760) against the
@@ -19,8 +18,6 @@ import java.util.logging.Logger;
  * challenge from the same generator (no user enumeration).
  */
 public final class Authenticator {
-  private static final Logger LOG = Logger.getLogger("sipgw.auth");
-
   /**
    * What became of a request: authenticated as {@code user}, or to be answered {@code status} with
    * {@code challenges} (the WWW-/Proxy-Authenticate values, one per algorithm offered).

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * The credential commands of the command line, as Kamailio's FAQ does it with md5sum and kamctl:
@@ -36,7 +36,7 @@ public final class UserCommands {
    * Runs {@code args} (the command first); {@code configuredFile} gives auth.users of the config named
    * by {@code -c} (or the default one) when no {@code --file} is given.
    */
-  public static int run(String[] args, PrintStream out, PrintStream err, java.util.function.Function<String, String> configuredFile) {
+  public static int run(String[] args, PrintStream out, PrintStream err, Function<String, String> configuredFile) {
     List<String> a = new ArrayList<>(List.of(args));
     String file = option(a, "--file");
     String config = option(a, "-c");

@@ -21,7 +21,7 @@ import io.vertx.core.buffer.Buffer;
  * <p>{@code mvn test} replays the inputs kept under src/test/resources/io/sipgw/fuzz/ParserFuzzTestInputs
  * (regression); every test run then fuzzes each target for 25 s (the {@code fuzz-*} executions in
  * pom.xml). Longer on demand, 30 minutes, one target per run:
- * {@code JAZZER_FUZZ=1 mvn test -Dsipgw.skipFuzz=true -Dtest='ParserFuzzTest#parseLong'} (or {@code #frameLong}).
+ * {@code JAZZER_FUZZ=1 mvn test -Dfuzz.skip=true -Dtest='ParserFuzzTest#parseLong'} (or {@code #frameLong}).
  */
 class ParserFuzzTest {
   private static final int MAX_MESSAGE = 4096;

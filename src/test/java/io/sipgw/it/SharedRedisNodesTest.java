@@ -10,7 +10,6 @@ import io.sipgw.store.BindingChange;
 import io.sipgw.store.RedisEndpoint;
 import io.sipgw.store.RedisLocationStore;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
