@@ -25,7 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The RFC 4475 torture requests sent to a running gateway over TCP on loopback, one connection each:
+ * The RFC 4475 and RFC 5118 torture requests sent to a running gateway over TCP on loopback, one connection each:
  * the invalid ones are answered with the status their INDEX.tsv note names (or the connection is
  * closed where the note says a stream cannot be framed), the valid ones are not refused as malformed,
  * and the gateway goes on serving after every one.
@@ -41,9 +41,9 @@ class TortureServerTest {
   private static final int READ_MILLIS = 1500;
   private static TestGateway gateway;
 
-  record Row(String file, String kind, String expected, String note) {
+  record Row(String corpus, String file, String kind, String expected, String note) {
     @Override
-    public String toString() { return file + " (" + expected + ")"; }
+    public String toString() { return corpus + "/" + file + " (" + expected + ")"; }
   }
 
   @BeforeAll
@@ -56,19 +56,21 @@ class TortureServerTest {
 
   static Stream<Row> requests() throws IOException {
     List<Row> rows = new ArrayList<>();
-    for (String line : new String(resource("INDEX.tsv"), StandardCharsets.UTF_8).split("\n")) {
-      String[] c = line.split("\t", 5);
-      if (c.length < 5 || c[0].equals("file") || !c[2].equals("request")) continue;
-      rows.add(new Row(c[0], c[2], c[3], c[4]));
+    for (String corpus : List.of("rfc4475", "rfc5118")) {
+      for (String line : new String(resource(corpus, "INDEX.tsv"), StandardCharsets.UTF_8).split("\n")) {
+        String[] c = line.split("\t", 5);
+        if (c.length < 5 || c[0].equals("file") || !c[2].equals("request")) continue;
+        rows.add(new Row(corpus, c[0], c[2], c[3], c[4]));
+      }
     }
-    assertTrue(rows.size() > 40, "requests in INDEX.tsv: " + rows.size());
+    assertTrue(rows.size() > 52, "requests in the INDEX.tsv files: " + rows.size());
     return rows.stream();
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("requests")
   void answeredAsTheRfcSaysAndTheGatewayKeepsServing(Row row) throws IOException {
-    byte[] message = terminated(withMaxForwardsZero(resource(row.file())));
+    byte[] message = terminated(withMaxForwardsZero(resource(row.corpus(), row.file())));
     Reply reply = exchange(message);
     if (row.expected().equals("invalid")) {
       if (reply.status() < 0) {
@@ -182,8 +184,8 @@ class TortureServerTest {
     return out;
   }
 
-  private static byte[] resource(String name) throws IOException {
-    try (InputStream in = TortureServerTest.class.getResourceAsStream("/conformance/rfc4475/" + name)) {
+  private static byte[] resource(String corpus, String name) throws IOException {
+    try (InputStream in = TortureServerTest.class.getResourceAsStream("/conformance/" + corpus + "/" + name)) {
       if (in == null) throw new IOException("missing test resource " + name);
       return in.readAllBytes();
     }
