@@ -200,7 +200,7 @@ public final class Sipgw {
     Registrar registrar = new Registrar(store, registrarCfg::get, System::currentTimeMillis, pinger, transports);
     transports.onClose(registrar::flowClosed);
     RoutingVerticle.Shared shared = new RoutingVerticle.Shared(transports, routing::get, registrar, store, new SipResolver(vertx),
-        transactionCfg::get, workers, pinger::claim, authentication);
+        transactionCfg::get, banCfg::get, workers, pinger::claim, authentication);
     Dispatcher dispatcher = new Dispatcher(vertx, transports, workers);
     dispatcher.onReceivingLoop(new Registrations(transports, routing::get, registrar, authentication)::onReceivingLoop);
     dispatcher.admitSource(guard::admit);

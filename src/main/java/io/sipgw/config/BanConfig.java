@@ -18,15 +18,18 @@ import java.util.List;
  * @param scanners User-Agent fragments (case-insensitive) that name a scanner
  * @param maxConnections the most TCP, TLS and WebSocket connections one source address may hold open
  *     at once; past it a new one is closed at once (exempt addresses excepted)
+ * @param maxTransactions the most server transactions one source address may have open at once (0: no
+ *     limit); past it a new request is answered 503 with Retry-After (exempt addresses excepted)
  */
 public record BanConfig(int maxRequests, int interval, int authFailures, int authWindow, int banTime, List<Cidr> exempt,
-    boolean dropScanners, List<String> scanners, int maxConnections) {
+    boolean dropScanners, List<String> scanners, int maxConnections, int maxTransactions) {
   public static final int DEFAULT_MAX_REQUESTS = 1000;
   public static final int DEFAULT_INTERVAL = 1;
   public static final int DEFAULT_AUTH_FAILURES = 10;
   public static final int DEFAULT_AUTH_WINDOW = 60;
   public static final int DEFAULT_BAN_TIME = 300;
   public static final int DEFAULT_MAX_CONNECTIONS = 100;
+  public static final int DEFAULT_MAX_TRANSACTIONS = 1000;
   public static final List<String> DEFAULT_EXEMPT = List.of("127.0.0.0/8", "::1");
   /** What SIPVicious, sipcli, VaxSIP, SIPScan, iWar and their kin put in User-Agent. */
   public static final List<String> DEFAULT_SCANNERS = List.of("friendly-scanner", "sipvicious", "sipcli", "VaxSIPUserAgent",
@@ -39,13 +42,15 @@ public record BanConfig(int maxRequests, int interval, int authFailures, int aut
 
   /** With the defaults' scanner settings (off). */
   public BanConfig(int maxRequests, int interval, int authFailures, int authWindow, int banTime, List<Cidr> exempt) {
-    this(maxRequests, interval, authFailures, authWindow, banTime, exempt, false, DEFAULT_SCANNERS, DEFAULT_MAX_CONNECTIONS);
+    this(maxRequests, interval, authFailures, authWindow, banTime, exempt, false, DEFAULT_SCANNERS, DEFAULT_MAX_CONNECTIONS,
+        DEFAULT_MAX_TRANSACTIONS);
   }
 
-  public static BanConfig defaults() {
-    return new BanConfig(DEFAULT_MAX_REQUESTS, DEFAULT_INTERVAL, DEFAULT_AUTH_FAILURES, DEFAULT_AUTH_WINDOW, DEFAULT_BAN_TIME,
-        DEFAULT_EXEMPT.stream().map(Cidr::parse).toList());
-  }
+  /** The settings of a config without a {@code bans} object. */
+  public static final BanConfig DEFAULTS = new BanConfig(DEFAULT_MAX_REQUESTS, DEFAULT_INTERVAL, DEFAULT_AUTH_FAILURES,
+      DEFAULT_AUTH_WINDOW, DEFAULT_BAN_TIME, DEFAULT_EXEMPT.stream().map(Cidr::parse).toList());
+
+  public static BanConfig defaults() { return DEFAULTS; }
 
   /** The connections {@code ip} may hold open at once: {@code maxConnections}, unlimited for an exempt address. */
   public int connectionsAllowed(String ip) { return exempts(ip) ? Integer.MAX_VALUE : maxConnections; }
@@ -68,11 +73,13 @@ public record BanConfig(int maxRequests, int interval, int authFailures, int aut
     boolean dropScanners = o.bool("dropScanners", false);
     List<String> scanners = o.strings("scanners", DEFAULT_SCANNERS);
     int maxConnections = o.integer("maxConnections", DEFAULT_MAX_CONNECTIONS, 1, 10_000_000);
+    int maxTransactions = o.integer("maxTransactions", DEFAULT_MAX_TRANSACTIONS, 0, 10_000_000);
     for (int i = 0; i < scanners.size(); i++) {
       if (scanners.get(i).isBlank()) throw new ConfigException(o.key("scanners") + "[" + i + "]", "must not be empty");
     }
     o.rejectUnknownKeys();
-    return new BanConfig(maxRequests, interval, authFailures, authWindow, banTime, exempt, dropScanners, scanners, maxConnections);
+    return new BanConfig(maxRequests, interval, authFailures, authWindow, banTime, exempt, dropScanners, scanners, maxConnections,
+        maxTransactions);
   }
 
   /** Whether {@code ip} is never banned. */
@@ -86,6 +93,7 @@ public record BanConfig(int maxRequests, int interval, int authFailures, int aut
     exempt.forEach(c -> e.add(c.toString()));
     return new JsonObject().put("maxRequests", maxRequests).put("interval", interval).put("authFailures", authFailures)
         .put("authWindow", authWindow).put("banTime", banTime).put("exempt", e).put("dropScanners", dropScanners)
-        .put("scanners", new JsonArray(new java.util.ArrayList<>(scanners))).put("maxConnections", maxConnections);
+        .put("scanners", new JsonArray(new java.util.ArrayList<>(scanners))).put("maxConnections", maxConnections)
+        .put("maxTransactions", maxTransactions);
   }
 }

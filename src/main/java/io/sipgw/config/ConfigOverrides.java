@@ -46,7 +46,7 @@ final class ConfigOverrides {
        "auth": {"enabled": true, "users": "", "algorithms": [""], "methods": [""], "domains": [""], "trusted": [""], "secret": "",
                 "nonceLifetime": 0},
        "bans": {"maxRequests": 0, "interval": 0, "authFailures": 0, "authWindow": 0, "banTime": 0, "exempt": [""],
-                "dropScanners": true, "scanners": [""], "maxConnections": 0},
+                "dropScanners": true, "scanners": [""], "maxConnections": 0, "maxTransactions": 0},
        "nat": {"keepalive": "", "interval": 0, "maxMissed": 0}}""");
 
   private ConfigOverrides() { }

@@ -166,20 +166,24 @@ public final class RequestRouter {
     if (method.equals(Methods.CANCEL)) {
       ServerTransaction invite = table.server(TransactionKey.server(req, Methods.INVITE));
       if (invite == null) return new IncomingRequest(req, flow, null); // §16.10: forwarded statelessly
-      ServerTransaction st = table.newServer(key, req, flow.transport().reliable(), responder.wireFor(req, flow));
+      ServerTransaction st = table.newServer(key, req, flow.remoteHost(), flow.transport().reliable(), responder.wireFor(req, flow));
       st.respond(200, ResponseBuilder.of(req, 200).toBuffer());
       invite.cancel();
       return null;
     }
-    String overloaded = table.full(req.to().tag() != null) ? "transaction table full" : shed(req, parsedNanos) ? "overloaded" : null;
+    boolean inDialog = req.to().tag() != null;
+    String source = flow.remoteHost();
+    String overloaded = table.full(inDialog) ? "transaction table full"
+        : table.fullFor(source, inDialog) ? "too many transactions from this address"
+        : shed(req, parsedNanos) ? "overloaded" : null;
     if (overloaded != null) {
       int retry = table.timing().retryAfter();
-      overload.rejected(req, flow, overloaded, table.serverCount());
+      overload.rejected(req, flow, overloaded, table.serverCount(), table.serverCount(source));
       responder.send(req, flow, ResponseBuilder.of(req, 503, "Service Unavailable (" + overloaded + ")")
           .header(HeaderName.RETRY_AFTER, Integer.toString(retry)).toBuffer());
       return null;
     }
-    return new IncomingRequest(req, flow, table.newServer(key, req, flow.transport().reliable(), responder.wireFor(req, flow)));
+    return new IncomingRequest(req, flow, table.newServer(key, req, source, flow.transport().reliable(), responder.wireFor(req, flow)));
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.sipgw.proxy;
 
+import io.sipgw.config.BanConfig;
 import io.sipgw.config.TransactionConfig;
 import io.sipgw.dns.SipResolver;
 import io.sipgw.media.NgClient;
@@ -29,8 +30,8 @@ public final class RoutingVerticle extends VerticleBase {
    * gateway sent of its own accord (NAT keep-alives), which go nowhere.
    */
   public record Shared(Transports transports, Supplier<RoutingSettings> settings, Registrar registrar, LocationStore store,
-      SipResolver resolver, Supplier<TransactionConfig> transactions, int instances, Predicate<SipResponse> ownRequests,
-      Authentication authentication) { }
+      SipResolver resolver, Supplier<TransactionConfig> transactions, Supplier<BanConfig> bans, int instances,
+      Predicate<SipResponse> ownRequests, Authentication authentication) { }
 
   private final String address;
   private final Shared shared;
@@ -47,7 +48,7 @@ public final class RoutingVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     scheduler = new ContextScheduler(context);
-    table = new TransactionTable(scheduler, shared.transactions(), shared.instances());
+    table = new TransactionTable(scheduler, shared.transactions(), shared.bans(), shared.instances());
     // one ng client per routing loop: the calls it bridges are this loop's Call-IDs, kept without locks
     media = new RtpengineRelay(NgClient.create(vertx, () -> shared.settings().get().media()));
     RequestRouter requests = new RequestRouter(shared.transports(), shared.settings(), shared.registrar(), shared.store(),

@@ -18,8 +18,8 @@ public final class InviteServerTransaction extends ServerTransaction {
   private long timerG = Scheduler.NONE;
   private long gInterval;
 
-  InviteServerTransaction(TransactionTable table, String key, SipRequest request, boolean reliable, Wire wire) {
-    super(table, key, request, reliable, wire);
+  InviteServerTransaction(TransactionTable table, String key, SipRequest request, String source, boolean reliable, Wire wire) {
+    super(table, key, request, source, reliable, wire);
   }
 
   /** §17.2.1: a proxy sends 100 Trying for an INVITE at once rather than within 200 ms. */

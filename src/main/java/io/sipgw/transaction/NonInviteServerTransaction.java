@@ -13,8 +13,8 @@ public final class NonInviteServerTransaction extends ServerTransaction {
 
   private State state = State.TRYING;
 
-  NonInviteServerTransaction(TransactionTable table, String key, SipRequest request, boolean reliable, Wire wire) {
-    super(table, key, request, reliable, wire);
+  NonInviteServerTransaction(TransactionTable table, String key, SipRequest request, String source, boolean reliable, Wire wire) {
+    super(table, key, request, source, reliable, wire);
   }
 
   State state() { return state; }

@@ -17,6 +17,8 @@ public abstract sealed class ServerTransaction permits InviteServerTransaction, 
   final TransactionTable table;
   final String key;
   final String callId;
+  /** The address the request came from, as counted against {@code bans.maxTransactions}. */
+  final String source;
   Wire wire;
   final boolean reliable;
   final TransactionConfig timing;
@@ -26,11 +28,12 @@ public abstract sealed class ServerTransaction permits InviteServerTransaction, 
   private Runnable cancelHandler;
   private boolean cancelled;
 
-  ServerTransaction(TransactionTable table, String key, SipRequest request, boolean reliable, Wire wire) {
+  ServerTransaction(TransactionTable table, String key, SipRequest request, String source, boolean reliable, Wire wire) {
     this.table = table;
     this.key = key;
     this.request = request;
     this.callId = request.callId();
+    this.source = source;
     this.reliable = reliable;
     this.wire = wire;
     this.timing = table.timing();

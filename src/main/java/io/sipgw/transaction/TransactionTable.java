@@ -1,5 +1,6 @@
 package io.sipgw.transaction;
 
+import io.sipgw.config.BanConfig;
 import io.sipgw.config.TransactionConfig;
 import io.sipgw.sip.Methods;
 import io.sipgw.sip.SipParseException;
@@ -12,22 +13,41 @@ import java.util.function.Supplier;
 
 /**
  * The transactions of one event loop, in plain maps: every message of a Call-ID is handled on one
- * loop, so no lock is needed. Server transactions are bounded: the node's
- * {@code transaction.maxTransactions} is shared evenly between the loops' tables.
+ * loop, so no lock is needed. Server transactions are bounded, in all and per source address: the
+ * node's {@code transaction.maxTransactions} and {@code bans.maxTransactions} are shared evenly between
+ * the loops' tables (a source's requests spread over the loops by Call-ID).
  */
 public final class TransactionTable {
   private final Map<String, ServerTransaction> servers = new HashMap<>();
   private final Map<String, ClientTransaction> clients = new HashMap<>();
+  /** Open server transactions per source address, only for sources that have one. */
+  private final Map<String, SourceLoad> bySource = new HashMap<>();
   private final Scheduler scheduler;
   private final Supplier<TransactionConfig> config;
+  private final Supplier<BanConfig> bans;
   private final int tables;
 
-  /**
-   * @param tables how many tables share the node's cap (the number of routing loops)
-   */
+  /** The open server transactions of one source address on this loop. */
+  private static final class SourceLoad {
+    int open;
+    /** The settings {@link #exempt} was worked out for: the address is matched against the CIDRs once per version. */
+    BanConfig seen;
+    boolean exempt;
+  }
+
+  /** With the default per-source limit. */
   public TransactionTable(Scheduler scheduler, Supplier<TransactionConfig> config, int tables) {
+    this(scheduler, config, () -> BanConfig.DEFAULTS, tables);
+  }
+
+  /**
+   * @param bans where {@code bans.maxTransactions} and the exempt addresses are read, at every check
+   * @param tables how many tables share the node's caps (the number of routing loops)
+   */
+  public TransactionTable(Scheduler scheduler, Supplier<TransactionConfig> config, Supplier<BanConfig> bans, int tables) {
     this.scheduler = scheduler;
     this.config = config;
+    this.bans = bans;
     this.tables = Math.max(1, tables);
   }
 
@@ -46,21 +66,46 @@ public final class TransactionTable {
    * dialog in progress ({@code inDialog}: a BYE, a re-INVITE) has a tenth more room, so that calls
    * can still end while new ones are refused.
    */
-  public boolean full(boolean inDialog) {
-    int share = Math.max(1, config.get().maxTransactions() / tables);
-    return servers.size() >= (inDialog ? share + share / 10 + 1 : share);
+  public boolean full(boolean inDialog) { return servers.size() >= share(config.get().maxTransactions(), inDialog); }
+
+  /**
+   * Whether {@code source} already has its share of {@code bans.maxTransactions} open on this loop,
+   * with the same tenth more room for {@code inDialog} requests; never for an exempt address.
+   */
+  public boolean fullFor(String source, boolean inDialog) {
+    SourceLoad load = bySource.get(source);
+    if (load == null) return false;
+    BanConfig cfg = bans.get();
+    if (cfg.maxTransactions() == 0 || load.open < share(cfg.maxTransactions(), inDialog)) return false;
+    if (load.seen != cfg) {
+      load.seen = cfg;
+      load.exempt = cfg.exempts(source);
+    }
+    return !load.exempt;
   }
 
-  /** Creates and starts a server transaction for {@code request} (an INVITE one sends 100 Trying). */
-  public ServerTransaction newServer(String key, SipRequest request, boolean reliable, Wire wire) {
-    if (request.isMethod(Methods.INVITE)) {
-      InviteServerTransaction t = new InviteServerTransaction(this, key, request, reliable, wire);
-      servers.put(key, t);
-      t.start();
-      return t;
-    }
-    NonInviteServerTransaction t = new NonInviteServerTransaction(this, key, request, reliable, wire);
+  private int share(int max, boolean inDialog) {
+    int share = Math.max(1, max / tables);
+    return inDialog ? share + share / 10 + 1 : share;
+  }
+
+  /** The server transactions open for requests from {@code source} on this loop. */
+  public int serverCount(String source) {
+    SourceLoad load = bySource.get(source);
+    return load == null ? 0 : load.open;
+  }
+
+  /**
+   * Creates and starts a server transaction for {@code request} received from the address
+   * {@code source} (an INVITE one sends 100 Trying).
+   */
+  public ServerTransaction newServer(String key, SipRequest request, String source, boolean reliable, Wire wire) {
+    ServerTransaction t = request.isMethod(Methods.INVITE)
+        ? new InviteServerTransaction(this, key, request, source, reliable, wire)
+        : new NonInviteServerTransaction(this, key, request, source, reliable, wire);
     servers.put(key, t);
+    bySource.computeIfAbsent(source, s -> new SourceLoad()).open++;
+    if (t instanceof InviteServerTransaction invite) invite.start();
     return t;
   }
 
@@ -103,7 +148,11 @@ public final class TransactionTable {
 
   public int clientCount() { return clients.size(); }
 
-  void remove(ServerTransaction t) { servers.remove(t.key, t); }
+  void remove(ServerTransaction t) {
+    if (!servers.remove(t.key, t)) return;
+    SourceLoad load = bySource.get(t.source);
+    if (load != null && --load.open == 0) bySource.remove(t.source);
+  }
 
   void remove(ClientTransaction t) { clients.remove(t.key, t); }
 }

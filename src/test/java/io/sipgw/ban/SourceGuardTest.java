@@ -66,7 +66,8 @@ class SourceGuardTest {
   @Test
   void scannersAreDroppedAndBannedOnlyWhenConfigured() {
     assertTrue(guard.admitAgent("192.0.2.8", () -> "friendly-scanner"), "off by default");
-    cfg.set(new BanConfig(100, 1, 3, 60, 300, List.of(Cidr.parse("10.9.0.0/16")), true, BanConfig.DEFAULT_SCANNERS, BanConfig.DEFAULT_MAX_CONNECTIONS));
+    cfg.set(new BanConfig(100, 1, 3, 60, 300, List.of(Cidr.parse("10.9.0.0/16")), true, BanConfig.DEFAULT_SCANNERS, BanConfig.DEFAULT_MAX_CONNECTIONS,
+        BanConfig.DEFAULT_MAX_TRANSACTIONS));
     assertTrue(guard.admitAgent("192.0.2.8", () -> "Linphone/5.0"));
     assertTrue(guard.admitAgent("192.0.2.8", () -> null));
     assertFalse(guard.admitAgent("192.0.2.8", () -> "sipvicious/0.3.4"));

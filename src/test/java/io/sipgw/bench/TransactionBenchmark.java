@@ -104,7 +104,7 @@ public class TransactionBenchmark {
     SipRequest req = (SipRequest) MessageParser.parse(requestBytes, 0, requestBytes.length, true);
     String key = TransactionKey.server(req, method);
     if (table.retransmission(key)) throw new IllegalStateException("left over: " + key);
-    ServerTransaction server = table.newServer(key, req, false, SINK);
+    ServerTransaction server = table.newServer(key, req, "192.0.2.1", false, SINK);
     ClientTransaction.User relay = new ClientTransaction.User() {
       @Override public void response(ClientTransaction tx, SipResponse r) {
         try {

@@ -225,6 +225,7 @@ class SipgwConfigTest {
       "{\"bans\": {\"scanners\": [\" \"]}}                 | bans.scanners[0]          | must not be empty",
       "{\"bans\": {\"dropScanners\": 1}}                   | bans.dropScanners         | true or false",
       "{\"bans\": {\"maxConnections\": 0}}                 | bans.maxConnections       | between 1 and",
+      "{\"bans\": {\"maxTransactions\": -1}}                | bans.maxTransactions      | between 0 and",
       "{\"store\": {\"type\": \"redis\", \"nodeAddress\": \"10.0.0.7:5060\"}} | store.nodeAddress | without a port",
       "{\"store\": {\"type\": \"redis\", \"nodeAddress\": \"0.0.0.0\"}} | store.nodeAddress | not the wildcard",
       "{\"store\": {\"type\": \"redis\", \"nodeAddress\": \"bad host\"}} | store.nodeAddress | forms: host",

@@ -2,7 +2,9 @@ package io.sipgw.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.time.Duration;
@@ -58,6 +60,41 @@ class TransactionLimitTest extends PhoneCallTest {
       } finally {
         for (SipPeer caller : callers) caller.close();
       }
+    } finally {
+      phone.close();
+    }
+  }
+
+  /**
+   * {@code bans.maxTransactions}: a source address with that many INVITEs ringing gets 503 with
+   * Retry-After for the next one, while another source's INVITE still rings; an exempt source has no
+   * such limit (loopback is exempt by default, so the test exempts nothing).
+   */
+  @Test
+  void aSourceAboveItsTransactionLimitGets503AndAnotherSourceIsServed() throws IOException {
+    startGateway(new JsonObject().put("workers", 1)
+        .put("transaction", new JsonObject().put("retryAfter", RETRY_AFTER))
+        .put("bans", new JsonObject().put("maxTransactions", MAX).put("exempt", new JsonArray())));
+    Callee phone = Callee.listen("uas-cancelled.xml", USER, HOST, SippTransport.UDP, MAX + 1, PHONE_BOUND, dir);
+    try (SipPeer busy = SipPeer.open(SippTransport.UDP, HOST, gateway.port());
+         SipPeer other = SipPeer.open(SippTransport.UDP, FreePorts.IPV6_LOOPBACK, gateway.port6())) {
+      Registration.register(HOST, gateway.port(), SippTransport.TCP, USER, TestGateway.DOMAIN, List.of(phone.contact(1.0)));
+      String bob = "sip:" + USER + "@" + Sipp.hostPort(HOST, gateway.port());
+      for (int i = 0; i < MAX; i++) {
+        busy.send(busy.request("INVITE", bob, bob, ""));
+        SipMessageText ringing = ringing(busy);
+        int call = i + 1;
+        assertEquals(180, ringing.status(), () -> "INVITE " + call + " of " + MAX + " rings\n" + ringing);
+      }
+      busy.send(busy.request("INVITE", bob, bob, ""));
+      SipMessageText refused = busy.finalResponse(BOUND);
+      assertEquals(503, refused.status(), refused::text);
+      assertTrue(refused.text().startsWith("SIP/2.0 503 Service Unavailable (too many transactions from this address)"), refused::text);
+      assertEquals(Integer.toString(RETRY_AFTER), refused.header("Retry-After"), refused::text);
+
+      String bob6 = "sip:" + USER + "@" + Sipp.hostPort(FreePorts.IPV6_LOOPBACK, gateway.port6());
+      other.send(other.request("INVITE", bob6, bob6, ""));
+      assertEquals(180, ringing(other).status(), "another source is not limited by the busy one");
     } finally {
       phone.close();
     }

@@ -7,22 +7,28 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sipgw.config.BanConfig;
+import io.sipgw.config.Cidr;
 import io.sipgw.config.TransactionConfig;
 import io.sipgw.sip.ResponseBuilder;
 import io.sipgw.sip.SipParseException;
 import io.sipgw.sip.SipRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** The server transaction state machines of RFC 3261 §17.2 (and RFC 6026's Accepted state). */
 class ServerTransactionTest {
   private static final String BRANCH = "z9hG4bKabc";
+  private static final String SOURCE = "192.0.2.7";
   private final ManualScheduler clock = new ManualScheduler();
   private final TransactionTable table = new TransactionTable(clock, () -> new TransactionConfig(500, 4000, 5000, 10, 7, 0), 1);
   private final Messages.RecordingWire wire = new Messages.RecordingWire();
 
   private InviteServerTransaction invite(boolean reliable) throws SipParseException {
     SipRequest req = request("INVITE", BRANCH);
-    return (InviteServerTransaction) table.newServer(TransactionKey.server(req, "INVITE"), req, reliable, wire);
+    return (InviteServerTransaction) table.newServer(TransactionKey.server(req, "INVITE"), req, SOURCE, reliable, wire);
   }
 
   private static io.vertx.core.buffer.Buffer answer(SipRequest req, int status) {
@@ -103,7 +109,7 @@ class ServerTransactionTest {
   @Test
   void nonInviteAbsorbsRetransmissionsUntilAnsweredThenRepeatsTheAnswerUntilTimerJ() throws Exception {
     SipRequest bye = request("BYE", BRANCH);
-    ServerTransaction t = table.newServer(TransactionKey.server(bye, "BYE"), bye, false, wire);
+    ServerTransaction t = table.newServer(TransactionKey.server(bye, "BYE"), bye, SOURCE, false, wire);
     assertTrue(table.retransmission(t.key));
     assertEquals(0, wire.sent.size(), "Trying: a retransmission is absorbed");
     t.respond(200, answer(bye, 200));
@@ -119,7 +125,7 @@ class ServerTransactionTest {
   @Test
   void nonInviteOverAReliableTransportEndsWithItsFinalResponse() throws Exception {
     SipRequest msg = request("MESSAGE", BRANCH);
-    ServerTransaction t = table.newServer(TransactionKey.server(msg, "MESSAGE"), msg, true, wire);
+    ServerTransaction t = table.newServer(TransactionKey.server(msg, "MESSAGE"), msg, SOURCE, true, wire);
     t.respond(202, answer(msg, 202));
     assertTrue(t.terminated());
   }
@@ -141,9 +147,44 @@ class ServerTransactionTest {
     for (int i = 0; i < 2; i++) {
       SipRequest r = request("OPTIONS", BRANCH + i);
       assertFalse(half.full());
-      half.newServer(TransactionKey.server(r, "OPTIONS"), r, false, wire);
+      half.newServer(TransactionKey.server(r, "OPTIONS"), r, SOURCE, false, wire);
     }
     assertTrue(half.full(), "4 transactions shared by 2 tables: 2 each");
+  }
+
+  @Test
+  void aSourceIsRefusedAtItsShareOfBansMaxTransactionsAndAnotherIsNot() throws Exception {
+    AtomicReference<BanConfig> bans = new AtomicReference<>(
+        bans(6, "10.0.0.0/8"));
+    TransactionTable half = new TransactionTable(clock, () -> new TransactionConfig(500, 4000, 5000, 100, 7, 0), bans::get, 2);
+    List<ServerTransaction> open = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      assertFalse(half.fullFor(SOURCE, false));
+      SipRequest r = request("MESSAGE", BRANCH + i);
+      open.add(half.newServer(TransactionKey.server(r, "MESSAGE"), r, SOURCE, true, wire));
+    }
+    assertTrue(half.fullFor(SOURCE, false), "6 per source shared by 2 tables: 3 each");
+    assertFalse(half.fullFor(SOURCE, true), "a request of a dialog in progress has a little more room");
+    assertFalse(half.fullFor("192.0.2.8", false), "another source is not limited by this one");
+    assertEquals(3, half.serverCount(SOURCE));
+
+    SipRequest first = open.get(0).request();
+    open.get(0).respond(200, answer(first, 200)); // over a reliable transport a non-INVITE transaction ends at once
+    assertEquals(2, half.serverCount(SOURCE));
+    assertFalse(half.fullFor(SOURCE, false), "an ended transaction frees its place");
+
+    bans.set(bans(6, "192.0.2.0/24"));
+    SipRequest r = request("MESSAGE", BRANCH + "x");
+    half.newServer(TransactionKey.server(r, "MESSAGE"), r, SOURCE, true, wire);
+    assertFalse(half.fullFor(SOURCE, false), "an exempt source is never limited");
+    bans.set(bans(0, "10.0.0.0/8"));
+    assertFalse(half.fullFor(SOURCE, false), "0: no limit");
+  }
+
+  private static BanConfig bans(int maxTransactions, String exempt) {
+    BanConfig d = BanConfig.DEFAULTS;
+    return new BanConfig(d.maxRequests(), d.interval(), d.authFailures(), d.authWindow(), d.banTime(),
+        List.of(Cidr.parse(exempt)), false, d.scanners(), d.maxConnections(), maxTransactions);
   }
 
   @Test
