@@ -6,6 +6,7 @@ import io.sipgw.config.ConfigFileException;
 import io.sipgw.config.ConfigLoader;
 import io.sipgw.config.ConfigWatcher;
 import io.sipgw.config.SipgwConfig;
+import io.sipgw.config.StoreConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -64,7 +65,7 @@ public final class Main {
 
   /** Runs the command in {@code args}; returns the exit code, or {@link #RUNNING} when the gateway runs. */
   static int execute(String[] args, PrintStream out, PrintStream err) {
-    if (args.length > 0 && UserCommands.handles(args[0])) return UserCommands.run(args, out, err, Main::configuredUsersFile);
+    if (args.length > 0 && UserCommands.handles(args[0])) return UserCommands.run(args, out, err, Main::configuredUsers);
     Invocation inv = Invocation.parse(args);
     if (inv == null) {
       err.println(USAGE_TEXT);
@@ -95,12 +96,17 @@ public final class Main {
     }
   }
 
-  /** {@code auth.users} of the config {@code path} names (null: conf/sipgw.json if it exists, else the embedded default). */
-  private static String configuredUsersFile(String path) {
+  /**
+   * Where the config {@code path} names (null: conf/sipgw.json if it exists, else the embedded
+   * default) keeps its users: its Redis with the Redis store, else the file {@code auth.users}.
+   */
+  private static UserCommands.Target configuredUsers(String path) {
     String p = path != null ? path : Files.isRegularFile(Path.of(DEFAULT_CONFIG)) ? DEFAULT_CONFIG : null;
     Vertx vertx = Vertx.vertx();
     try {
-      return await(ConfigLoader.load(vertx, p)).auth().users();
+      SipgwConfig config = await(ConfigLoader.load(vertx, p));
+      return config.store().type().equals(StoreConfig.REDIS)
+          ? UserCommands.Target.redis(config.store()) : UserCommands.Target.file(Path.of(config.auth().users()));
     } finally {
       vertx.close();
     }

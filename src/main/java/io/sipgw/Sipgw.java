@@ -8,7 +8,9 @@ import io.sipgw.config.TransactionConfig;
 import io.sipgw.config.WebSocketConfig;
 import io.sipgw.dns.SipResolver;
 import io.sipgw.auth.Authenticator;
+import io.sipgw.auth.CredentialStore;
 import io.sipgw.auth.FileCredentialStore;
+import io.sipgw.auth.RedisCredentialStore;
 import io.sipgw.auth.Nonces;
 import io.sipgw.config.AuthConfig;
 import io.vertx.redis.client.Command;
@@ -128,15 +130,26 @@ public final class Sipgw {
         })));
   }
 
-  /** The credentials file and the nonce key, for {@code auth.enabled}; fails naming auth.users when the file cannot be read. */
+  /**
+   * The credential store and the nonce key, for {@code auth.enabled}: the users in Redis with the
+   * Redis store, else the credentials file; fails naming auth.users when the file cannot be read.
+   */
   private static Future<Authenticator> openCredentials(Vertx vertx, SipgwConfig config, AtomicReference<AuthConfig> settings) {
     AuthConfig a = config.auth();
     return nonceSecret(vertx, config).compose(secret -> {
       Nonces nonces = new Nonces(secret, a.nonceLifetime() * 1000L, System::currentTimeMillis);
-      return FileCredentialStore.open(vertx, a.users(), config.reload().scanPeriod())
-          .recover(e -> Future.failedFuture(new ConfigException("auth.users", "cannot read the credentials file: " + e.getMessage()
-              + " (add users with: java -jar sipgw.jar user add USER@DOMAIN PASSWORD --file " + a.users() + ")")))
-          .map(store -> new Authenticator(settings::get, store, nonces));
+      Future<CredentialStore> store;
+      if (config.store().type().equals(StoreConfig.REDIS)) {
+        RedisCredentialStore redis = new RedisCredentialStore(RedisEndpoint.create(vertx, config.store()));
+        LOG.info("credentials: the users in " + redis + " (auth.users is not read with the Redis store; copy a file there with:"
+            + " java -jar sipgw.jar user import --file FILE)");
+        store = Future.succeededFuture(redis);
+      } else {
+        store = FileCredentialStore.open(vertx, a.users(), config.reload().scanPeriod()).map(f -> (CredentialStore) f)
+            .recover(e -> Future.failedFuture(new ConfigException("auth.users", "cannot read the credentials file: " + e.getMessage()
+                + " (add users with: java -jar sipgw.jar user add USER@DOMAIN PASSWORD --file " + a.users() + ")")));
+      }
+      return store.map(s -> new Authenticator(settings::get, s, nonces));
     });
   }
 

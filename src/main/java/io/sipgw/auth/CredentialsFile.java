@@ -33,27 +33,43 @@ public final class CredentialsFile {
     List<Credentials> out = new ArrayList<>(a.size());
     for (int i = 0; i < a.size(); i++) {
       if (!(a.getValue(i) instanceof JsonObject o)) throw new IllegalArgumentException("[" + i + "] must be an object");
-      String user = text(o, i, "user");
-      String domain = text(o, i, "domain").toLowerCase(Locale.ROOT);
-      Map<DigestAlgorithm, String> ha1 = new EnumMap<>(DigestAlgorithm.class);
-      for (DigestAlgorithm alg : DigestAlgorithm.values()) {
-        String h = o.getValue(alg.fileKey()) instanceof String s ? s : null;
-        if (h != null) ha1.put(alg, hex(h, i, alg.fileKey()));
-      }
-      if (!ha1.containsKey(DigestAlgorithm.MD5)) throw new IllegalArgumentException("[" + i + "].ha1 is required");
-      String ha1b = o.getValue("ha1b") instanceof String s ? hex(s, i, "ha1b") : null;
-      out.add(new Credentials(user, domain, ha1, ha1b));
+      out.add(entry(o, "[" + i + "]."));
     }
     return out;
   }
 
-  private static String text(JsonObject o, int i, String key) {
-    if (!(o.getValue(key) instanceof String s) || s.isBlank()) throw new IllegalArgumentException("[" + i + "]." + key + " must be a non-empty string");
+  /**
+   * One entry, an object with the keys of the file's entries; throws {@link IllegalArgumentException}
+   * naming the bad key after {@code where} (e.g. {@code [3].}).
+   */
+  public static Credentials entry(JsonObject o, String where) {
+    String user = text(o, where, "user");
+    String domain = text(o, where, "domain").toLowerCase(Locale.ROOT);
+    Map<DigestAlgorithm, String> ha1 = new EnumMap<>(DigestAlgorithm.class);
+    for (DigestAlgorithm alg : DigestAlgorithm.values()) {
+      String h = o.getValue(alg.fileKey()) instanceof String s ? s : null;
+      if (h != null) ha1.put(alg, hex(h, where, alg.fileKey()));
+    }
+    if (!ha1.containsKey(DigestAlgorithm.MD5)) throw new IllegalArgumentException(where + "ha1 is required");
+    String ha1b = o.getValue("ha1b") instanceof String s ? hex(s, where, "ha1b") : null;
+    return new Credentials(user, domain, ha1, ha1b);
+  }
+
+  /** The keys of an entry that hold hashes: the HA1 of each algorithm, then {@code ha1b}. */
+  public static List<String> hashKeys() {
+    List<String> keys = new ArrayList<>();
+    for (DigestAlgorithm alg : DigestAlgorithm.values()) keys.add(alg.fileKey());
+    keys.add("ha1b");
+    return keys;
+  }
+
+  private static String text(JsonObject o, String where, String key) {
+    if (!(o.getValue(key) instanceof String s) || s.isBlank()) throw new IllegalArgumentException(where + key + " must be a non-empty string");
     return s;
   }
 
-  private static String hex(String h, int i, String key) {
-    if (!h.matches("[0-9a-fA-F]{32,128}")) throw new IllegalArgumentException("[" + i + "]." + key + " must be a hex digest, got \"" + h + "\"");
+  private static String hex(String h, String where, String key) {
+    if (!h.matches("[0-9a-fA-F]{32,128}")) throw new IllegalArgumentException(where + key + " must be a hex digest, got \"" + h + "\"");
     return h.toLowerCase(Locale.ROOT);
   }
 

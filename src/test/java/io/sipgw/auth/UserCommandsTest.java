@@ -22,7 +22,7 @@ class UserCommandsTest {
 
   private int run(String... args) {
     return UserCommands.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-        config -> dir.resolve("configured.json").toString());
+        config -> UserCommands.Target.file(dir.resolve("configured.json")));
   }
 
   private static String md5sum(String text) throws IOException, InterruptedException {
@@ -65,6 +65,17 @@ class UserCommandsTest {
   void withoutFileTheConfiguredOneIsUsed() throws IOException {
     assertEquals(0, run("user", "add", "carol@localhost", "pw"));
     assertTrue(Files.readString(dir.resolve("configured.json")).contains("\"carol\""));
+  }
+
+  @Test
+  void userImportNeedsAFileAndARedisStore() throws IOException {
+    assertEquals(2, run("user", "import"));
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("user import needs --file F"));
+    err.reset();
+    Path file = dir.resolve("users.json");
+    CredentialsFile.write(file, List.of(CredentialsFile.hash("dora", "localhost", "pw")));
+    assertEquals(2, run("user", "import", "--file", file.toString()), "the configured store is a file");
+    assertTrue(err.toString(StandardCharsets.UTF_8).contains("the config's store is not Redis"), err.toString(StandardCharsets.UTF_8));
   }
 
   @Test

@@ -95,6 +95,23 @@ public final class RedisServer implements AutoCloseable {
     }
   }
 
+  /** What {@code redis-cli -p PORT ARGS} prints (this server outside a namespace only). */
+  public String cli(String... args) {
+    List<String> command = new java.util.ArrayList<>(List.of("redis-cli", "-p", Integer.toString(port)));
+    command.addAll(List.of(args));
+    try {
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) throw new IllegalStateException("redis-cli did not end");
+      return out;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run redis-cli", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
   /** Starts it again on the same port: empty, or (persistent) with what it had written. */
   public void restart() { launch(); }
 

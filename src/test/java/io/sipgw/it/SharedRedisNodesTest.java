@@ -1,9 +1,11 @@
 package io.sipgw.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sipgw.auth.CredentialsFile;
+import io.sipgw.auth.DigestAlgorithm;
 import io.sipgw.config.StoreConfig;
 import io.sipgw.store.Binding;
 import io.sipgw.store.BindingChange;
@@ -12,6 +14,7 @@ import io.sipgw.store.RedisLocationStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -319,28 +322,59 @@ class SharedRedisNodesTest {
   }
 
   /**
-   * With digest auth on and no {@code auth.secret}, the nodes of one Redis sign their nonces with the
-   * key kept there: a challenge from one node is answered to the other, and the binding is saved.
+   * With digest auth on and the Redis store, the users are in Redis: {@code user add -c CONFIG} (the
+   * command line, as a process) writes them there, hashes only, and every node knows them at once; a
+   * removed user no longer gets in; {@code user import} copies a credentials file there. With no
+   * {@code auth.secret}, the nodes sign their nonces with the key kept in Redis: a challenge from one
+   * node is answered to the other, and the binding is saved.
    */
   @Test
-  void aChallengeFromOneNodeIsAnsweredToTheOther() throws Exception {
-    Path users = dir.resolve("users.json");
-    CredentialsFile.write(users, List.of(CredentialsFile.hash("kim", TestGateway.DOMAIN, "kim-Pa55-word")));
+  void theUsersInRedisAreSharedAndAChallengeFromOneNodeIsAnsweredToTheOther() throws Exception {
     JsonObject config = new JsonObject().put("store", new JsonObject().put("type", "redis").put("redis", redis.url()))
-        .put("auth", new JsonObject().put("enabled", true).put("users", users.toString()));
+        .put("auth", new JsonObject().put("enabled", true).put("users", dir.resolve("not-read.json").toString()));
+    Path configFile = dir.resolve("cluster.json");
+    Files.writeString(configFile, config.encodePrettily());
+    SipgwCli.Result added = SipgwCli.run(dir, "user", "add", "kim@" + TestGateway.DOMAIN, "kim-Pa55-word", "-c", configFile.toString());
+    assertEquals(0, added.exit(), added::toString);
+    assertTrue(added.out().startsWith("added kim@localhost in Redis"), added::toString);
+    String stored = redis.cli("HGETALL", "sipgw:cred:kim@localhost");
+    assertTrue(stored.contains(DigestAlgorithm.MD5.ha1("kim", TestGateway.DOMAIN, "kim-Pa55-word")), stored);
+    assertFalse(stored.contains("kim-Pa55-word"), "no password in Redis: " + stored);
+
     String host = FreePorts.IPV4_LOOPBACK;
-    String aor = "sip:kim@" + TestGateway.DOMAIN;
-    String headers = "Contact: <sip:kim@127.0.0.1:5993>\r\nExpires: 600\r\n";
-    try (TestGateway c = TestGateway.start(config.copy()); TestGateway d = TestGateway.start(config.copy());
-         SipPeer toC = SipPeer.open(SippTransport.UDP, host, c.port()); SipPeer toD = SipPeer.open(SippTransport.UDP, host, d.port())) {
-      toC.send(toC.request("REGISTER", "sip:" + TestGateway.DOMAIN, aor, headers));
-      SipMessageText challenge = toC.finalResponse(Duration.ofSeconds(8));
+    try (TestGateway c = TestGateway.start(config.copy()); TestGateway d = TestGateway.start(config.copy())) {
+      assertEquals(200, registerWithPassword(host, c.port(), d.port(), "kim", "kim-Pa55-word").status(), "challenged by C, answered to D");
+
+      SipgwCli.Result lee = SipgwCli.run(dir, "user", "add", "lee@" + TestGateway.DOMAIN, "lee-Pa55-word", "-c", configFile.toString());
+      assertEquals(0, lee.exit(), lee::toString);
+      assertEquals(200, registerWithPassword(host, d.port(), c.port(), "lee", "lee-Pa55-word").status(), "a user added is known at once");
+
+      SipgwCli.Result removed = SipgwCli.run(dir, "user", "rm", "kim@" + TestGateway.DOMAIN, "-c", configFile.toString());
+      assertEquals(0, removed.exit(), removed::toString);
+      assertEquals(401, registerWithPassword(host, c.port(), c.port(), "kim", "kim-Pa55-word").status(), "a removed user is refused");
+
+      Path file = dir.resolve("users.json");
+      CredentialsFile.write(file, List.of(CredentialsFile.hash("max", TestGateway.DOMAIN, "max-Pa55-word")));
+      SipgwCli.Result imported = SipgwCli.run(dir, "user", "import", "--file", file.toString(), "-c", configFile.toString());
+      assertEquals(0, imported.exit(), imported::toString);
+      assertTrue(imported.out().startsWith("imported 1 user(s) from " + file), imported::toString);
+      assertEquals(200, registerWithPassword(host, d.port(), d.port(), "max", "max-Pa55-word").status());
+    }
+  }
+
+  /** A REGISTER sent to {@code first}, and its answer to the 401 to {@code second}: the final answer. */
+  private static SipMessageText registerWithPassword(String host, int first, int second, String user, String password) throws IOException {
+    String aor = "sip:" + user + "@" + TestGateway.DOMAIN;
+    String headers = "Contact: <sip:" + user + "@127.0.0.1:5993>\r\nExpires: 600\r\n";
+    try (SipPeer toFirst = SipPeer.open(SippTransport.UDP, host, first); SipPeer toSecond = SipPeer.open(SippTransport.UDP, host, second)) {
+      toFirst.send(toFirst.request("REGISTER", "sip:" + TestGateway.DOMAIN, aor, headers));
+      SipMessageText challenge = toFirst.finalResponse(Duration.ofSeconds(8));
       assertEquals(401, challenge.status(), challenge::toString);
-      toD.send(toD.request("REGISTER", "sip:" + TestGateway.DOMAIN, aor, headers + "CSeq: 2 REGISTER\r\n"
-          + DigestClient.answer(challenge, "MD5", "REGISTER", "sip:" + TestGateway.DOMAIN, "kim", "kim-Pa55-word")));
-      SipMessageText ok = toD.finalResponse(Duration.ofSeconds(8));
-      assertEquals(200, ok.status(), ok::toString);
-      assertTrue(ok.text().contains("sip:kim@127.0.0.1:5993"), ok::toString);
+      toSecond.send(toSecond.request("REGISTER", "sip:" + TestGateway.DOMAIN, aor, headers + "CSeq: 2 REGISTER\r\n"
+          + DigestClient.answer(challenge, "MD5", "REGISTER", "sip:" + TestGateway.DOMAIN, user, password)));
+      SipMessageText answer = toSecond.finalResponse(Duration.ofSeconds(8));
+      if (answer.status() == 200) assertTrue(answer.text().contains("sip:" + user + "@127.0.0.1:5993"), answer::toString);
+      return answer;
     }
   }
 
