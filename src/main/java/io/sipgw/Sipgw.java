@@ -16,6 +16,8 @@ import io.sipgw.config.AuthConfig;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.sipgw.config.BanConfig;
+import io.sipgw.ban.BanStore;
+import io.sipgw.ban.RedisBanStore;
 import io.sipgw.ban.SourceGuard;
 import io.sipgw.config.ConfigException;
 import io.sipgw.proxy.Authentication;
@@ -61,6 +63,8 @@ public final class Sipgw {
   private static final Logger LOG = Logger.getLogger("sipgw");
   /** How long an AOR whose last binding went is remembered (480 rather than 404). */
   private static final long REMEMBER_AOR_MILLIS = 24 * 3600 * 1000L;
+  /** How often a node reads the bans the others made, with the Redis store. */
+  private static final long BAN_POLL_MILLIS = 1000;
 
   private final Vertx vertx;
   private final Transports transports;
@@ -81,6 +85,7 @@ public final class Sipgw {
   private AtomicReference<AuthConfig> auth;
   private Authenticator authenticator;
   private AtomicReference<BanConfig> bans;
+  private BanStore banStore;
 
   private Sipgw(Vertx vertx, Transports transports, LocationStore store, AtomicReference<RoutingSettings> routing,
       AtomicReference<RegistrarConfig> registrar, AtomicReference<TransactionConfig> transaction,
@@ -190,8 +195,10 @@ public final class Sipgw {
     int instances = config.transport().instances() == 0 ? cores : config.transport().instances();
     Transports transports = new Transports(vertx, listeners, config.transport().maxMessageSize(), config.transport().maxConnections(), tls);
     LocationStore store;
+    BanStore banStore = BanStore.LOCAL;
     if (config.store().type().equals(StoreConfig.REDIS)) {
       RedisEndpoint redis = RedisEndpoint.create(vertx, config.store());
+      banStore = new RedisBanStore(vertx, redis, BAN_POLL_MILLIS, System::currentTimeMillis);
       // not a condition of starting: an unreachable Redis is logged (once) and requests that need it
       // get 500/503 until it answers
       redis.ping().onSuccess(v -> LOG.info("store: " + redis + " answers"));
@@ -207,7 +214,8 @@ public final class Sipgw {
     AtomicReference<WebSocketConfig> websocketCfg = new AtomicReference<>(config.websocket());
     AtomicReference<NatConfig> natCfg = new AtomicReference<>(config.nat());
     AtomicReference<BanConfig> banCfg = new AtomicReference<>(config.bans());
-    SourceGuard guard = new SourceGuard(banCfg::get, System::currentTimeMillis);
+    BanStore sharedBans = banStore;
+    SourceGuard guard = new SourceGuard(banCfg::get, System::currentTimeMillis, sharedBans);
     Authentication authentication = new Authentication(authCfg::get, authenticator, guard);
     NatPinger pinger = new NatPinger(transports, store, natCfg::get);
     Registrar registrar = new Registrar(store, registrarCfg::get, System::currentTimeMillis, pinger, transports);
@@ -253,6 +261,7 @@ public final class Sipgw {
     long idleNanos = config.transport().tcpIdleTimeout() * 1_000_000_000L;
     return chain.transform(ar -> {
       if (ar.failed()) {
+        sharedBans.close();
         List<Future<Void>> undo = new ArrayList<>();
         for (String id : deployments) undo.add(vertx.undeploy(id));
         return Future.join(undo).transform(x -> transports.close()).transform(x -> Future.failedFuture(ar.cause()));
@@ -273,6 +282,7 @@ public final class Sipgw {
       Sipgw g = new Sipgw(vertx, transports, store, routing, registrarCfg, transactionCfg, websocketCfg, natCfg,
           deployments, timer, tls, tlsTimer, keepalive);
       g.bans = banCfg;
+      g.banStore = sharedBans;
       return Future.succeededFuture(g);
     });
   }
@@ -320,6 +330,7 @@ public final class Sipgw {
     if (tlsScanTimer >= 0) vertx.cancelTimer(tlsScanTimer);
     if (wsKeepalive != null) wsKeepalive.stop();
     if (authenticator != null) authenticator.close();
+    if (banStore != null) banStore.close();
     List<Future<Void>> undo = new ArrayList<>();
     for (int i = deployments.size() - 1; i >= 0; i--) undo.add(vertx.undeploy(deployments.get(i)));
     return Future.join(undo).transform(x -> transports.close()).transform(x -> store.close());

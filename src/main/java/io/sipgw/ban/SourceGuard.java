@@ -14,7 +14,8 @@ import java.util.logging.Logger;
  * authentications within {@code bans.authWindow}, is banned for {@code bans.banTime}: its messages are
  * dropped unanswered until the ban expires by itself. Each ban is logged once, when it starts.
  * Thread-safe: every receiving loop calls it. Memory is bounded: past {@link #MAX_SOURCES} counted
- * sources (a flood of forged addresses) the counts start over.
+ * sources (a flood of forged addresses) the counts start over. Bans are shared through a
+ * {@link BanStore}: with Redis, a source banned on one node is banned on every node of the cluster.
  */
 public final class SourceGuard {
   private static final Logger LOG = Logger.getLogger("sipgw.ban");
@@ -44,9 +45,30 @@ public final class SourceGuard {
   private final Map<String, Counts> counts = new ConcurrentHashMap<>();
   private final Map<String, Long> bannedUntil = new ConcurrentHashMap<>();
 
-  public SourceGuard(Supplier<BanConfig> settings, LongSupplier clock) {
+  private final BanStore store;
+
+  /** Bans on this node alone. */
+  public SourceGuard(Supplier<BanConfig> settings, LongSupplier clock) { this(settings, clock, BanStore.LOCAL); }
+
+  /** Bans shared through {@code store}, whose bans (this node's and the others') it starts taking. */
+  public SourceGuard(Supplier<BanConfig> settings, LongSupplier clock, BanStore store) {
     this.settings = settings;
     this.clock = clock;
+    this.store = store;
+    store.start(this::sharedBan);
+  }
+
+  /**
+   * A ban in force on the cluster (made here or by another node): in force here too until {@code until},
+   * unless this node exempts the address; logged once when it is new here.
+   */
+  void sharedBan(String ip, long until) {
+    long now = clock.getAsLong();
+    if (until <= now || settings.get().exempts(ip)) return;
+    if (!bannedUntil.containsKey(ip) && bannedUntil.size() >= MAX_SOURCES) return;
+    Long before = bannedUntil.get(ip);
+    bannedUntil.merge(ip, until, Math::max);
+    if (before == null || before <= now) LOG.warning("banned " + ip + " for " + (until - now + 999) / 1000 + " s: banned by another node");
   }
 
   /** Whether a message from {@code ip} may be handled; false: drop it, unanswered. */
@@ -126,5 +148,6 @@ public final class SourceGuard {
     long until = now + cfg.banTime() * 1000L;
     if (bannedUntil.put(ip, until) == null) LOG.warning("banned " + ip + " for " + cfg.banTime() + " s: " + why);
     counts.remove(ip);
+    store.add(ip, until);
   }
 }

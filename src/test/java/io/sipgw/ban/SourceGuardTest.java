@@ -93,4 +93,35 @@ class SourceGuardTest {
       log.removeHandler(h);
     }
   }
+
+  @Test
+  void bansAreSharedThroughTheStoreBothWays() {
+    List<String> shared = new java.util.ArrayList<>();
+    AtomicReference<java.util.function.BiConsumer<String, Long>> fromCluster = new AtomicReference<>();
+    BanStore store = new BanStore() {
+      @Override
+      public void add(String ip, long until) { shared.add(ip + " " + until); }
+
+      @Override
+      public void start(java.util.function.BiConsumer<String, Long> onBan) { fromCluster.set(onBan); }
+
+      @Override
+      public io.vertx.core.Future<Void> close() { return io.vertx.core.Future.succeededFuture(); }
+    };
+    SourceGuard node = new SourceGuard(cfg::get, now::get, store);
+    for (int i = 0; i < 3; i++) node.authFailed("192.0.2.30");
+    assertEquals(List.of("192.0.2.30 " + (now.get() + 300_000)), shared, "this node's ban, shared until it ends");
+
+    fromCluster.get().accept("192.0.2.31", now.get() + 5_000);
+    assertFalse(node.admit("192.0.2.31"), "another node's ban is in force here");
+    fromCluster.get().accept("10.9.0.7", now.get() + 5_000);
+    assertTrue(node.admit("10.9.0.7"), "not an address this node exempts");
+    fromCluster.get().accept("192.0.2.32", now.get() - 1);
+    assertTrue(node.admit("192.0.2.32"), "not a ban that has ended");
+    fromCluster.get().accept("192.0.2.30", now.get() + 1_000);
+    now.addAndGet(2_000);
+    assertFalse(node.admit("192.0.2.30"), "a shorter ban from the cluster does not shorten this node's own");
+    now.addAndGet(5_000);
+    assertTrue(node.admit("192.0.2.31"), "the shared ban ended by itself");
+  }
 }

@@ -362,6 +362,37 @@ class SharedRedisNodesTest {
     }
   }
 
+  /**
+   * A source banned on one node is banned on the other through Redis ({@code <prefix>bans}): here
+   * for failed authentications on C (loopback exempt from nothing), after which D drops what that
+   * source sends while it still answers another.
+   */
+  @Test
+  void aSourceBannedOnOneNodeIsDroppedByTheOther() throws Exception {
+    JsonObject config = new JsonObject().put("store", new JsonObject().put("type", "redis").put("redis", redis.url()))
+        .put("auth", new JsonObject().put("enabled", true))
+        .put("bans", new JsonObject().put("authFailures", 3).put("exempt", new io.vertx.core.json.JsonArray()));
+    String v4 = FreePorts.IPV4_LOOPBACK;
+    try (TestGateway c = TestGateway.start(config.copy()); TestGateway d = TestGateway.start(config.copy())) {
+      for (int i = 0; i < 3; i++) assertEquals(401, registerWithPassword(v4, c.port(), c.port(), "nobody", "guess-" + i).status());
+      String ban = redis.cli("ZSCORE", "sipgw:bans", v4).trim();
+      assertTrue(ban.matches("\\d+(\\.\\d+)?(e\\+\\d+)?"), "the ban is in Redis: " + ban);
+      try (SipPeer banned = SipPeer.open(SippTransport.UDP, v4, d.port());
+           SipPeer other = SipPeer.open(SippTransport.UDP, FreePorts.IPV6_LOOPBACK, d.port6())) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        boolean dropped = false;
+        while (!dropped && System.nanoTime() < deadline) {
+          banned.send(banned.request("OPTIONS", "sip:" + Sipp.hostPort(v4, d.port()), "sip:" + Sipp.hostPort(v4, d.port()), ""));
+          dropped = banned.receive(Duration.ofMillis(500)) == null;
+        }
+        assertTrue(dropped, "D still answers a source C banned");
+        String self6 = "sip:" + Sipp.hostPort(FreePorts.IPV6_LOOPBACK, d.port6());
+        other.send(other.request("OPTIONS", self6, self6, ""));
+        assertEquals(407, other.finalResponse(Duration.ofSeconds(5)).status(), "another source is still answered (challenged: auth is on)");
+      }
+    }
+  }
+
   /** A REGISTER sent to {@code first}, and its answer to the 401 to {@code second}: the final answer. */
   private static SipMessageText registerWithPassword(String host, int first, int second, String user, String password) throws IOException {
     String aor = "sip:" + user + "@" + TestGateway.DOMAIN;
