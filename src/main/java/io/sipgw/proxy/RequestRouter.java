@@ -120,7 +120,9 @@ public final class RequestRouter {
       if (ar.failed()) {
         LOG.fine(() -> in.req().method() + " from " + in.flow() + ": credentials unavailable: " + ar.cause().getMessage()
             + " (Call-ID " + in.callId() + ")");
-        send(in, 500, ResponseBuilder.of(in.req(), 500, "Server Internal Error (credentials unavailable)").toBuffer());
+        // as a call to a local user while the location service is out: try again later (RFC 3261 §21.5.4)
+        send(in, 503, ResponseBuilder.of(in.req(), 503, "Service Unavailable (credentials unavailable)")
+            .header(HeaderName.RETRY_AFTER, Integer.toString(table.timing().retryAfter())).toBuffer());
       } else if (ar.result() != null) {
         send(in, ar.result().status(), ar.result().response());
       } else {

@@ -393,6 +393,33 @@ class SharedRedisNodesTest {
     }
   }
 
+  /**
+   * The users are in Redis: while it is down, an answered challenge cannot be checked, so a REGISTER
+   * gets 500 and an INVITE 503 with Retry-After, as with the location service; nothing hangs.
+   */
+  @Test
+  void withRedisDownCredentialsCannotBeCheckedAndTheAnswersSaySo() throws Exception {
+    JsonObject config = new JsonObject().put("store", new JsonObject().put("type", "redis").put("redis", redis.url()).put("timeout", 1000))
+        .put("auth", new JsonObject().put("enabled", true))
+        .put("transaction", new JsonObject().put("retryAfter", 7));
+    String v4 = FreePorts.IPV4_LOOPBACK;
+    try (TestGateway c = TestGateway.start(config.copy()); SipPeer peer = SipPeer.open(SippTransport.UDP, v4, c.port())) {
+      redis.stop();
+      SipMessageText register = registerWithPassword(v4, c.port(), c.port(), "kim", "kim-Pa55-word");
+      assertTrue(register.text().startsWith("SIP/2.0 500 Server Internal Error (credentials unavailable)"), register::toString);
+      String bob = "sip:bob@" + TestGateway.DOMAIN;
+      String invite = peer.request("INVITE", bob, bob, "");
+      peer.send(invite);
+      SipMessageText challenge = peer.finalResponse(Duration.ofSeconds(5));
+      assertEquals(407, challenge.status(), challenge::toString);
+      peer.send(invite.replaceFirst("branch=([^\\r]+)", "branch=$1-2").replace("CSeq: 1 INVITE", "CSeq: 2 INVITE")
+          .replace("Content-Length: 0\r\n", DigestClient.answer(challenge, "MD5", "INVITE", bob, "tester", "pw") + "Content-Length: 0\r\n"));
+      SipMessageText unavailable = peer.finalResponse(Duration.ofSeconds(5));
+      assertTrue(unavailable.text().startsWith("SIP/2.0 503 Service Unavailable (credentials unavailable)"), unavailable::toString);
+      assertEquals("7", unavailable.header("Retry-After"), unavailable::toString);
+    }
+  }
+
   /** A REGISTER sent to {@code first}, and its answer to the 401 to {@code second}: the final answer. */
   private static SipMessageText registerWithPassword(String host, int first, int second, String user, String password) throws IOException {
     String aor = "sip:" + user + "@" + TestGateway.DOMAIN;
