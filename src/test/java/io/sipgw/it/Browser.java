@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +25,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Headless Debian chromium in a {@link NetNamespace}, driven by {@code src/test/browser/driver.js}
@@ -40,6 +43,9 @@ public final class Browser implements AutoCloseable {
   private static final Duration COMMAND_BOUND = Duration.ofSeconds(20);
   private static final Duration STATS_POLL = Duration.ofMillis(250);
   private static final int TAIL_LINES = 80;
+  /** A SIP message in JsSIP's {@code JsSIP:Transport} debug log: which way, the message, the debug lib's "+Nms". */
+  private static final Pattern SIP_TRACE =
+      Pattern.compile("(?s)^\\w+: JsSIP:Transport (sending|received text) message:\n\n(.*?)\n? \\+\\d+\\w*$");
 
   private final Process process;
   private final OutputStream stdin;
@@ -49,6 +55,7 @@ public final class Browser implements AutoCloseable {
   private final CompletableFuture<JsonObject> ready = new CompletableFuture<>();
   private final List<String> transcript = new ArrayList<>();
   private final Map<String, List<JsonObject>> events = new ConcurrentHashMap<>();
+  private final Map<String, List<TracedMessage>> sipTraces = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
   private final Set<Long> quietIds = ConcurrentHashMap.newKeySet();
 
@@ -113,9 +120,12 @@ public final class Browser implements AutoCloseable {
       return reply.getValue("result");
     }
 
-    /** Registers {@code user@domain} over {@code wsUrl} (null: the page's default, its own host). */
-    public void register(String user, String domain, String wsUrl) {
-      JsonObject account = new JsonObject().put("user", user).put("domain", domain);
+    /**
+     * Registers {@code user@domain} with {@code password} (JsSIP answers the gateway's digest
+     * challenges with it) over {@code wsUrl} (null: the page's default, its own host).
+     */
+    public void register(String user, String password, String domain, String wsUrl) {
+      JsonObject account = new JsonObject().put("user", user).put("password", password).put("domain", domain);
       if (wsUrl != null) account.put("wsUrl", wsUrl);
       invoke("register", account);
     }
@@ -130,6 +140,17 @@ public final class Browser implements AutoCloseable {
 
     /** JsSIP's debug log into the page console (and so into browser.log), e.g. {@code JsSIP:Transport}. */
     public void debug(String namespaces) { invoke("debug", namespaces); }
+
+    /**
+     * The SIP messages this page sent and received so far, in order, from JsSIP's log: only while
+     * {@link #debug} has {@code JsSIP:Transport} on.
+     */
+    public List<TracedMessage> sipTrace() {
+      List<TracedMessage> mine = sipTraces.getOrDefault(name, List.of());
+      synchronized (mine) {
+        return List.copyOf(mine);
+      }
+    }
 
     public JsonObject state() { return (JsonObject) invoke("state"); }
 
@@ -307,6 +328,14 @@ public final class Browser implements AutoCloseable {
     } else if (message.containsKey("id")) {
       CompletableFuture<JsonObject> reply = pending.remove(message.getLong("id"));
       if (reply != null) reply.complete(message);
+    } else if (message.containsKey("log")) {
+      Matcher sip = SIP_TRACE.matcher(message.getString("log"));
+      if (sip.matches()) {
+        List<TracedMessage> list = sipTraces.computeIfAbsent(message.getString("page"), n -> new ArrayList<>());
+        synchronized (list) {
+          list.add(new TracedMessage(LocalDateTime.now(), sip.group(1).equals("sending"), new SipMessageText(sip.group(2))));
+        }
+      }
     } else if (message.containsKey("event")) {
       List<JsonObject> list = events.computeIfAbsent(message.getString("page"), n -> new ArrayList<>());
       synchronized (list) {

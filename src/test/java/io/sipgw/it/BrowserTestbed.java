@@ -1,11 +1,13 @@
 package io.sipgw.it;
 
+import io.sipgw.auth.CredentialsFile;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
@@ -15,6 +17,10 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * own process (UDP and TCP on 127.0.0.1, WS and optionally WSS serving {@code webroot/}), optionally
  * rtpengine with the gateway's {@code media} section pointing at it, and headless chromium. SIPp
  * peers join with {@link Sipp#namespace}. Closing it stops every process and deletes the namespace.
+ *
+ * <p>Digest authentication is on ({@code auth.enabled}) as a deployment would have it: the testbed's
+ * users are in a credentials file in its directory ({@code users.json}, HA1s only), each with the
+ * password {@link #password} gives, and browsers and SIPp phones register and call with it.
  */
 public final class BrowserTestbed implements AutoCloseable {
   /** The softphone the gateway serves, relative to the project directory (where the gateway runs). */
@@ -25,30 +31,37 @@ public final class BrowserTestbed implements AutoCloseable {
   private final int sipPort;
   private final int wsPort;
   private final int wssPort;
+  private final Set<String> users;
   private Rtpengine rtpengine;
   private GatewayProcess gateway;
   private Browser browser;
 
-  private BrowserTestbed(Path dir, NetNamespace ns, int sipPort, int wsPort, int wssPort) {
+  private BrowserTestbed(Path dir, NetNamespace ns, int sipPort, int wsPort, int wssPort, Set<String> users) {
     this.dir = dir;
     this.ns = ns;
     this.sipPort = sipPort;
     this.wsPort = wsPort;
     this.wssPort = wssPort;
+    this.users = users;
   }
 
   /**
    * Starts the testbed in {@code dir}: a WSS listener too when {@code wss}, rtpengine and
-   * {@code media} bridging when {@code media}.
+   * {@code media} bridging when {@code media}; {@code users} (of {@value TestGateway#DOMAIN}) are
+   * the ones the credentials file knows.
    */
-  public static BrowserTestbed start(Path dir, boolean wss, boolean media) {
+  public static BrowserTestbed start(Path dir, boolean wss, boolean media, Set<String> users) {
     int sipPort = FreePorts.udpAndTcp(FreePorts.IPV4_LOOPBACK);
     int wsPort = FreePorts.udpAndTcp(FreePorts.IPV4_LOOPBACK);
     int wssPort = wss ? FreePorts.udpAndTcp(FreePorts.IPV4_LOOPBACK) : 0;
-    BrowserTestbed bed = new BrowserTestbed(dir, NetNamespace.create(), sipPort, wsPort, wssPort);
+    BrowserTestbed bed = new BrowserTestbed(dir, NetNamespace.create(), sipPort, wsPort, wssPort, Set.copyOf(users));
     try {
       Files.createDirectories(dir);
       JsonObject config = TestGateway.config(sipPort, 0);
+      Path credentials = dir.resolve("users.json");
+      CredentialsFile.write(credentials, bed.users.stream()
+          .map(user -> CredentialsFile.hash(user, TestGateway.DOMAIN, passwordOf(user))).toList());
+      config.put("auth", new JsonObject().put("enabled", true).put("users", credentials.toString()));
       JsonArray listen = config.getJsonArray("listen");
       listen.add(listener("ws", wsPort));
       if (wss) {
@@ -82,6 +95,16 @@ public final class BrowserTestbed implements AutoCloseable {
 
   public NetNamespace namespace() { return ns; }
 
+  /** The password of {@code user} (one of the testbed's users), as the credentials file has it. */
+  public String password(String user) {
+    if (!users.contains(user)) {
+      throw new IllegalArgumentException(user + " is not in the testbed's credentials file (" + users + "): add it to the test class's users");
+    }
+    return passwordOf(user);
+  }
+
+  private static String passwordOf(String user) { return user + "-Pa55"; }
+
   public Browser browser() { return browser; }
 
   /** The gateway's UDP and TCP port on 127.0.0.1 (in the namespace). */
@@ -99,11 +122,14 @@ public final class BrowserTestbed implements AutoCloseable {
     return "https://" + FreePorts.IPV4_LOOPBACK + ":" + wssPort + "/";
   }
 
-  /** Opens the softphone over WS as {@code name} and registers {@code name@localhost} through the page's own host. */
+  /**
+   * Opens the softphone over WS as {@code name} and registers {@code name@localhost} with its password
+   * through the page's own host.
+   */
   public Browser.Page registeredPage(String name, Duration bound) {
     Browser.Page page = browser.open(name, pageUrl());
     page.debug("JsSIP:Transport");
-    page.register(name, TestGateway.DOMAIN, null);
+    page.register(name, password(name), TestGateway.DOMAIN, null);
     page.awaitRegistration("registered", bound);
     return page;
   }

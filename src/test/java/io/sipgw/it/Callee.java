@@ -74,18 +74,34 @@ public final class Callee implements AutoCloseable {
    */
   public SippResult registerAt(String registrarHost, int registrarPort, String domain) {
     Path users = InjectionFile.user(workDir, user, domain, host, port, transport);
-    return Sipp.scenario("register.xml")
+    return registration("register.xml", registrarHost, registrarPort).injectionFile(users).run().assertSucceeded(1);
+  }
+
+  /**
+   * As {@link #registerAt(String, int, String)} where the registrar authenticates: register-auth.xml
+   * answers the 401 with {@code password} (MD5), and the 200 is asserted.
+   */
+  public SippResult registerAt(String registrarHost, int registrarPort, String domain, String password) {
+    return registration("register-auth.xml", registrarHost, registrarPort)
+        .service(user)
+        .key("domain", domain)
+        .key("contact", Sipp.hostPort(host, port) + ";transport=" + transport.uriParam())
+        .arg("-au", user, "-ap", password)
+        .run()
+        .assertSucceeded(1);
+  }
+
+  /** A throwaway SIPp running {@code scenario} once, over this callee's transport, to the registrar. */
+  private Sipp registration(String scenario, String registrarHost, int registrarPort) {
+    return Sipp.scenario(scenario)
         .namespace(namespace)
         .remote(registrarHost, registrarPort)
         .local(host)
         .transport(transport)
-        .injectionFile(users)
         .calls(1)
         .timeout(Duration.ofSeconds(10))
         .traceMessages()
-        .workDir(workDir)
-        .run()
-        .assertSucceeded(1);
+        .workDir(workDir);
   }
 
   public int port() { return port; }

@@ -27,7 +27,8 @@ public record TracedMessage(LocalDateTime time, boolean sent, SipMessageText mes
     return message.isResponse() && message.status() == status && cseqMethod().equals(method);
   }
 
-  private String cseqMethod() {
+  /** The method its CSeq names: a response's request, ACK or CANCEL for those of an INVITE. */
+  public String cseqMethod() {
     String cseq = message.header("CSeq");
     return cseq == null ? "" : cseq.substring(cseq.indexOf(' ') + 1).trim();
   }
