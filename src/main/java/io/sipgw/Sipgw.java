@@ -16,7 +16,13 @@ import io.sipgw.config.AuthConfig;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.sipgw.config.BanConfig;
+import io.sipgw.config.ImConfig;
 import io.sipgw.ban.BanStore;
+import io.sipgw.im.MemoryMessageStore;
+import io.sipgw.im.MessageDelivery;
+import io.sipgw.im.MessageStore;
+import io.sipgw.im.OfflineMessages;
+import io.sipgw.im.RedisMessageStore;
 import io.sipgw.ban.RedisBanStore;
 import io.sipgw.ban.SourceGuard;
 import io.sipgw.config.ConfigException;
@@ -86,6 +92,7 @@ public final class Sipgw {
   private Authenticator authenticator;
   private AtomicReference<BanConfig> bans;
   private BanStore banStore;
+  private AtomicReference<ImConfig> im;
 
   private Sipgw(Vertx vertx, Transports transports, LocationStore store, AtomicReference<RoutingSettings> routing,
       AtomicReference<RegistrarConfig> registrar, AtomicReference<TransactionConfig> transaction,
@@ -196,9 +203,11 @@ public final class Sipgw {
     Transports transports = new Transports(vertx, listeners, config.transport().maxMessageSize(), config.transport().maxConnections(), tls);
     LocationStore store;
     BanStore banStore = BanStore.LOCAL;
+    MessageStore messages;
     if (config.store().type().equals(StoreConfig.REDIS)) {
       RedisEndpoint redis = RedisEndpoint.create(vertx, config.store());
       banStore = new RedisBanStore(vertx, redis, BAN_POLL_MILLIS, System::currentTimeMillis);
+      messages = new RedisMessageStore(redis);
       // not a condition of starting: an unreachable Redis is logged (once) and requests that need it
       // get 500/503 until it answers
       redis.ping().onSuccess(v -> LOG.info("store: " + redis + " answers"));
@@ -207,6 +216,7 @@ public final class Sipgw {
       logNodeAddress(config, transports);
     } else {
       store = new MemoryLocationStore(vertx, REMEMBER_AOR_MILLIS);
+      messages = new MemoryMessageStore();
     }
     AtomicReference<RoutingSettings> routing = new AtomicReference<>(routingSettings(config, transports));
     AtomicReference<RegistrarConfig> registrarCfg = new AtomicReference<>(config.registrar());
@@ -216,20 +226,31 @@ public final class Sipgw {
     AtomicReference<BanConfig> banCfg = new AtomicReference<>(config.bans());
     BanStore sharedBans = banStore;
     SourceGuard guard = new SourceGuard(banCfg::get, System::currentTimeMillis, sharedBans);
-    Authentication authentication = new Authentication(authCfg::get, authenticator, guard);
+    Authentication authentication = new Authentication(authCfg::get, authenticator, guard, transports::isInternal);
     NatPinger pinger = new NatPinger(transports, store, natCfg::get);
-    Registrar registrar = new Registrar(store, registrarCfg::get, System::currentTimeMillis, pinger, transports);
+    Dispatcher dispatcher = new Dispatcher(vertx, transports, workers);
+    AtomicReference<ImConfig> imCfg = new AtomicReference<>(config.im());
+    MessageDelivery delivery = new MessageDelivery(transports, dispatcher, messages, imCfg::get, System::currentTimeMillis);
+    OfflineMessages offline = new OfflineMessages(imCfg::get, messages, aor -> authenticator == null ? Future.succeededFuture(false)
+        : authenticator.knows(aor.substring(0, aor.lastIndexOf('@')), aor.substring(aor.lastIndexOf('@') + 1)),
+        System::currentTimeMillis, () -> transactionCfg.get().retryAfter());
+    Registrar registrar = new Registrar(store, registrarCfg::get, System::currentTimeMillis, (register, flow, aor, bindings) -> {
+      pinger.saved(register, flow, aor, bindings);
+      delivery.saved(register, flow, aor, bindings);
+    }, transports);
     transports.onClose(registrar::flowClosed);
     RoutingVerticle.Shared shared = new RoutingVerticle.Shared(transports, routing::get, registrar, store, new SipResolver(vertx),
-        transactionCfg::get, banCfg::get, workers, pinger::claim, authentication);
-    Dispatcher dispatcher = new Dispatcher(vertx, transports, workers);
+        transactionCfg::get, banCfg::get, workers, pinger::claim, authentication, offline);
     dispatcher.onReceivingLoop(new Registrations(transports, routing::get, registrar, authentication)::onReceivingLoop);
     dispatcher.admitSource(guard::admit);
     transports.connectionsPerSource(ip -> banCfg.get().connectionsAllowed(ip));
     dispatcher.admitRequest((req, flow) -> guard.admitAgent(flow.remoteHost(), () -> req.header(HeaderName.USER_AGENT)));
 
     List<String> deployments = new ArrayList<>();
-    Future<Void> chain = vertx.deployVerticle(pinger).map(id -> {
+    Future<Void> chain = vertx.deployVerticle(pinger).compose(id -> {
+      deployments.add(id);
+      return vertx.deployVerticle(delivery);
+    }).map(id -> {
       deployments.add(id);
       return null;
     });
@@ -283,6 +304,7 @@ public final class Sipgw {
           deployments, timer, tls, tlsTimer, keepalive);
       g.bans = banCfg;
       g.banStore = sharedBans;
+      g.im = imCfg;
       return Future.succeededFuture(g);
     });
   }
@@ -319,6 +341,7 @@ public final class Sipgw {
     nat.set(config.nat());
     auth.set(config.auth());
     bans.set(config.bans());
+    im.set(config.im());
     transports.limits(config.transport().maxMessageSize(), config.transport().maxConnections());
     if (tls != null) tls.reload(config.tls());
     LOG.info("configuration reloaded: " + config.domains().size() + " domain(s), registrar " + config.registrar());

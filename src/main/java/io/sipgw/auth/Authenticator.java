@@ -122,4 +122,7 @@ public final class Authenticator {
 
   /** Stops watching the credentials. */
   public Future<Void> close() { return store.close(); }
+
+  /** Whether {@code user@domain} has credentials. */
+  public Future<Boolean> knows(String user, String domain) { return store.find(user, domain).map(c -> c != null); }
 }

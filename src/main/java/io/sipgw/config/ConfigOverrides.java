@@ -47,7 +47,8 @@ final class ConfigOverrides {
                 "nonceLifetime": 0},
        "bans": {"maxRequests": 0, "interval": 0, "authFailures": 0, "authWindow": 0, "banTime": 0, "exempt": [""],
                 "dropScanners": true, "scanners": [""], "maxConnections": 0, "maxTransactions": 0},
-       "nat": {"keepalive": "", "interval": 0, "maxMissed": 0}}""");
+       "nat": {"keepalive": "", "interval": 0, "maxMissed": 0},
+       "im": {"offline": true, "maxPerUser": 0, "maxTotal": 0, "expiry": 0, "noticeDelivered": true, "noticeExpired": true}}""");
 
   private ConfigOverrides() { }
 

@@ -40,11 +40,13 @@ public final class SipgwConfig {
   private final NatConfig nat;
   private final AuthConfig auth;
   private final BanConfig bans;
+  private final ImConfig im;
   private final JsonObject json;
 
   private SipgwConfig(List<ListenConfig> listen, List<DomainConfig> domains, RegistrarConfig registrar, ProxyConfig proxy,
                       TransactionConfig transaction, StoreConfig store, TransportConfig transport, int workers, ReloadConfig reload,
-                      TlsConfig tls, WebSocketConfig websocket, MediaConfig media, NatConfig nat, AuthConfig auth, BanConfig bans) {
+                      TlsConfig tls, WebSocketConfig websocket, MediaConfig media, NatConfig nat, AuthConfig auth, BanConfig bans,
+                      ImConfig im) {
     this.listen = List.copyOf(listen);
     this.domains = List.copyOf(domains);
     this.registrar = registrar;
@@ -60,6 +62,7 @@ public final class SipgwConfig {
     this.nat = nat;
     this.auth = auth;
     this.bans = bans;
+    this.im = im;
     this.json = toJson();
   }
 
@@ -82,9 +85,11 @@ public final class SipgwConfig {
     NatConfig nat = NatConfig.read(ConfigObject.at(root, "nat"));
     AuthConfig auth = AuthConfig.read(ConfigObject.at(root, "auth"));
     BanConfig bans = BanConfig.read(ConfigObject.at(root, "bans"));
+    ImConfig im = ImConfig.read(ConfigObject.at(root, "im"));
     root.rejectUnknownKeys();
     requireCertificateForTls(listen, tls);
-    return new SipgwConfig(listen, domains, registrar, proxy, transaction, store, transport, workers, reload, tls, websocket, media, nat, auth, bans);
+    return new SipgwConfig(listen, domains, registrar, proxy, transaction, store, transport, workers, reload, tls, websocket, media, nat, auth, bans,
+        im);
   }
 
   /** The embedded default: conf/sipgw.json as packaged in the jar (UDP and TCP on 0.0.0.0:5060, WS on 8080). */
@@ -177,7 +182,8 @@ public final class SipgwConfig {
         .put("proxy", proxy.toJson()).put("transaction", transaction.toJson()).put("store", store.toJson())
         .put("transport", transport.toJson()).put("workers", workers).put("reload", reload.toJson()).put("tls", tls.toJson())
         .put("websocket", websocket.toJson()).put("media", media.toJson())
-        .put("nat", nat.toJson()).put("auth", auth.toJson()).put("bans", bans.toJson());
+        .put("nat", nat.toJson()).put("auth", auth.toJson()).put("bans", bans.toJson())
+        .put("im", im.toJson());
   }
 
   /** The effective configuration, defaults included (a copy). */
@@ -215,6 +221,9 @@ public final class SipgwConfig {
 
   /** Flood and password-guessing bans ({@code bans}), reloadable. */
   public BanConfig bans() { return bans; }
+
+  /** Messages kept for offline users ({@code im}), reloadable. */
+  public ImConfig im() { return im; }
 
   /** Digest authentication ({@code auth}), reloadable. */
   public AuthConfig auth() { return auth; }

@@ -10,6 +10,7 @@ import io.sipgw.sip.SipUri;
 import io.sipgw.transport.Flow;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
@@ -27,15 +28,22 @@ public final class Authentication {
   private final Supplier<AuthConfig> settings;
   private final Authenticator authenticator;
   private final SourceGuard guard;
+  private final Predicate<Flow> internal;
 
   /**
    * {@code authenticator} null: no credentials to check against (auth is off and stays off until a
    * restart); {@code guard} (null: none) counts failed authentications towards a ban of their source.
    */
   public Authentication(Supplier<AuthConfig> settings, Authenticator authenticator, SourceGuard guard) {
+    this(settings, authenticator, guard, flow -> false);
+  }
+
+  /** {@code internal}: the flows of this node's own requests (stored messages delivered), never challenged. */
+  public Authentication(Supplier<AuthConfig> settings, Authenticator authenticator, SourceGuard guard, Predicate<Flow> internal) {
     this.settings = settings;
     this.authenticator = authenticator;
     this.guard = guard;
+    this.internal = internal;
   }
 
   /** The answer that stops a request: its status and the response. */
@@ -45,7 +53,7 @@ public final class Authentication {
   Future<Refusal> check(SipRequest req, Flow flow, LocalDomains domains) {
     AuthConfig cfg = settings.get();
     if (!cfg.enabled() || authenticator == null || !Authenticator.challengeable(req.method())) return Future.succeededFuture();
-    if (!cfg.methods().contains(req.method()) || cfg.trusts(flow.remoteHost())) return Future.succeededFuture();
+    if (!cfg.methods().contains(req.method()) || cfg.trusts(flow.remoteHost()) || internal.test(flow)) return Future.succeededFuture();
     boolean register = req.isMethod("REGISTER");
     SipUri identity;
     try {

@@ -59,6 +59,7 @@ public final class RequestRouter {
   private final MediaRelay media;
   private final Registrations registrations;
   private final Authentication authentication;
+  private final OfflineStorage offline;
   /**
    * Late offers whose 2xx went up, for the ACK that brings the answer, by Call-ID: this loop's own,
    * until the BYE. Bounded: a call that never ends leaves its entry until newer ones push it out.
@@ -69,7 +70,7 @@ public final class RequestRouter {
   };
 
   public RequestRouter(Transports transports, Supplier<RoutingSettings> settings, Registrar registrar, LocationStore store,
-      SipResolver resolver, TransactionTable table, MediaRelay media, Authentication authentication) {
+      SipResolver resolver, TransactionTable table, MediaRelay media, Authentication authentication, OfflineStorage offline) {
     this.transports = transports;
     this.settings = settings;
     this.registrar = registrar;
@@ -81,6 +82,7 @@ public final class RequestRouter {
     this.media = media;
     this.registrations = new Registrations(transports, settings, registrar, authentication);
     this.authentication = authentication;
+    this.offline = offline;
   }
 
   /**
@@ -310,17 +312,37 @@ public final class RequestRouter {
       List<Binding> bindings = ar.result().bindings();
       // bindings whose connection has closed (a browser's WebSocket) are unreachable: 480, not a timeout
       List<BranchTarget> targets = mode == DomainMode.REDIRECT ? null : bindingTargets.of(bindings);
-      if (!ar.result().known()) {
-        reject(in, 404, "Not Found");
-      } else if (bindings.isEmpty() || targets != null && targets.isEmpty()) {
-        if (in.tx() == null) reject(in, 480, "Temporarily Unavailable");
-        else context(in, plan, aor).start(List.of(), 480, "Temporarily Unavailable");
+      boolean unreachable = bindings.isEmpty() || targets != null && targets.isEmpty();
+      if (unreachable && in.tx() != null && req.isMethod(Methods.MESSAGE) && !transports.isInternal(in.flow())) {
+        // RFC 3428 §7: a proxy may store and forward; one of our own deliveries is never stored again
+        offline.keep(req, aor, ar.result().known()).onComplete(kept -> {
+          if (kept.succeeded() && kept.result() != null) {
+            Buffer answer = kept.result();
+            send(in, statusOf(answer), answer);
+          } else {
+            notFoundOrUnavailable(in, plan, aor, ar.result().known());
+          }
+        });
+      } else if (!ar.result().known() || unreachable) {
+        notFoundOrUnavailable(in, plan, aor, ar.result().known());
       } else if (mode == DomainMode.REDIRECT) {
         redirect(in, bindings);
       } else {
         relay(in, plan, targets, aor);
       }
     });
+  }
+
+  /** 404 for an AOR the location service does not know; 480 (after the failure routes) for one with no reachable binding. */
+  private void notFoundOrUnavailable(IncomingRequest in, ForwardPlan plan, String aor, boolean known) {
+    if (!known) reject(in, 404, "Not Found");
+    else if (in.tx() == null) reject(in, 480, "Temporarily Unavailable");
+    else context(in, plan, aor).start(List.of(), 480, "Temporarily Unavailable");
+  }
+
+  /** The status code of a response built here ({@code SIP/2.0 NNN …}). */
+  private static int statusOf(Buffer response) {
+    return (response.getByte(8) - '0') * 100 + (response.getByte(9) - '0') * 10 + (response.getByte(10) - '0');
   }
 
   /**

@@ -73,6 +73,14 @@ public final class Dispatcher {
     bus.send(addressFor(m.callId()), new InboundMessage(m, flow, System.nanoTime()), local);
   }
 
+  /**
+   * Hands a request made by this node ({@code flow}: one of {@link Transports#internalFlow}'s) to
+   * the routing loop of its Call-ID, as if received: no ban or scanner check, no receiving-loop handler.
+   */
+  public void inject(SipRequest request, Flow flow) {
+    bus.send(addressFor(request.callId()), new InboundMessage(request, flow, System.nanoTime()), local);
+  }
+
   /** Answers a request that could not be parsed, if enough of it can be read to address a response. */
   public Future<Void> reject(byte[] bytes, int length, int status, String reason, Flow flow) {
     SipRequest r = MessageParser.salvageRequest(bytes, 0, length);

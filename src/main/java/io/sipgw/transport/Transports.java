@@ -293,6 +293,35 @@ public final class Transports {
     return c;
   }
 
+  /**
+   * A flow from a part of this node that sends requests through routing as a client would (the
+   * delivery of stored messages): requests come in on it by {@link Dispatcher#inject}, and whatever
+   * routing sends back on it (the responses) goes to {@code sink}, on the thread that sends it. It is
+   * reliable (no retransmissions), never closed for idleness and counted against no limit; it names
+   * this node's first listener and address as where it comes from.
+   */
+  public Flow internalFlow(java.util.function.Function<Buffer, Future<Void>> sink) {
+    Listener l = listeners.get(0);
+    Flow flow = new Flow(Transport.TCP, l, Hosts.canonicalIp(l.sentByHost()), l.sentByPort(), ids.incrementAndGet());
+    Connection c = new Connection(new Connection.Channel() {
+      @Override
+      public Future<Void> write(Buffer message) { return sink.apply(message); }
+
+      @Override
+      public void close() { }
+    }, flow);
+    c.internal(true);
+    connections.put(c.id(), c);
+    return flow;
+  }
+
+  /** Whether {@code flow} is one of {@link #internalFlow}'s. */
+  public boolean isInternal(Flow flow) {
+    if (flow.connectionId() == 0) return false;
+    Connection c = connections.get(flow.connectionId());
+    return c != null && c.internal();
+  }
+
   /** {@code listener} is told of every connection that closes, on the thread that saw it close. */
   public void onClose(Consumer<Flow> listener) { closeListeners.add(listener); }
 
@@ -335,7 +364,7 @@ public final class Transports {
   /** Closes connections idle for longer than {@code idleNanos}. */
   public void closeIdle(long idleNanos) {
     for (Connection c : connections.values()) {
-      if (c.idleNanos() > idleNanos) {
+      if (c.idleNanos() > idleNanos && !c.internal()) {
         LOG.fine("closing idle connection " + c.flow());
         c.close();
       }

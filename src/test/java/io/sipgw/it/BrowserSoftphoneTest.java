@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class BrowserSoftphoneTest extends BrowserTestCase {
   BrowserSoftphoneTest() {
     super(true, false, "alice", "alice-form", "bob-form", "alice-wss", "alice-call", "bob-call", "alice-ws", "bob-wss",
-        "carol", "phone", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "kate", "leo");
+        "carol", "phone", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "kate", "leo", "mia", "nora");
   }
 
   @Test
@@ -221,5 +221,21 @@ class BrowserSoftphoneTest extends BrowserTestCase {
     assertEquals("hello erin, from dave", received.getString("text"));
     assertTrue(received.getString("peer").startsWith("sip:dave@"), received::encode);
     dave.awaitEvent(e -> "messageSent".equals(e.getString("type")), BOUND, "the MESSAGE's 200");
+  }
+
+  /**
+   * A MESSAGE to a user who is offline (never registered, but has credentials) is answered 202 and
+   * kept; when that user's browser registers over WebSocket, the message is delivered to it.
+   */
+  @Test
+  void messageToAnOfflineBrowserIsDeliveredWhenItRegisters() {
+    Browser.Page mia = registered("mia");
+    mia.sendMessage("sip:nora@" + DOMAIN, "for when you are back, nora");
+    mia.awaitEvent(e -> "messageSent".equals(e.getString("type")), BOUND, "the MESSAGE's 202: kept for nora");
+
+    Browser.Page nora = registered("nora");
+    JsonObject received = nora.awaitEvent(e -> "message".equals(e.getString("type")), BOUND, "the kept MESSAGE");
+    assertEquals("for when you are back, nora", received.getString("text"));
+    assertTrue(received.getString("peer").startsWith("sip:mia@"), received::encode);
   }
 }

@@ -116,6 +116,9 @@ public final class Callee implements AutoCloseable {
 
   public String host() { return host; }
 
+  /** Waits for it to end by itself (its calls done), and returns what it did. */
+  public SippResult awaitExit(Duration bound) { return run.awaitExit(bound); }
+
   /** Stops taking calls (SIGUSR1), lets the calls in progress end, and returns what it did. */
   public SippResult stop() { return run.stop(STOP_BOUND); }
 

@@ -1,0 +1,198 @@
+package io.sipgw.im;
+
+import io.sipgw.config.ImConfig;
+import io.sipgw.registrar.RegistrationListener;
+import io.sipgw.sip.MessageParser;
+import io.sipgw.sip.SipMessage;
+import io.sipgw.sip.SipParseException;
+import io.sipgw.sip.SipRequest;
+import io.sipgw.sip.SipResponse;
+import io.sipgw.store.Binding;
+import io.sipgw.transport.Dispatcher;
+import io.sipgw.transport.Flow;
+import io.sipgw.transport.Transports;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * Delivers the messages kept for a user when the user registers, as msilo's m_dump does: shortly
+ * after the REGISTER's 200 OK, each waiting MESSAGE is sent to the user's AOR through routing (so it
+ * reaches every binding, over any transport, a browser's WebSocket included), one at a time in the
+ * order they came, with their original From and Date. A message is removed only when its delivery
+ * gets a 2xx; at the first that does not, delivery stops and the rest wait for the next registration.
+ * Expired messages are swept every {@value #SWEEP_MILLIS} ms. With {@code im.noticeDelivered} /
+ * {@code im.noticeExpired} the sender gets a MESSAGE saying so.
+ *
+ * <p>Its requests enter routing on an internal flow of this node ({@link Transports#internalFlow}),
+ * which routing never challenges and never stores again; their responses come back on it. State is
+ * owned by this verticle's event loop; a REGISTER's loop hands it an AOR only when messages may wait.
+ */
+public final class MessageDelivery extends VerticleBase implements RegistrationListener {
+  private static final Logger LOG = Logger.getLogger("sipgw.im");
+  /** After the registration, so that its 200 OK leaves first. */
+  static final long DELAY_MILLIS = 200;
+  static final long SWEEP_MILLIS = 10_000;
+  /** Longer than routing's own bound on a MESSAGE (Timer F, 64*T1), which answers 408 first. */
+  static final long ANSWER_MILLIS = 40_000;
+  private static final int SWEEP_BATCH = 1000;
+
+  private final Transports transports;
+  private final Dispatcher dispatcher;
+  private final MessageStore store;
+  private final Supplier<ImConfig> settings;
+  private final LongSupplier clock;
+  private final String node = Long.toHexString(new SecureRandom().nextLong() >>> 24);
+  private final Map<String, Promise<Integer>> awaiting = new HashMap<>();
+  private final Set<String> delivering = new HashSet<>();
+  private Context context;
+  private Flow flow;
+  private long sweepTimer = -1;
+  private long sequence;
+
+  public MessageDelivery(Transports transports, Dispatcher dispatcher, MessageStore store, Supplier<ImConfig> settings, LongSupplier clock) {
+    this.transports = transports;
+    this.dispatcher = dispatcher;
+    this.store = store;
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    context = vertx.getOrCreateContext();
+    flow = transports.internalFlow(this::answered);
+    sweepTimer = vertx.setPeriodic(SWEEP_MILLIS, id -> sweep());
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(sweepTimer);
+    return Future.succeededFuture();
+  }
+
+  /** On the loop of a REGISTER: a user with a binding now gets what waits for it. */
+  @Override
+  public void saved(SipRequest register, Flow from, String aor, List<Binding> bindings) {
+    if (bindings.isEmpty() || context == null || !store.mayHave(aor)) return;
+    context.runOnContext(v -> {
+      if (!delivering.add(aor)) return; // one delivery at a time per user, so the order holds
+      vertx.setTimer(DELAY_MILLIS, id -> deliver(aor).onComplete(x -> delivering.remove(aor)));
+    });
+  }
+
+  private Future<Void> deliver(String aor) {
+    return store.waiting(aor, clock.getAsLong())
+        .compose(waiting -> deliverFrom(aor, waiting, 0))
+        .recover(e -> {
+          LOG.fine(() -> "messages for " + aor + " not delivered now: " + e.getMessage());
+          return Future.succeededFuture();
+        });
+  }
+
+  private Future<Void> deliverFrom(String aor, List<StoredMessage> waiting, int i) {
+    if (i == waiting.size()) return Future.succeededFuture();
+    StoredMessage m = waiting.get(i);
+    return send("sip:" + aor, m.from(), m.date(), m.contentType(), m.body()).compose(status -> {
+      if (status / 100 != 2) {
+        LOG.info("stored MESSAGE for " + aor + " not delivered (" + status + "): it and " + (waiting.size() - i - 1)
+            + " more wait for the next registration");
+        return Future.succeededFuture();
+      }
+      LOG.fine(() -> "stored MESSAGE for " + aor + " delivered (" + status + ")");
+      if (settings.get().noticeDelivered()) notice(m, "was delivered");
+      return store.remove(aor, m.id()).compose(x -> deliverFrom(aor, waiting, i + 1));
+    });
+  }
+
+  private void sweep() {
+    store.expire(clock.getAsLong(), SWEEP_BATCH).onSuccess(expired -> {
+      for (StoredMessage m : expired) {
+        LOG.fine(() -> "stored MESSAGE for " + m.aor() + " expired undelivered");
+        if (settings.get().noticeExpired()) notice(m, "could not be delivered: it expired");
+      }
+    });
+  }
+
+  /** A MESSAGE to the sender of {@code m} about it, from {@code messages@} the recipient's domain. */
+  private void notice(StoredMessage m, String what) {
+    String sender = uriOf(m.from());
+    String notifier = "sip:messages@" + m.aor().substring(m.aor().lastIndexOf('@') + 1);
+    if (sender == null || sender.equals(notifier)) return; // never a notice about a notice
+    String text = "Your message to sip:" + m.aor() + " of " + m.date() + " " + what + ".";
+    send(sender, "<" + notifier + ">", OfflineMessages.SIP_DATE.format(java.time.Instant.ofEpochMilli(clock.getAsLong())),
+        "text/plain;charset=UTF-8", text.getBytes(StandardCharsets.UTF_8))
+        .onComplete(ar -> LOG.fine(() -> "notice to " + sender + ": " + (ar.succeeded() ? ar.result() : ar.cause().getMessage())));
+  }
+
+  private static String uriOf(String nameAddr) {
+    int lt = nameAddr.lastIndexOf('<');
+    int gt = nameAddr.lastIndexOf('>');
+    return lt >= 0 && gt > lt ? nameAddr.substring(lt + 1, gt) : null;
+  }
+
+  /** Sends a MESSAGE through routing; the final status it gets (408 when none comes). */
+  private Future<Integer> send(String to, String from, String date, String contentType, byte[] body) {
+    long seq = ++sequence;
+    String callId = "im-" + node + "-" + seq + "@" + flow.listener().sentByHost();
+    StringBuilder head = new StringBuilder(512)
+        .append("MESSAGE ").append(to).append(" SIP/2.0\r\n")
+        .append("Via: SIP/2.0/TCP ").append(flow.listener().sentBy()).append(";branch=z9hG4bK-im-").append(node).append('-').append(seq)
+        .append("\r\n")
+        .append("Max-Forwards: 70\r\n")
+        .append("From: ").append(from).append(";tag=im").append(node).append(seq).append("\r\n")
+        .append("To: <").append(to).append(">\r\n")
+        .append("Call-ID: ").append(callId).append("\r\n")
+        .append("CSeq: 1 MESSAGE\r\n")
+        .append("Date: ").append(date).append("\r\n");
+    if (contentType != null) head.append("Content-Type: ").append(contentType).append("\r\n");
+    head.append("Content-Length: ").append(body.length).append("\r\n\r\n");
+    byte[] h = head.toString().getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = new byte[h.length + body.length];
+    System.arraycopy(h, 0, bytes, 0, h.length);
+    System.arraycopy(body, 0, bytes, h.length, body.length);
+    SipRequest req;
+    try {
+      req = (SipRequest) MessageParser.parse(bytes, 0, bytes.length, false);
+    } catch (SipParseException e) {
+      return Future.failedFuture("cannot build the MESSAGE to " + to + ": " + e.reason());
+    }
+    Promise<Integer> answer = Promise.promise();
+    awaiting.put(callId, answer);
+    long timer = vertx.setTimer(ANSWER_MILLIS, id -> {
+      if (awaiting.remove(callId) != null) answer.tryComplete(408);
+    });
+    dispatcher.inject(req, flow);
+    return answer.future().andThen(x -> vertx.cancelTimer(timer));
+  }
+
+  /** What routing sent back on the internal flow (on a routing loop): handed to this verticle's loop. */
+  private Future<Void> answered(Buffer data) {
+    context.runOnContext(v -> {
+      SipMessage m;
+      try {
+        m = MessageParser.parse(data.getBytes(), 0, data.length(), false);
+      } catch (SipParseException e) {
+        return; // routing sends only what it built
+      }
+      if (m instanceof SipResponse resp && resp.status() >= 200) {
+        Promise<Integer> p = awaiting.remove(resp.callId());
+        if (p != null) p.tryComplete(resp.status());
+      }
+    });
+    return Future.succeededFuture();
+  }
+}
