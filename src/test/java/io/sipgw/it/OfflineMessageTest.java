@@ -211,6 +211,26 @@ class OfflineMessageTest {
     assertTrue(body(notice).startsWith("Your message to sip:ivy@localhost of ") && body(notice).endsWith(" was delivered."), notice::toString);
   }
 
+  /** With {@code im.noticeExpired}, a message that expires undelivered is dropped and its sender told so. */
+  @Test
+  @Timeout(60)
+  void anExpiredMessageIsDroppedAndTheSenderToldSo() throws IOException {
+    start("memory", new JsonObject().put("im", new JsonObject().put("expiry", 10).put("noticeExpired", true)));
+    SipPeer kim = wentOffline("kim");
+    SipPeer sender = peer();
+    assertEquals(200, register(sender, "tester", 600), "the sender is registered, to be told");
+    assertEquals(202, message(sender, "kim", "Sat, 13 Nov 2010 23:29:00 GMT", "too late").status());
+
+    SipMessageText notice = sender.receive(Duration.ofSeconds(30)); // expiry 10 s, swept every 10 s
+    assertTrue(notice != null && !notice.isResponse(), "no notice of the expiry: " + notice);
+    sender.send(SipPeer.response(notice, 200, "OK", "s1", ""));
+    assertTrue(notice.header("From").contains("sip:messages@" + TestGateway.DOMAIN), notice::toString);
+    assertEquals("Your message to sip:kim@localhost of Sat, 13 Nov 2010 23:29:00 GMT could not be delivered: it expired.", body(notice));
+
+    assertEquals(200, register(kim, "kim", 600));
+    assertNull(kim.receive(Duration.ofMillis(1500)), "an expired message is never delivered");
+  }
+
   /** A SIPp phone, registered after two messages were kept, receives both and answers 200. */
   @Test
   void aSippPhoneReceivesWhatWasKeptWhenItRegisters() throws IOException {
