@@ -234,9 +234,9 @@ public final class Sipgw {
     OfflineMessages offline = new OfflineMessages(imCfg::get, messages, aor -> authenticator == null ? Future.succeededFuture(false)
         : authenticator.knows(aor.substring(0, aor.lastIndexOf('@')), aor.substring(aor.lastIndexOf('@') + 1)),
         System::currentTimeMillis, () -> transactionCfg.get().retryAfter());
-    Registrar registrar = new Registrar(store, registrarCfg::get, System::currentTimeMillis, (register, flow, aor, bindings) -> {
-      pinger.saved(register, flow, aor, bindings);
-      delivery.saved(register, flow, aor, bindings);
+    Registrar registrar = new Registrar(store, registrarCfg::get, System::currentTimeMillis, (register, flow, aor, bindings, online) -> {
+      pinger.saved(register, flow, aor, bindings, online);
+      delivery.saved(register, flow, aor, bindings, online);
     }, transports);
     transports.onClose(registrar::flowClosed);
     RoutingVerticle.Shared shared = new RoutingVerticle.Shared(transports, routing::get, registrar, store, new SipResolver(vertx),

@@ -23,6 +23,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -38,7 +39,8 @@ import java.util.logging.Logger;
  *
  * <p>Its requests enter routing on an internal flow of this node ({@link Transports#internalFlow}),
  * which routing never challenges and never stores again; their responses come back on it. State is
- * owned by this verticle's event loop; a REGISTER's loop hands it an AOR only when messages may wait.
+ * owned by this verticle's event loop; a REGISTER's loop hands it an AOR only when its user comes
+ * online (or a delivery to it failed before) and messages may wait.
  */
 public final class MessageDelivery extends VerticleBase implements RegistrationListener {
   private static final Logger LOG = Logger.getLogger("sipgw.im");
@@ -57,6 +59,8 @@ public final class MessageDelivery extends VerticleBase implements RegistrationL
   private final String node = Long.toHexString(new SecureRandom().nextLong() >>> 24);
   private final Map<String, Promise<Integer>> awaiting = new HashMap<>();
   private final Set<String> delivering = new HashSet<>();
+  /** The users whose last delivery stopped at a failure: tried again at their next REGISTER on this node. */
+  private final Set<String> retry = ConcurrentHashMap.newKeySet();
   private Context context;
   private Flow flow;
   private long sweepTimer = -1;
@@ -84,10 +88,14 @@ public final class MessageDelivery extends VerticleBase implements RegistrationL
     return Future.succeededFuture();
   }
 
-  /** On the loop of a REGISTER: a user with a binding now gets what waits for it. */
+  /**
+   * On the loop of a REGISTER: a user who comes online, or whose last delivery here stopped at a
+   * failure, gets what waits for it. (Messages are kept only for users with no reachable binding, so
+   * a REGISTER that only refreshes costs nothing, not even a look at a shared store.)
+   */
   @Override
-  public void saved(SipRequest register, Flow from, String aor, List<Binding> bindings) {
-    if (bindings.isEmpty() || context == null || !store.mayHave(aor)) return;
+  public void saved(SipRequest register, Flow from, String aor, List<Binding> bindings, boolean cameOnline) {
+    if (bindings.isEmpty() || context == null || !(cameOnline || retry.contains(aor)) || !store.mayHave(aor)) return;
     context.runOnContext(v -> {
       if (!delivering.add(aor)) return; // one delivery at a time per user, so the order holds
       vertx.setTimer(DELAY_MILLIS, id -> deliver(aor).onComplete(x -> delivering.remove(aor)));
@@ -104,12 +112,16 @@ public final class MessageDelivery extends VerticleBase implements RegistrationL
   }
 
   private Future<Void> deliverFrom(String aor, List<StoredMessage> waiting, int i) {
-    if (i == waiting.size()) return Future.succeededFuture();
+    if (i == waiting.size()) {
+      retry.remove(aor);
+      return Future.succeededFuture();
+    }
     StoredMessage m = waiting.get(i);
     return send("sip:" + aor, m.from(), m.date(), m.contentType(), m.body()).compose(status -> {
       if (status / 100 != 2) {
         LOG.info("stored MESSAGE for " + aor + " not delivered (" + status + "): it and " + (waiting.size() - i - 1)
             + " more wait for the next registration");
+        retry.add(aor);
         return Future.succeededFuture();
       }
       LOG.fine(() -> "stored MESSAGE for " + aor + " delivered (" + status + ")");

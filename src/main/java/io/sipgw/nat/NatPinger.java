@@ -84,7 +84,7 @@ public final class NatPinger extends VerticleBase implements RegistrationListene
 
   /** On the loop that handled {@code register}: notes which bindings {@code register} renewed and which of them are to be pinged. */
   @Override
-  public void saved(SipRequest register, Flow flow, String aor, List<Binding> bindings) {
+  public void saved(SipRequest register, Flow flow, String aor, List<Binding> bindings, boolean cameOnline) {
     if (settings.get().keepalive() == Keepalive.NONE) return;
     long cseq;
     try {

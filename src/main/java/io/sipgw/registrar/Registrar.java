@@ -107,12 +107,17 @@ public final class Registrar {
     }
     int maxContacts = cfg.maxContacts();
     Future<RegistrationOutcome> outcome;
+    boolean[] offline = {false}; // whether the AOR had no live binding before: set by the last try of the update
     if (wildcard) {
       outcome = store.update(aor, current -> BindingRules.removeAll(current, callId, cseq));
     } else if (requested.isEmpty()) {
       outcome = store.lookup(aor).map(r -> RegistrationOutcome.ok(r.bindings()));
     } else {
-      outcome = store.update(aor, current -> BindingRules.apply(current, requested, maxContacts));
+      long now = clock.getAsLong();
+      outcome = store.update(aor, current -> {
+        offline[0] = current.stream().noneMatch(b -> b.expiresAtMillis() > now);
+        return BindingRules.apply(current, requested, maxContacts);
+      });
     }
     return outcome.map(o -> {
       if (o.refused()) {
@@ -121,7 +126,7 @@ public final class Registrar {
       }
       LOG.fine(() -> "REGISTER " + aor + " from " + flow + ": " + o.bindings().size() + " binding(s) (Call-ID " + callId + ")");
       if (flow.connectionId() != 0) flowBindings.saved(aor, o.bindings());
-      listener.saved(req, flow, aor, o.bindings());
+      listener.saved(req, flow, aor, o.bindings(), offline[0] && !o.bindings().isEmpty());
       return ok(req, o.bindings());
     }).recover(e -> {
       // a shared store logs its outage once; per REGISTER only at FINE

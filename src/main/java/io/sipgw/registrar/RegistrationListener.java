@@ -12,8 +12,11 @@ import java.util.List;
  * blocking, never throwing.
  */
 public interface RegistrationListener {
-  RegistrationListener NONE = (register, flow, aor, bindings) -> { };
+  RegistrationListener NONE = (register, flow, aor, bindings, cameOnline) -> { };
 
-  /** {@code register}, received on {@code flow}, left {@code aor} with {@code bindings} (none: all removed). */
-  void saved(SipRequest register, Flow flow, String aor, List<Binding> bindings);
+  /**
+   * {@code register}, received on {@code flow}, left {@code aor} with {@code bindings} (none: all
+   * removed); {@code cameOnline}: the AOR had no live binding before it (its user was offline).
+   */
+  void saved(SipRequest register, Flow flow, String aor, List<Binding> bindings, boolean cameOnline);
 }

@@ -420,6 +420,33 @@ class SharedRedisNodesTest {
     }
   }
 
+  /** A MESSAGE kept by one node for an offline user is delivered by the other when the user registers there. */
+  @Test
+  void aMessageKeptByOneNodeIsDeliveredByTheOther() throws Exception {
+    JsonObject config = new JsonObject().put("store", new JsonObject().put("type", "redis").put("redis", redis.url()));
+    String v4 = FreePorts.IPV4_LOOPBACK;
+    String aor = "sip:nina@" + TestGateway.DOMAIN;
+    try (TestGateway c = TestGateway.start(config.copy()); TestGateway d = TestGateway.start(config.copy());
+         SipPeer nina = SipPeer.open(SippTransport.UDP, v4, d.port()); SipPeer sender = SipPeer.open(SippTransport.UDP, v4, c.port())) {
+      nina.send(nina.request("REGISTER", "sip:" + TestGateway.DOMAIN, aor, "Expires: 600\r\n"));
+      assertEquals(200, nina.finalResponse(Duration.ofSeconds(5)).status());
+      nina.send(nina.request("REGISTER", "sip:" + TestGateway.DOMAIN, aor, "Expires: 0\r\n"));
+      assertEquals(200, nina.finalResponse(Duration.ofSeconds(5)).status(), "nina goes offline");
+
+      String text = "kept by C";
+      sender.send(sender.request("MESSAGE", aor, aor, "Content-Type: text/plain\r\n")
+          .replace("Content-Length: 0\r\n\r\n", "Content-Length: " + text.length() + "\r\n\r\n" + text));
+      assertEquals(202, sender.finalResponse(Duration.ofSeconds(5)).status(), "kept by C");
+
+      nina.send(nina.request("REGISTER", "sip:" + TestGateway.DOMAIN, aor, "Expires: 600\r\n"));
+      assertEquals(200, nina.finalResponse(Duration.ofSeconds(5)).status(), "registered on D");
+      SipMessageText delivered = nina.receive(Duration.ofSeconds(5));
+      assertTrue(delivered != null && "MESSAGE".equals(delivered.method()), "D delivered nothing: " + delivered);
+      assertTrue(delivered.text().endsWith("\r\n\r\n" + text), delivered::toString);
+      nina.send(SipPeer.response(delivered, 200, "OK", "n1", ""));
+    }
+  }
+
   /** A REGISTER sent to {@code first}, and its answer to the 401 to {@code second}: the final answer. */
   private static SipMessageText registerWithPassword(String host, int first, int second, String user, String password) throws IOException {
     String aor = "sip:" + user + "@" + TestGateway.DOMAIN;

@@ -68,6 +68,22 @@ class RegistrarTest {
     return f.result();
   }
 
+  /** The registration listener hears whether a REGISTER brought its user online: the first, and the first after all bindings went. */
+  @Test
+  void theListenerIsToldWhenAUserComesOnline() throws Exception {
+    List<Boolean> online = new java.util.ArrayList<>();
+    Registrar told = new Registrar(store, () -> new RegistrarConfig(60, 3600, 1800, 3), now::get,
+        (req, flow, aor, bindings, cameOnline) -> online.add(cameOnline), null);
+    String contact = "Contact: <sip:alice@192.0.2.10:5062>";
+    assertTrue(told.register(register("on1", 1, contact, "Expires: 600"), FLOW, AOR).succeeded());
+    assertTrue(told.register(register("on1", 2, contact, "Expires: 600"), FLOW, AOR).succeeded());
+    assertTrue(told.register(register("on1", 3, contact, "Expires: 0"), FLOW, AOR).succeeded());
+    assertTrue(told.register(register("on1", 4, contact, "Expires: 600"), FLOW, AOR).succeeded());
+    now.addAndGet(601_000); // expired, not removed
+    assertTrue(told.register(register("on1", 5, contact, "Expires: 600"), FLOW, AOR).succeeded());
+    assertEquals(List.of(true, false, false, true, true), online, "first, refresh, removal, back, back after expiry");
+  }
+
   @Test
   void registerAddsABindingAndListsIt() throws Exception {
     String r = send(register("c1", 1, "Contact: <sip:alice@192.0.2.10:5062>", "Expires: 600"));
