@@ -69,6 +69,8 @@ public final class Sipgw {
   private static final Logger LOG = Logger.getLogger("sipgw");
   /** How long an AOR whose last binding went is remembered (480 rather than 404). */
   private static final long REMEMBER_AOR_MILLIS = 24 * 3600 * 1000L;
+  /** How often a node reads, with the Redis store, for which users the others kept messages. */
+  private static final long MESSAGE_POLL_MILLIS = 1000;
   /** How often a node reads the bans the others made, with the Redis store. */
   private static final long BAN_POLL_MILLIS = 1000;
 
@@ -93,6 +95,7 @@ public final class Sipgw {
   private AtomicReference<BanConfig> bans;
   private BanStore banStore;
   private AtomicReference<ImConfig> im;
+  private MessageStore messages;
 
   private Sipgw(Vertx vertx, Transports transports, LocationStore store, AtomicReference<RoutingSettings> routing,
       AtomicReference<RegistrarConfig> registrar, AtomicReference<TransactionConfig> transaction,
@@ -203,11 +206,13 @@ public final class Sipgw {
     Transports transports = new Transports(vertx, listeners, config.transport().maxMessageSize(), config.transport().maxConnections(), tls);
     LocationStore store;
     BanStore banStore = BanStore.LOCAL;
+    AtomicReference<ImConfig> imCfg = new AtomicReference<>(config.im());
     MessageStore messages;
     if (config.store().type().equals(StoreConfig.REDIS)) {
       RedisEndpoint redis = RedisEndpoint.create(vertx, config.store());
       banStore = new RedisBanStore(vertx, redis, BAN_POLL_MILLIS, System::currentTimeMillis);
-      messages = new RedisMessageStore(redis);
+      messages = new RedisMessageStore(vertx, redis, MESSAGE_POLL_MILLIS, System::currentTimeMillis,
+          () -> imCfg.get().expiry() * 1000L);
       // not a condition of starting: an unreachable Redis is logged (once) and requests that need it
       // get 500/503 until it answers
       redis.ping().onSuccess(v -> LOG.info("store: " + redis + " answers"));
@@ -229,8 +234,7 @@ public final class Sipgw {
     Authentication authentication = new Authentication(authCfg::get, authenticator, guard, transports::isInternal);
     NatPinger pinger = new NatPinger(transports, store, natCfg::get);
     Dispatcher dispatcher = new Dispatcher(vertx, transports, workers);
-    AtomicReference<ImConfig> imCfg = new AtomicReference<>(config.im());
-    MessageDelivery delivery = new MessageDelivery(transports, dispatcher, messages, imCfg::get, System::currentTimeMillis);
+    MessageDelivery delivery = new MessageDelivery(transports, dispatcher, messages, store, imCfg::get, System::currentTimeMillis);
     OfflineMessages offline = new OfflineMessages(imCfg::get, messages, aor -> authenticator == null ? Future.succeededFuture(false)
         : authenticator.knows(aor.substring(0, aor.lastIndexOf('@')), aor.substring(aor.lastIndexOf('@') + 1)),
         System::currentTimeMillis, () -> transactionCfg.get().retryAfter());
@@ -283,6 +287,7 @@ public final class Sipgw {
     return chain.transform(ar -> {
       if (ar.failed()) {
         sharedBans.close();
+        messages.close();
         List<Future<Void>> undo = new ArrayList<>();
         for (String id : deployments) undo.add(vertx.undeploy(id));
         return Future.join(undo).transform(x -> transports.close()).transform(x -> Future.failedFuture(ar.cause()));
@@ -305,6 +310,7 @@ public final class Sipgw {
       g.bans = banCfg;
       g.banStore = sharedBans;
       g.im = imCfg;
+      g.messages = messages;
       return Future.succeededFuture(g);
     });
   }
@@ -354,6 +360,7 @@ public final class Sipgw {
     if (wsKeepalive != null) wsKeepalive.stop();
     if (authenticator != null) authenticator.close();
     if (banStore != null) banStore.close();
+    if (messages != null) messages.close();
     List<Future<Void>> undo = new ArrayList<>();
     for (int i = deployments.size() - 1; i >= 0; i--) undo.add(vertx.undeploy(deployments.get(i)));
     return Future.join(undo).transform(x -> transports.close()).transform(x -> store.close());

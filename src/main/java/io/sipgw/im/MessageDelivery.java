@@ -8,6 +8,7 @@ import io.sipgw.sip.SipParseException;
 import io.sipgw.sip.SipRequest;
 import io.sipgw.sip.SipResponse;
 import io.sipgw.store.Binding;
+import io.sipgw.store.LocationStore;
 import io.sipgw.transport.Dispatcher;
 import io.sipgw.transport.Flow;
 import io.sipgw.transport.Transports;
@@ -23,7 +24,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -39,8 +39,7 @@ import java.util.logging.Logger;
  *
  * <p>Its requests enter routing on an internal flow of this node ({@link Transports#internalFlow}),
  * which routing never challenges and never stores again; their responses come back on it. State is
- * owned by this verticle's event loop; a REGISTER's loop hands it an AOR only when its user comes
- * online (or a delivery to it failed before) and messages may wait.
+ * owned by this verticle's event loop; a REGISTER's loop hands it an AOR only when messages may wait.
  */
 public final class MessageDelivery extends VerticleBase implements RegistrationListener {
   private static final Logger LOG = Logger.getLogger("sipgw.im");
@@ -50,26 +49,29 @@ public final class MessageDelivery extends VerticleBase implements RegistrationL
   /** Longer than routing's own bound on a MESSAGE (Timer F, 64*T1), which answers 408 first. */
   static final long ANSWER_MILLIS = 40_000;
   private static final int SWEEP_BATCH = 1000;
+  /** Longer than a delivery of many messages may take; a node that dies holding it frees it then. */
+  static final long CLAIM_MILLIS = 2 * 60_000;
 
   private final Transports transports;
   private final Dispatcher dispatcher;
   private final MessageStore store;
+  private final LocationStore location;
   private final Supplier<ImConfig> settings;
   private final LongSupplier clock;
   private final String node = Long.toHexString(new SecureRandom().nextLong() >>> 24);
   private final Map<String, Promise<Integer>> awaiting = new HashMap<>();
   private final Set<String> delivering = new HashSet<>();
-  /** The users whose last delivery stopped at a failure: tried again at their next REGISTER on this node. */
-  private final Set<String> retry = ConcurrentHashMap.newKeySet();
   private Context context;
   private Flow flow;
   private long sweepTimer = -1;
   private long sequence;
 
-  public MessageDelivery(Transports transports, Dispatcher dispatcher, MessageStore store, Supplier<ImConfig> settings, LongSupplier clock) {
+  public MessageDelivery(Transports transports, Dispatcher dispatcher, MessageStore store, LocationStore location,
+      Supplier<ImConfig> settings, LongSupplier clock) {
     this.transports = transports;
     this.dispatcher = dispatcher;
     this.store = store;
+    this.location = location;
     this.settings = settings;
     this.clock = clock;
   }
@@ -79,6 +81,11 @@ public final class MessageDelivery extends VerticleBase implements RegistrationL
     context = vertx.getOrCreateContext();
     flow = transports.internalFlow(this::answered);
     sweepTimer = vertx.setPeriodic(SWEEP_MILLIS, id -> sweep());
+    // a message another node kept for a user who is online by now (who registered there or here
+    // before this node learned of the message) goes at once, not at the user's next REGISTER
+    store.onStoredElsewhere(aor -> context.runOnContext(v -> location.lookup(aor).onSuccess(r -> {
+      if (!r.bindings().isEmpty()) schedule(aor);
+    })));
     return Future.succeededFuture();
   }
 
@@ -89,22 +96,34 @@ public final class MessageDelivery extends VerticleBase implements RegistrationL
   }
 
   /**
-   * On the loop of a REGISTER: a user who comes online, or whose last delivery here stopped at a
-   * failure, gets what waits for it. (Messages are kept only for users with no reachable binding, so
-   * a REGISTER that only refreshes costs nothing, not even a look at a shared store.)
+   * On the loop of a REGISTER: a user with a binding gets what waits for it — at once when the
+   * REGISTER brought it online, else (a refresh) what a delivery that failed before left. Messages
+   * are kept only for users with no reachable binding, and {@link MessageStore#mayHave} answers
+   * without asking anyone, so a REGISTER of a user with nothing waiting costs a set lookup.
    */
   @Override
   public void saved(SipRequest register, Flow from, String aor, List<Binding> bindings, boolean cameOnline) {
-    if (bindings.isEmpty() || context == null || !(cameOnline || retry.contains(aor)) || !store.mayHave(aor)) return;
-    context.runOnContext(v -> {
-      if (!delivering.add(aor)) return; // one delivery at a time per user, so the order holds
-      vertx.setTimer(DELAY_MILLIS, id -> deliver(aor).onComplete(x -> delivering.remove(aor)));
-    });
+    if (bindings.isEmpty() || context == null || !store.mayHave(aor)) return;
+    context.runOnContext(v -> schedule(aor));
+  }
+
+  /**
+   * On this verticle's loop: a delivery to {@code aor} shortly, unless one is on its way; one node
+   * at a time delivers to a user (the claim), so the order holds.
+   */
+  private void schedule(String aor) {
+    if (!delivering.add(aor)) return;
+    vertx.setTimer(DELAY_MILLIS, id -> store.claimDelivery(aor, CLAIM_MILLIS)
+        .compose(claimed -> claimed ? deliver(aor).andThen(x -> store.releaseDelivery(aor)) : Future.succeededFuture())
+        .onComplete(x -> delivering.remove(aor)));
   }
 
   private Future<Void> deliver(String aor) {
     return store.waiting(aor, clock.getAsLong())
-        .compose(waiting -> deliverFrom(aor, waiting, 0))
+        .compose(waiting -> {
+          if (waiting.isEmpty()) store.nothingWaits(aor);
+          return deliverFrom(aor, waiting, 0);
+        })
         .recover(e -> {
           LOG.fine(() -> "messages for " + aor + " not delivered now: " + e.getMessage());
           return Future.succeededFuture();
@@ -113,15 +132,14 @@ public final class MessageDelivery extends VerticleBase implements RegistrationL
 
   private Future<Void> deliverFrom(String aor, List<StoredMessage> waiting, int i) {
     if (i == waiting.size()) {
-      retry.remove(aor);
-      return Future.succeededFuture();
+      // one more look: what was stored meanwhile goes too, and a look that finds nothing ends it
+      return i > 0 ? deliver(aor) : Future.succeededFuture();
     }
     StoredMessage m = waiting.get(i);
     return send("sip:" + aor, m.from(), m.date(), m.contentType(), m.body()).compose(status -> {
       if (status / 100 != 2) {
         LOG.info("stored MESSAGE for " + aor + " not delivered (" + status + "): it and " + (waiting.size() - i - 1)
             + " more wait for the next registration");
-        retry.add(aor);
         return Future.succeededFuture();
       }
       LOG.fine(() -> "stored MESSAGE for " + aor + " delivered (" + status + ")");

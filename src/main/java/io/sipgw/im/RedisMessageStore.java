@@ -2,6 +2,7 @@ package io.sipgw.im;
 
 import io.sipgw.store.RedisEndpoint;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
@@ -9,6 +10,8 @@ import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Messages for offline users in Redis, shared by the nodes of a cluster and kept across restarts:
@@ -16,6 +19,12 @@ import java.util.List;
  * {@code <prefix>{msgs}:exp} of {@code <aor>|<id>} scored by expiry, which also counts them all. The
  * caps are checked and the message stored in one script; the {@code {msgs}} hash tag keeps every key
  * in one slot of a Redis Cluster. Every command is bounded by {@code store.timeout}.
+ *
+ * <p>So that a REGISTER need not ask Redis, each node keeps the set of users messages may wait for:
+ * those it stored itself, and those a sorted set {@code <prefix>{msgs}:new} (user scored by the time
+ * a message was last stored for it) names, read every {@code pollMillis} from where the last read
+ * stopped. A user leaves the set when a look finds nothing waiting, and the sorted set is trimmed of
+ * users not stored for within the expiry.
  */
 public final class RedisMessageStore implements MessageStore {
   private static final RedisEndpoint.Script ADD = new RedisEndpoint.Script(String.join("\n",
@@ -23,10 +32,14 @@ public final class RedisMessageStore implements MessageStore {
       "if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[5]) then return 2 end",
       "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])",
       "redis.call('ZADD', KEYS[2], ARGV[3], ARGV[6])",
+      "redis.call('ZADD', KEYS[3], ARGV[7], ARGV[8])",
       "return 0"));
   private static final RedisEndpoint.Script REMOVE = new RedisEndpoint.Script(String.join("\n",
       "redis.call('ZREM', KEYS[2], ARGV[2])",
       "return redis.call('HDEL', KEYS[1], ARGV[1])"));
+  /** Deletes a claim only if it is still this store's. */
+  private static final RedisEndpoint.Script RELEASE = new RedisEndpoint.Script(
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0");
   private static final RedisEndpoint.Script EXPIRE = new RedisEndpoint.Script(String.join("\n",
       "local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))",
       "local out = {}",
@@ -43,29 +56,83 @@ public final class RedisMessageStore implements MessageStore {
   private final RedisEndpoint redis;
   private final String userPrefix;
   private final String index;
+  private final String recent;
+  private final Vertx vertx;
+  private final java.util.function.LongSupplier clock;
+  private final java.util.function.LongSupplier keepMillis;
+  private final Set<String> users = ConcurrentHashMap.newKeySet();
+  private volatile long seen;
+  private volatile java.util.function.Consumer<String> storedElsewhere = aor -> { };
+  private final String claimValue = Long.toHexString(new java.security.SecureRandom().nextLong());
+  private volatile boolean polling;
+  private long timer = -1;
 
-  public RedisMessageStore(RedisEndpoint redis) {
+  /** Without polling (tests of the storage alone): only what this node stores is known to {@link #mayHave}. */
+  public RedisMessageStore(RedisEndpoint redis) { this(null, redis, 0, System::currentTimeMillis, () -> Long.MAX_VALUE); }
+
+  /**
+   * @param pollMillis how often the users others stored for are read (0: never)
+   * @param keepMillis how long a user stays in {@code {msgs}:new} after its last stored message (the expiry)
+   */
+  public RedisMessageStore(Vertx vertx, RedisEndpoint redis, long pollMillis, java.util.function.LongSupplier clock,
+      java.util.function.LongSupplier keepMillis) {
+    this.vertx = vertx;
     this.redis = redis;
     this.userPrefix = redis.key("{msgs}:u:");
     this.index = redis.key("{msgs}:exp");
+    this.recent = redis.key("{msgs}:new");
+    this.clock = clock;
+    this.keepMillis = keepMillis;
+    this.seen = clock.getAsLong() - Math.min(keepMillis.getAsLong(), 365L * 86_400_000L);
+    if (vertx != null && pollMillis > 0) {
+      poll();
+      timer = vertx.setPeriodic(pollMillis, id -> poll());
+    }
+  }
+
+  @Override
+  public boolean mayHave(String aor) { return users.contains(aor); }
+
+  @Override
+  public void nothingWaits(String aor) { users.remove(aor); }
+
+  private void poll() {
+    if (polling) return;
+    polling = true;
+    long now = clock.getAsLong();
+    long keep = keepMillis.getAsLong();
+    Future<?> trim = keep < Long.MAX_VALUE / 2
+        ? redis.send(Request.cmd(Command.ZREMRANGEBYSCORE).arg(recent).arg("-inf").arg(now - keep)) : Future.succeededFuture();
+    trim.compose(x -> redis.send(Request.cmd(Command.ZRANGEBYSCORE).arg(recent).arg("(" + seen).arg("+inf")
+            .arg("WITHSCORES").arg("LIMIT").arg(0).arg(1000)))
+        .onSuccess(r -> {
+          boolean pairs = r.size() > 0 && r.get(0).type() == io.vertx.redis.client.ResponseType.MULTI;
+          int n = pairs ? r.size() : r.size() / 2;
+          for (int i = 0; i < n; i++) {
+            String aor = (pairs ? r.get(i).get(0) : r.get(2 * i)).toString();
+            seen = Math.max(seen, (long) (pairs ? r.get(i).get(1) : r.get(2 * i + 1)).toDouble().doubleValue());
+            if (users.add(aor)) storedElsewhere.accept(aor); // new to this node: not one it stored itself
+
+          }
+        })
+        .onComplete(x -> polling = false);
   }
 
   private static String member(String aor, String id) { return aor + "|" + id; }
 
   @Override
   public Future<Outcome> add(StoredMessage m, int maxPerUser, int maxTotal) {
-    return redis.eval(ADD, List.of(userPrefix + m.aor(), index),
-            List.of(m.id(), m.toJson().encode(), m.expires(), maxPerUser, maxTotal, member(m.aor(), m.id())))
+    return redis.eval(ADD, List.of(userPrefix + m.aor(), index, recent),
+            List.of(m.id(), m.toJson().encode(), m.expires(), maxPerUser, maxTotal, member(m.aor(), m.id()), m.stored(), m.aor()))
         .map(r -> switch (r.toInteger()) {
-          case 0 -> Outcome.STORED;
+          case 0 -> {
+            users.add(m.aor());
+            yield Outcome.STORED;
+          }
           case 1 -> Outcome.USER_FULL;
           default -> Outcome.STORE_FULL;
         });
   }
-
-  /** Always: the messages of other nodes are not known here without asking Redis (which {@link #waiting} does). */
-  @Override
-  public boolean mayHave(String aor) { return true; }
 
   @Override
   public Future<List<StoredMessage>> waiting(String aor, long now) {
@@ -98,5 +165,24 @@ public final class RedisMessageStore implements MessageStore {
   public Future<Long> count() { return redis.send(Request.cmd(Command.ZCARD).arg(index)).map(Response::toLong); }
 
   @Override
-  public Future<Void> close() { return Future.succeededFuture(); }
+  public void onStoredElsewhere(java.util.function.Consumer<String> listener) { this.storedElsewhere = listener; }
+
+  /** {@code SET <prefix>{msgs}:claim:<aor> <this store> NX PX millis}. */
+  @Override
+  public Future<Boolean> claimDelivery(String aor, long millis) {
+    return redis.send(Request.cmd(Command.SET).arg(redis.key("{msgs}:claim:" + aor)).arg(claimValue).arg("NX").arg("PX").arg(millis))
+        .map(r -> r != null);
+  }
+
+  @Override
+  public void releaseDelivery(String aor) {
+    redis.eval(RELEASE, List.of(redis.key("{msgs}:claim:" + aor)), List.of(claimValue));
+  }
+
+  /** Stops the polling; the Redis client is the location store's, left open. */
+  @Override
+  public Future<Void> close() {
+    if (timer >= 0) vertx.cancelTimer(timer);
+    return Future.succeededFuture();
+  }
 }

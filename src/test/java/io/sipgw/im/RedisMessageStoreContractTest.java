@@ -1,5 +1,8 @@
 package io.sipgw.im;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.sipgw.it.RedisServer;
 import io.sipgw.store.RedisEndpoint;
 import io.vertx.core.Vertx;
@@ -10,6 +13,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The message store contract on {@link RedisMessageStore} against a real redis-server; a key prefix per test. */
@@ -42,4 +46,26 @@ class RedisMessageStoreContractTest extends MessageStoreContract {
 
   @Override
   MessageStore store() { return store; }
+
+  /** What one node stores, another learns by polling, so that its REGISTERs need not ask Redis. */
+  @Test
+  void anotherNodeLearnsForWhomMessagesWaitWithoutBeingAsked() throws Exception {
+    RedisEndpoint other = new RedisEndpoint(Redis.createClient(vertx, new RedisOptions().setConnectionString(server.url())), redis.key(""),
+        2000, "test");
+    RedisMessageStore b = new RedisMessageStore(vertx, other, 100, System::currentTimeMillis, () -> 60_000L);
+    try {
+      StoredMessage m = message("lena@localhost", 1, System.currentTimeMillis() + 60_000);
+      await(store.add(m, 10, 100));
+      assertTrue(store.mayHave("lena@localhost"), "the storing node knows at once");
+      long deadline = System.nanoTime() + 3_000_000_000L;
+      while (!b.mayHave("lena@localhost") && System.nanoTime() < deadline) Thread.sleep(20);
+      assertTrue(b.mayHave("lena@localhost"), "the other node learned it by polling");
+      assertFalse(b.mayHave("mark@localhost"));
+      b.nothingWaits("lena@localhost");
+      assertFalse(b.mayHave("lena@localhost"), "until a look finds nothing");
+    } finally {
+      b.close();
+      other.close();
+    }
+  }
 }
