@@ -2,27 +2,19 @@ package io.sipgw.im;
 
 import io.sipgw.config.ImConfig;
 import io.sipgw.registrar.RegistrationListener;
-import io.sipgw.sip.MessageParser;
-import io.sipgw.sip.SipMessage;
-import io.sipgw.sip.SipParseException;
 import io.sipgw.sip.SipRequest;
-import io.sipgw.sip.SipResponse;
 import io.sipgw.store.Binding;
 import io.sipgw.store.LocationStore;
 import io.sipgw.transport.Dispatcher;
 import io.sipgw.transport.Flow;
+import io.sipgw.transport.LocalClient;
 import io.sipgw.transport.Transports;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -46,8 +38,6 @@ public final class MessageDelivery extends VerticleBase implements RegistrationL
   /** After the registration, so that its 200 OK leaves first. */
   static final long DELAY_MILLIS = 200;
   static final long SWEEP_MILLIS = 10_000;
-  /** Longer than routing's own bound on a MESSAGE (Timer F, 64*T1), which answers 408 first. */
-  static final long ANSWER_MILLIS = 40_000;
   private static final int SWEEP_BATCH = 1000;
   /** Longer than a delivery of many messages may take; a node that dies holding it frees it then. */
   static final long CLAIM_MILLIS = 2 * 60_000;
@@ -58,13 +48,10 @@ public final class MessageDelivery extends VerticleBase implements RegistrationL
   private final LocationStore location;
   private final Supplier<ImConfig> settings;
   private final LongSupplier clock;
-  private final String node = Long.toHexString(new SecureRandom().nextLong() >>> 24);
-  private final Map<String, Promise<Integer>> awaiting = new HashMap<>();
   private final Set<String> delivering = new HashSet<>();
   private Context context;
-  private Flow flow;
+  private LocalClient client;
   private long sweepTimer = -1;
-  private long sequence;
 
   public MessageDelivery(Transports transports, Dispatcher dispatcher, MessageStore store, LocationStore location,
       Supplier<ImConfig> settings, LongSupplier clock) {
@@ -79,7 +66,7 @@ public final class MessageDelivery extends VerticleBase implements RegistrationL
   @Override
   public Future<?> start() {
     context = vertx.getOrCreateContext();
-    flow = transports.internalFlow(this::answered);
+    client = new LocalClient(vertx, transports, dispatcher, "im");
     sweepTimer = vertx.setPeriodic(SWEEP_MILLIS, id -> sweep());
     // a message another node kept for a user who is online by now (who registered there or here
     // before this node learned of the message) goes at once, not at the user's next REGISTER
@@ -176,53 +163,17 @@ public final class MessageDelivery extends VerticleBase implements RegistrationL
 
   /** Sends a MESSAGE through routing; the final status it gets (408 when none comes). */
   private Future<Integer> send(String to, String from, String date, String contentType, byte[] body) {
-    long seq = ++sequence;
-    String callId = "im-" + node + "-" + seq + "@" + flow.listener().sentByHost();
+    String id = client.nextId();
     StringBuilder head = new StringBuilder(512)
         .append("MESSAGE ").append(to).append(" SIP/2.0\r\n")
-        .append("Via: SIP/2.0/TCP ").append(flow.listener().sentBy()).append(";branch=z9hG4bK-im-").append(node).append('-').append(seq)
-        .append("\r\n")
+        .append("Via: SIP/2.0/TCP ").append(client.sentBy()).append(";branch=z9hG4bK-").append(id).append("\r\n")
         .append("Max-Forwards: 70\r\n")
-        .append("From: ").append(from).append(";tag=im").append(node).append(seq).append("\r\n")
+        .append("From: ").append(from).append(";tag=").append(id).append("\r\n")
         .append("To: <").append(to).append(">\r\n")
-        .append("Call-ID: ").append(callId).append("\r\n")
+        .append("Call-ID: ").append(id).append('@').append(client.host()).append("\r\n")
         .append("CSeq: 1 MESSAGE\r\n")
         .append("Date: ").append(date).append("\r\n");
     if (contentType != null) head.append("Content-Type: ").append(contentType).append("\r\n");
-    head.append("Content-Length: ").append(body.length).append("\r\n\r\n");
-    byte[] h = head.toString().getBytes(StandardCharsets.UTF_8);
-    byte[] bytes = new byte[h.length + body.length];
-    System.arraycopy(h, 0, bytes, 0, h.length);
-    System.arraycopy(body, 0, bytes, h.length, body.length);
-    SipRequest req;
-    try {
-      req = (SipRequest) MessageParser.parse(bytes, 0, bytes.length, false);
-    } catch (SipParseException e) {
-      return Future.failedFuture("cannot build the MESSAGE to " + to + ": " + e.reason());
-    }
-    Promise<Integer> answer = Promise.promise();
-    awaiting.put(callId, answer);
-    long timer = vertx.setTimer(ANSWER_MILLIS, id -> {
-      if (awaiting.remove(callId) != null) answer.tryComplete(408);
-    });
-    dispatcher.inject(req, flow);
-    return answer.future().andThen(x -> vertx.cancelTimer(timer));
-  }
-
-  /** What routing sent back on the internal flow (on a routing loop): handed to this verticle's loop. */
-  private Future<Void> answered(Buffer data) {
-    context.runOnContext(v -> {
-      SipMessage m;
-      try {
-        m = MessageParser.parse(data.getBytes(), 0, data.length(), false);
-      } catch (SipParseException e) {
-        return; // routing sends only what it built
-      }
-      if (m instanceof SipResponse resp && resp.status() >= 200) {
-        Promise<Integer> p = awaiting.remove(resp.callId());
-        if (p != null) p.tryComplete(resp.status());
-      }
-    });
-    return Future.succeededFuture();
+    return client.send(head.toString(), body);
   }
 }
