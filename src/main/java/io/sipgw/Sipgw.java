@@ -17,8 +17,11 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.sipgw.config.BanConfig;
 import io.sipgw.config.ImConfig;
+import io.sipgw.config.PresenceConfig;
 import io.sipgw.ban.BanStore;
 import io.sipgw.im.MemoryMessageStore;
+import io.sipgw.presence.MemoryPresenceStore;
+import io.sipgw.presence.PresenceServer;
 import io.sipgw.im.MessageDelivery;
 import io.sipgw.im.MessageStore;
 import io.sipgw.im.OfflineMessages;
@@ -96,6 +99,7 @@ public final class Sipgw {
   private BanStore banStore;
   private AtomicReference<ImConfig> im;
   private MessageStore messages;
+  private AtomicReference<PresenceConfig> presence;
 
   private Sipgw(Vertx vertx, Transports transports, LocationStore store, AtomicReference<RoutingSettings> routing,
       AtomicReference<RegistrarConfig> registrar, AtomicReference<TransactionConfig> transaction,
@@ -238,13 +242,17 @@ public final class Sipgw {
     OfflineMessages offline = new OfflineMessages(imCfg::get, messages, aor -> authenticator == null ? Future.succeededFuture(false)
         : authenticator.knows(aor.substring(0, aor.lastIndexOf('@')), aor.substring(aor.lastIndexOf('@') + 1)),
         System::currentTimeMillis, () -> transactionCfg.get().retryAfter());
+    AtomicReference<PresenceConfig> presenceCfg = new AtomicReference<>(config.presence());
+    PresenceServer presence = new PresenceServer(transports, dispatcher, new MemoryPresenceStore(), presenceCfg::get,
+        System::currentTimeMillis);
     Registrar registrar = new Registrar(store, registrarCfg::get, System::currentTimeMillis, (register, flow, aor, bindings, online) -> {
       pinger.saved(register, flow, aor, bindings, online);
       delivery.saved(register, flow, aor, bindings, online);
+      presence.saved(register, flow, aor, bindings, online);
     }, transports);
     transports.onClose(registrar::flowClosed);
     RoutingVerticle.Shared shared = new RoutingVerticle.Shared(transports, routing::get, registrar, store, new SipResolver(vertx),
-        transactionCfg::get, banCfg::get, workers, pinger::claim, authentication, offline);
+        transactionCfg::get, banCfg::get, workers, pinger::claim, authentication, offline, presence);
     dispatcher.onReceivingLoop(new Registrations(transports, routing::get, registrar, authentication)::onReceivingLoop);
     dispatcher.admitSource(guard::admit);
     transports.connectionsPerSource(ip -> banCfg.get().connectionsAllowed(ip));
@@ -254,6 +262,9 @@ public final class Sipgw {
     Future<Void> chain = vertx.deployVerticle(pinger).compose(id -> {
       deployments.add(id);
       return vertx.deployVerticle(delivery);
+    }).compose(id -> {
+      deployments.add(id);
+      return vertx.deployVerticle(presence);
     }).map(id -> {
       deployments.add(id);
       return null;
@@ -311,6 +322,7 @@ public final class Sipgw {
       g.banStore = sharedBans;
       g.im = imCfg;
       g.messages = messages;
+      g.presence = presenceCfg;
       return Future.succeededFuture(g);
     });
   }
@@ -348,6 +360,7 @@ public final class Sipgw {
     auth.set(config.auth());
     bans.set(config.bans());
     im.set(config.im());
+    presence.set(config.presence());
     transports.limits(config.transport().maxMessageSize(), config.transport().maxConnections());
     if (tls != null) tls.reload(config.tls());
     LOG.info("configuration reloaded: " + config.domains().size() + " domain(s), registrar " + config.registrar());

@@ -48,7 +48,8 @@ final class ConfigOverrides {
        "bans": {"maxRequests": 0, "interval": 0, "authFailures": 0, "authWindow": 0, "banTime": 0, "exempt": [""],
                 "dropScanners": true, "scanners": [""], "maxConnections": 0, "maxTransactions": 0},
        "nat": {"keepalive": "", "interval": 0, "maxMissed": 0},
-       "im": {"offline": true, "maxPerUser": 0, "maxTotal": 0, "expiry": 0, "noticeDelivered": true, "noticeExpired": true}}""");
+       "im": {"offline": true, "maxPerUser": 0, "maxTotal": 0, "expiry": 0, "noticeDelivered": true, "noticeExpired": true},
+       "presence": {"enabled": true, "minExpires": 0, "maxExpires": 0, "defaultExpires": 0}}""");
 
   private ConfigOverrides() { }
 

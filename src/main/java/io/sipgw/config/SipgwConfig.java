@@ -41,12 +41,13 @@ public final class SipgwConfig {
   private final AuthConfig auth;
   private final BanConfig bans;
   private final ImConfig im;
+  private final PresenceConfig presence;
   private final JsonObject json;
 
   private SipgwConfig(List<ListenConfig> listen, List<DomainConfig> domains, RegistrarConfig registrar, ProxyConfig proxy,
                       TransactionConfig transaction, StoreConfig store, TransportConfig transport, int workers, ReloadConfig reload,
                       TlsConfig tls, WebSocketConfig websocket, MediaConfig media, NatConfig nat, AuthConfig auth, BanConfig bans,
-                      ImConfig im) {
+                      ImConfig im, PresenceConfig presence) {
     this.listen = List.copyOf(listen);
     this.domains = List.copyOf(domains);
     this.registrar = registrar;
@@ -63,6 +64,7 @@ public final class SipgwConfig {
     this.auth = auth;
     this.bans = bans;
     this.im = im;
+    this.presence = presence;
     this.json = toJson();
   }
 
@@ -86,10 +88,11 @@ public final class SipgwConfig {
     AuthConfig auth = AuthConfig.read(ConfigObject.at(root, "auth"));
     BanConfig bans = BanConfig.read(ConfigObject.at(root, "bans"));
     ImConfig im = ImConfig.read(ConfigObject.at(root, "im"));
+    PresenceConfig presence = PresenceConfig.read(ConfigObject.at(root, "presence"));
     root.rejectUnknownKeys();
     requireCertificateForTls(listen, tls);
     return new SipgwConfig(listen, domains, registrar, proxy, transaction, store, transport, workers, reload, tls, websocket, media, nat, auth, bans,
-        im);
+        im, presence);
   }
 
   /** The embedded default: conf/sipgw.json as packaged in the jar (UDP and TCP on 0.0.0.0:5060, WS on 8080). */
@@ -183,7 +186,7 @@ public final class SipgwConfig {
         .put("transport", transport.toJson()).put("workers", workers).put("reload", reload.toJson()).put("tls", tls.toJson())
         .put("websocket", websocket.toJson()).put("media", media.toJson())
         .put("nat", nat.toJson()).put("auth", auth.toJson()).put("bans", bans.toJson())
-        .put("im", im.toJson());
+        .put("im", im.toJson()).put("presence", presence.toJson());
   }
 
   /** The effective configuration, defaults included (a copy). */
@@ -221,6 +224,9 @@ public final class SipgwConfig {
 
   /** Flood and password-guessing bans ({@code bans}), reloadable. */
   public BanConfig bans() { return bans; }
+
+  /** The presence server ({@code presence}), reloadable. */
+  public PresenceConfig presence() { return presence; }
 
   /** Messages kept for offline users ({@code im}), reloadable. */
   public ImConfig im() { return im; }

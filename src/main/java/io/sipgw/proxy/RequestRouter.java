@@ -25,6 +25,8 @@ import io.sipgw.transport.FlowToken;
 import io.sipgw.transport.Listener;
 import io.sipgw.transport.Transports;
 import io.vertx.core.Future;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -60,6 +62,7 @@ public final class RequestRouter {
   private final Registrations registrations;
   private final Authentication authentication;
   private final OfflineStorage offline;
+  private final PresenceService presence;
   /**
    * Late offers whose 2xx went up, for the ACK that brings the answer, by Call-ID: this loop's own,
    * until the BYE. Bounded: a call that never ends leaves its entry until newer ones push it out.
@@ -70,7 +73,8 @@ public final class RequestRouter {
   };
 
   public RequestRouter(Transports transports, Supplier<RoutingSettings> settings, Registrar registrar, LocationStore store,
-      SipResolver resolver, TransactionTable table, MediaRelay media, Authentication authentication, OfflineStorage offline) {
+      SipResolver resolver, TransactionTable table, MediaRelay media, Authentication authentication, OfflineStorage offline,
+      PresenceService presence) {
     this.transports = transports;
     this.settings = settings;
     this.registrar = registrar;
@@ -83,6 +87,7 @@ public final class RequestRouter {
     this.registrations = new Registrations(transports, settings, registrar, authentication);
     this.authentication = authentication;
     this.offline = offline;
+    this.presence = presence;
   }
 
   /**
@@ -290,6 +295,10 @@ public final class RequestRouter {
       registrations.register(req, in.flow(), domains);
       return;
     }
+    if (target.user() != null && in.tx() != null && presence.takes(req)) {
+      answerForPresence(in, Escapes.unescape(target.user()) + "@" + domains.canonical(target.host()));
+      return;
+    }
     if (target.user() == null) {
       toServer(in);
       return;
@@ -331,6 +340,20 @@ public final class RequestRouter {
         relay(in, plan, targets, aor);
       }
     });
+  }
+
+  /** The presence server answers (on its own loop); the answer leaves from this one, by the transaction. */
+  private void answerForPresence(IncomingRequest in, String aor) {
+    Context here = Vertx.currentContext();
+    presence.answer(in.req(), in.flow(), aor).onComplete(ar -> here.runOnContext(v -> {
+      if (ar.succeeded()) {
+        send(in, statusOf(ar.result()), ar.result());
+      } else {
+        LOG.warning(in.req().method() + " for " + aor + " not answered by the presence server: " + ar.cause().getMessage()
+            + " (Call-ID " + in.callId() + ")");
+        send(in, 500, ResponseBuilder.of(in.req(), 500).toBuffer());
+      }
+    }));
   }
 
   /** 404 for an AOR the location service does not know; 480 (after the failure routes) for one with no reachable binding. */

@@ -1,0 +1,105 @@
+package io.sipgw.presence;
+
+import java.io.ByteArrayInputStream;
+import java.io.StringWriter;
+import java.util.List;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import javax.xml.transform.OutputKeys;
+import javax.xml.transform.Transformer;
+import javax.xml.transform.TransformerException;
+import javax.xml.transform.TransformerFactory;
+import javax.xml.transform.dom.DOMSource;
+import javax.xml.transform.stream.StreamResult;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.xml.sax.SAXException;
+
+/**
+ * PIDF documents (RFC 3863): a published one checked, and the presentity's document composed from
+ * all its live publications, as presence_xml does: one {@code <presence entity="…">} holding every
+ * element of every publication (tuples, RPID person and device elements, notes) in publication
+ * order. XML read with no DTD and no external entities.
+ */
+public final class Pidf {
+  public static final String NS = "urn:ietf:params:xml:ns:pidf";
+  public static final String CONTENT_TYPE = "application/pidf+xml";
+
+  private Pidf() { }
+
+  /** Thrown for a body that is not a PIDF document, with what is wrong. */
+  public static final class NotPidf extends Exception {
+    NotPidf(String why) { super(why, null, false, false); }
+  }
+
+  private static DocumentBuilder builder() {
+    try {
+      DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+      f.setNamespaceAware(true);
+      f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+      f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+      f.setXIncludeAware(false);
+      f.setExpandEntityReferences(false);
+      DocumentBuilder b = f.newDocumentBuilder();
+      b.setErrorHandler(null);
+      return b;
+    } catch (ParserConfigurationException e) {
+      throw new IllegalStateException("no XML parser", e);
+    }
+  }
+
+  /** {@code body} read as PIDF: a {@code presence} root in the PIDF namespace. */
+  public static Document parse(byte[] body) throws NotPidf {
+    Document d;
+    try {
+      d = builder().parse(new ByteArrayInputStream(body));
+    } catch (SAXException | java.io.IOException e) {
+      throw new NotPidf("not well-formed XML: " + e.getMessage());
+    }
+    Element root = d.getDocumentElement();
+    if (!NS.equals(root.getNamespaceURI()) || !"presence".equals(root.getLocalName())) {
+      throw new NotPidf("the root is not a PIDF <presence> element");
+    }
+    return d;
+  }
+
+  /** The document of {@code entity} made of the children of every document in {@code parts}, in order. */
+  public static String compose(String entity, List<Document> parts) {
+    Document out = builder().newDocument();
+    Element presence = out.createElementNS(NS, "presence");
+    presence.setAttribute("entity", entity);
+    out.appendChild(presence);
+    for (Document part : parts) {
+      for (Node n = part.getDocumentElement().getFirstChild(); n != null; n = n.getNextSibling()) {
+        if (n.getNodeType() == Node.ELEMENT_NODE) presence.appendChild(out.importNode(n, true));
+      }
+    }
+    return write(out);
+  }
+
+  /** A document of one tuple with a basic status, as presence from registrations publishes it. */
+  public static String basic(String entity, String tupleId, boolean open, String contact) {
+    return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<presence xmlns=\"" + NS + "\" entity=\"" + escape(entity) + "\">"
+        + "<tuple id=\"" + escape(tupleId) + "\"><status><basic>" + (open ? "open" : "closed") + "</basic></status>"
+        + (contact == null ? "" : "<contact>" + escape(contact) + "</contact>") + "</tuple></presence>";
+  }
+
+  private static String escape(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+  }
+
+  private static String write(Document d) {
+    try {
+      Transformer t = TransformerFactory.newInstance().newTransformer();
+      t.setOutputProperty(OutputKeys.ENCODING, "UTF-8");
+      StringWriter w = new StringWriter();
+      t.transform(new DOMSource(d), new StreamResult(w));
+      return w.toString();
+    } catch (TransformerException e) {
+      throw new IllegalStateException("cannot write a PIDF document", e);
+    }
+  }
+}

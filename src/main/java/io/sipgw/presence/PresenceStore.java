@@ -1,0 +1,40 @@
+package io.sipgw.presence;
+
+import io.vertx.core.Future;
+import java.util.List;
+
+/**
+ * Where publications and subscriptions live: in memory ({@link MemoryPresenceStore}, the default).
+ * Asynchronous and thread-safe.
+ */
+public interface PresenceStore {
+  /** The publication of {@code entity} with {@code etag}, if it is live at {@code now}; else null. */
+  Future<Publication> publication(String entity, String etag, long now);
+
+  /** Stores {@code p}, in place of the publication with {@code replaces} (null: a new one). */
+  Future<Void> put(Publication p, String replaces);
+
+  /** Removes a publication; true when it was there. */
+  Future<Boolean> removePublication(String entity, String etag);
+
+  /** The live publications of {@code entity}, oldest first. */
+  Future<List<Publication>> publications(String entity, long now);
+
+  Future<Void> put(Subscription s);
+
+  /** The subscription with that id, if it is live at {@code now}; else null. */
+  Future<Subscription> subscription(String id, long now);
+
+  Future<Boolean> removeSubscription(String id);
+
+  /** The live subscriptions to {@code entity}. */
+  Future<List<Subscription>> watchers(String entity, long now);
+
+  /** Removes and returns the subscriptions that expired by {@code now}. */
+  Future<List<Subscription>> expiredSubscriptions(long now);
+
+  /** Removes the publications that expired by {@code now}; returns their presentities. */
+  Future<List<String>> expiredPublications(long now);
+
+  Future<Void> close();
+}

@@ -1,0 +1,218 @@
+package io.sipgw.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The presence server with peers written in the tests over UDP on loopback: PUBLISH with
+ * entity-tags (RFC 3903), SUBSCRIBE and NOTIFY for the presence event (RFC 6665, 3856), presence
+ * from registrations, and a SUBSCRIBE for a package the server does not serve routed end to end.
+ */
+@Timeout(60)
+class PresenceTest {
+  private static final Duration ANSWER = Duration.ofSeconds(5);
+  private static final String HOST = FreePorts.IPV4_LOOPBACK;
+  private static final String PIDF = "application/pidf+xml";
+
+  private TestGateway gateway;
+  private final List<SipPeer> peers = new ArrayList<>();
+
+  @AfterEach
+  void stop() throws IOException {
+    for (SipPeer p : peers) p.close();
+    if (gateway != null) gateway.close();
+  }
+
+  private SipPeer peer() throws IOException {
+    SipPeer p = SipPeer.open(SippTransport.UDP, HOST, gateway.port());
+    peers.add(p);
+    return p;
+  }
+
+  private static String aor(String user) { return "sip:" + user + "@" + TestGateway.DOMAIN; }
+
+  private static String pidf(String user, String tuple, String basic, String note) {
+    return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<presence xmlns=\"urn:ietf:params:xml:ns:pidf\" entity=\"" + aor(user) + "\">"
+        + "<tuple id=\"" + tuple + "\"><status><basic>" + basic + "</basic></status>" + (note == null ? "" : "<note>" + note + "</note>")
+        + "</tuple></presence>";
+  }
+
+  /** A request from {@code peer} (From: tester) with {@code headers} and a body of {@code type}, and its final response. */
+  private static SipMessageText ask(SipPeer peer, String method, String uri, String to, String headers, String type, String body)
+      throws IOException {
+    String m = peer.request(method, uri, to, headers + (type == null ? "" : "Content-Type: " + type + "\r\n"));
+    if (body != null) m = m.replace("Content-Length: 0\r\n\r\n", "Content-Length: " + body.getBytes().length + "\r\n\r\n" + body);
+    peer.send(m);
+    return peer.finalResponse(ANSWER);
+  }
+
+  private static SipMessageText publish(SipPeer peer, String user, String headers, String body) throws IOException {
+    return ask(peer, "PUBLISH", aor(user), aor(user), "Event: presence\r\n" + headers, body == null ? null : PIDF, body);
+  }
+
+  /** The next request to {@code peer}, a NOTIFY, answered 200. */
+  private static SipMessageText notified(SipPeer peer) throws IOException {
+    SipMessageText m = peer.receive(ANSWER);
+    assertNotNull(m, "no NOTIFY");
+    assertEquals("NOTIFY", m.method(), m::toString);
+    peer.send(SipPeer.response(m, 200, "OK", null, ""));
+    return m;
+  }
+
+  private static String body(SipMessageText m) { return m.text().substring(m.text().indexOf("\r\n\r\n") + 4); }
+
+  @Test
+  void publishCreatesRefreshesModifiesAndRemovesByEntityTag() throws IOException {
+    gateway = TestGateway.start();
+    SipPeer alice = peer();
+    SipMessageText created = publish(alice, "alice", "Expires: 600\r\n", pidf("alice", "t1", "open", null));
+    assertEquals(200, created.status(), created::toString);
+    String e1 = created.header("SIP-ETag");
+    assertNotNull(e1, created::toString);
+    assertEquals("600", created.header("Expires"));
+
+    SipMessageText refreshed = publish(alice, "alice", "SIP-If-Match: " + e1 + "\r\nExpires: 600\r\n", null);
+    assertEquals(200, refreshed.status(), refreshed::toString);
+    String e2 = refreshed.header("SIP-ETag");
+    assertNotEquals(e1, e2, "a new entity-tag at each PUBLISH (RFC 3903 §6)");
+
+    SipMessageText modified = publish(alice, "alice", "SIP-If-Match: " + e2 + "\r\n", pidf("alice", "t1", "closed", null));
+    assertEquals(200, modified.status(), modified::toString);
+    String e3 = modified.header("SIP-ETag");
+    assertEquals(412, publish(alice, "alice", "SIP-If-Match: " + e1 + "\r\n", null).status(), "an old entity-tag is unknown");
+
+    SipMessageText brief = publish(alice, "alice", "Expires: 10\r\n", pidf("alice", "t2", "open", null));
+    assertEquals(423, brief.status(), brief::toString);
+    assertEquals("60", brief.header("Min-Expires"));
+
+    SipMessageText removed = publish(alice, "alice", "SIP-If-Match: " + e3 + "\r\nExpires: 0\r\n", null);
+    assertEquals(200, removed.status(), removed::toString);
+    assertEquals(412, publish(alice, "alice", "SIP-If-Match: " + e3 + "\r\n", null).status(), "removed");
+  }
+
+  @Test
+  void publishThatIsNotPresenceOrNotPidfIsRefused() throws IOException {
+    gateway = TestGateway.start();
+    SipPeer alice = peer();
+    SipMessageText badEvent = ask(alice, "PUBLISH", aor("alice"), aor("alice"), "Event: dialog\r\n", PIDF, pidf("alice", "t", "open", null));
+    assertEquals(489, badEvent.status(), badEvent::toString);
+    assertEquals("presence", badEvent.header("Allow-Events"));
+    SipMessageText badType = ask(alice, "PUBLISH", aor("alice"), aor("alice"), "Event: presence\r\n", "text/plain", "open");
+    assertEquals(415, badType.status(), badType::toString);
+    SipMessageText badXml = publish(alice, "alice", "", "<presence><tuple>");
+    assertEquals(400, badXml.status(), badXml::toString);
+    SipMessageText noBody = publish(alice, "alice", "", null);
+    assertEquals(400, noBody.status(), noBody::toString);
+  }
+
+  @Test
+  void aWatcherIsNotifiedAtOnceAtEachChangeAndWhenItUnsubscribes() throws IOException {
+    gateway = TestGateway.start();
+    SipPeer alice = peer();
+    SipPeer watcher = peer();
+    String subscribe = watcher.request("SUBSCRIBE", aor("alice"), aor("alice"), "Event: presence\r\nAccept: " + PIDF + "\r\nExpires: 600\r\n");
+    watcher.send(subscribe);
+    SipMessageText ok = watcher.finalResponse(ANSWER);
+    assertEquals(200, ok.status(), ok::toString);
+    String toTag = ok.header("To").replaceFirst(".*;tag=", "");
+    String contact = ok.header("Contact").replaceAll("[<>]", "");
+    SipMessageText first = notified(watcher);
+    assertTrue(first.header("Subscription-State").startsWith("active;expires="), first::toString);
+    assertEquals("presence", first.header("Event"));
+    assertTrue(body(first).contains("entity=\"sip:alice@localhost\""), first::toString);
+    assertFalse(body(first).contains("<tuple"), "nothing published yet: " + body(first));
+
+    assertEquals(200, publish(alice, "alice", "", pidf("alice", "pc", "open", "at my desk")).status());
+    SipMessageText changed = notified(watcher);
+    assertTrue(body(changed).contains("at my desk") && body(changed).contains("<basic>open</basic>"), changed::toString);
+    assertTrue(changed.header("CSeq").startsWith("2 "), "NOTIFYs count up in their dialog: " + changed.header("CSeq"));
+
+    SipMessageText phone = publish(alice, "alice", "", pidf("alice", "phone", "closed", "on the phone"));
+    assertEquals(200, phone.status());
+    SipMessageText both = notified(watcher);
+    assertTrue(body(both).contains("at my desk") && body(both).contains("on the phone"), "one document of both publications: " + body(both));
+
+    String inDialog = subscribe.replaceFirst("SUBSCRIBE [^ ]+ ", "SUBSCRIBE " + contact + " ")
+        .replaceFirst("(?m)^(To: [^\r]*)", "$1;tag=" + toTag).replace("CSeq: 1 SUBSCRIBE", "CSeq: 2 SUBSCRIBE")
+        .replaceFirst("branch=([^\r;]+)", "branch=$1r");
+    watcher.send(inDialog);
+    assertEquals(200, watcher.finalResponse(ANSWER).status(), "refreshed");
+    assertTrue(notified(watcher).header("Subscription-State").startsWith("active"));
+
+    watcher.send(inDialog.replace("Expires: 600", "Expires: 0").replace("CSeq: 2 SUBSCRIBE", "CSeq: 3 SUBSCRIBE")
+        .replaceFirst("branch=([^\r;]+)", "branch=$1u"));
+    assertEquals(200, watcher.finalResponse(ANSWER).status(), "unsubscribed");
+    assertTrue(notified(watcher).header("Subscription-State").startsWith("terminated"));
+
+    assertEquals(200, publish(alice, "alice", "", pidf("alice", "tv", "open", null)).status());
+    assertEquals(null, watcher.receive(Duration.ofMillis(800)), "no NOTIFY after the end");
+    watcher.send(inDialog.replace("CSeq: 2 SUBSCRIBE", "CSeq: 4 SUBSCRIBE").replaceFirst("branch=([^\r;]+)", "branch=$1x"));
+    assertEquals(481, watcher.finalResponse(ANSWER).status(), "a subscription that ended does not exist");
+  }
+
+  /** A watcher over TCP gets its NOTIFYs down the connection its SUBSCRIBE came on (a route with a flow token). */
+  @Test
+  void aWatcherOverTcpIsNotifiedOnItsConnection() throws IOException {
+    gateway = TestGateway.start();
+    SipPeer watcher = SipPeer.open(SippTransport.TCP, HOST, gateway.port());
+    peers.add(watcher);
+    SipPeer fay = peer();
+    assertEquals(200, ask(watcher, "SUBSCRIBE", aor("fay"), aor("fay"), "Event: presence\r\nExpires: 600\r\n", null, null).status());
+    SipMessageText first = notified(watcher);
+    assertTrue(first.header("Via").contains("TCP"), first::toString);
+    assertEquals(200, publish(fay, "fay", "", pidf("fay", "t", "open", "over tcp")).status());
+    assertTrue(body(notified(watcher)).contains("over tcp"));
+  }
+
+  @Test
+  void aSubscriptionThatIsNotRefreshedEndsWithATimeoutNotify() throws IOException {
+    gateway = TestGateway.start(new JsonObject().put("presence", new JsonObject().put("minExpires", 1)));
+    SipPeer watcher = peer();
+    assertEquals(200, ask(watcher, "SUBSCRIBE", aor("carl"), aor("carl"), "Event: presence\r\nExpires: 2\r\n", null, null).status());
+    notified(watcher);
+    SipMessageText end = notified(watcher);
+    assertEquals("terminated;reason=timeout", end.header("Subscription-State"));
+  }
+
+  @Test
+  void aUserWhoRegistersIsOpenAndClosedWhenTheLastBindingGoes() throws IOException {
+    gateway = TestGateway.start();
+    SipPeer watcher = peer();
+    SipPeer dan = peer();
+    assertEquals(200, ask(watcher, "SUBSCRIBE", aor("dan"), aor("dan"), "Event: presence\r\nExpires: 600\r\n", null, null).status());
+    notified(watcher);
+    dan.send(dan.request("REGISTER", "sip:" + TestGateway.DOMAIN, aor("dan"), "Expires: 600\r\n"));
+    assertEquals(200, dan.finalResponse(ANSWER).status());
+    assertTrue(body(notified(watcher)).contains("<basic>open</basic>"), "open while registered");
+    dan.send(dan.request("REGISTER", "sip:" + TestGateway.DOMAIN, aor("dan"), "Expires: 0\r\n"));
+    assertEquals(200, dan.finalResponse(ANSWER).status());
+    assertTrue(body(notified(watcher)).contains("<basic>closed</basic>"), "closed when the last binding went");
+  }
+
+  @Test
+  void aSubscribeForAnotherPackageGoesToTheUser() throws IOException {
+    gateway = TestGateway.start();
+    SipPeer erin = peer();
+    SipPeer watcher = peer();
+    erin.send(erin.request("REGISTER", "sip:" + TestGateway.DOMAIN, aor("erin"), "Expires: 600\r\n"));
+    assertEquals(200, erin.finalResponse(ANSWER).status());
+    watcher.send(watcher.request("SUBSCRIBE", aor("erin"), aor("erin"), "Event: message-summary\r\nExpires: 600\r\n"));
+    SipMessageText routed = erin.receive(ANSWER);
+    assertNotNull(routed, "the SUBSCRIBE for message-summary did not reach the user");
+    assertEquals("SUBSCRIBE", routed.method());
+    erin.send(SipPeer.response(routed, 200, "OK", "mwi", ""));
+    assertEquals(200, watcher.finalResponse(ANSWER).status());
+  }
+}
