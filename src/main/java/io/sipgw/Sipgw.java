@@ -22,6 +22,8 @@ import io.sipgw.ban.BanStore;
 import io.sipgw.im.MemoryMessageStore;
 import io.sipgw.presence.MemoryPresenceStore;
 import io.sipgw.presence.PresenceServer;
+import io.sipgw.presence.PresenceStore;
+import io.sipgw.presence.RedisPresenceStore;
 import io.sipgw.im.MessageDelivery;
 import io.sipgw.im.MessageStore;
 import io.sipgw.im.OfflineMessages;
@@ -212,11 +214,13 @@ public final class Sipgw {
     BanStore banStore = BanStore.LOCAL;
     AtomicReference<ImConfig> imCfg = new AtomicReference<>(config.im());
     MessageStore messages;
+    PresenceStore presenceStore;
     if (config.store().type().equals(StoreConfig.REDIS)) {
       RedisEndpoint redis = RedisEndpoint.create(vertx, config.store());
       banStore = new RedisBanStore(vertx, redis, BAN_POLL_MILLIS, System::currentTimeMillis);
       messages = new RedisMessageStore(vertx, redis, MESSAGE_POLL_MILLIS, System::currentTimeMillis,
           () -> imCfg.get().expiry() * 1000L);
+      presenceStore = new RedisPresenceStore(redis);
       // not a condition of starting: an unreachable Redis is logged (once) and requests that need it
       // get 500/503 until it answers
       redis.ping().onSuccess(v -> LOG.info("store: " + redis + " answers"));
@@ -226,6 +230,7 @@ public final class Sipgw {
     } else {
       store = new MemoryLocationStore(vertx, REMEMBER_AOR_MILLIS);
       messages = new MemoryMessageStore();
+      presenceStore = new MemoryPresenceStore();
     }
     AtomicReference<RoutingSettings> routing = new AtomicReference<>(routingSettings(config, transports));
     AtomicReference<RegistrarConfig> registrarCfg = new AtomicReference<>(config.registrar());
@@ -243,7 +248,7 @@ public final class Sipgw {
         : authenticator.knows(aor.substring(0, aor.lastIndexOf('@')), aor.substring(aor.lastIndexOf('@') + 1)),
         System::currentTimeMillis, () -> transactionCfg.get().retryAfter());
     AtomicReference<PresenceConfig> presenceCfg = new AtomicReference<>(config.presence());
-    PresenceServer presence = new PresenceServer(transports, dispatcher, new MemoryPresenceStore(), presenceCfg::get,
+    PresenceServer presence = new PresenceServer(transports, dispatcher, presenceStore, presenceCfg::get,
         System::currentTimeMillis);
     Registrar registrar = new Registrar(store, registrarCfg::get, System::currentTimeMillis, (register, flow, aor, bindings, online) -> {
       pinger.saved(register, flow, aor, bindings, online);

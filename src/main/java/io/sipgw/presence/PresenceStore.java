@@ -4,8 +4,8 @@ import io.vertx.core.Future;
 import java.util.List;
 
 /**
- * Where publications and subscriptions live: in memory ({@link MemoryPresenceStore}, the default).
- * Asynchronous and thread-safe.
+ * Where publications and subscriptions live: in memory ({@link MemoryPresenceStore}, the default) or
+ * in Redis ({@link RedisPresenceStore}, shared by the nodes of a cluster). Asynchronous and thread-safe.
  */
 public interface PresenceStore {
   /** The publication of {@code entity} with {@code etag}, if it is live at {@code now}; else null. */

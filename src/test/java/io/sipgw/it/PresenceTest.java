@@ -8,17 +8,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The presence server with peers written in the tests over UDP on loopback: PUBLISH with
  * entity-tags (RFC 3903), SUBSCRIBE and NOTIFY for the presence event (RFC 6665, 3856), presence
- * from registrations, and a SUBSCRIBE for a package the server does not serve routed end to end.
+ * from registrations, and a SUBSCRIBE for a package the server does not serve routed end to end;
+ * against the memory store and a real redis-server.
  */
 @Timeout(60)
 class PresenceTest {
@@ -26,13 +31,26 @@ class PresenceTest {
   private static final String HOST = FreePorts.IPV4_LOOPBACK;
   private static final String PIDF = "application/pidf+xml";
 
+  @TempDir Path dir;
   private TestGateway gateway;
+  private RedisServer redis;
   private final List<SipPeer> peers = new ArrayList<>();
 
   @AfterEach
   void stop() throws IOException {
     for (SipPeer p : peers) p.close();
     if (gateway != null) gateway.close();
+    if (redis != null) redis.close();
+  }
+
+  /** A gateway on the memory store, or on a real redis-server. */
+  private void start(String store) {
+    JsonObject config = new JsonObject();
+    if (store.equals("redis")) {
+      redis = RedisServer.start(dir.resolve("redis"));
+      config.put("store", new JsonObject().put("type", "redis").put("redis", redis.url()));
+    }
+    gateway = TestGateway.start(config);
   }
 
   private SipPeer peer() throws IOException {
@@ -73,9 +91,10 @@ class PresenceTest {
 
   private static String body(SipMessageText m) { return m.text().substring(m.text().indexOf("\r\n\r\n") + 4); }
 
-  @Test
-  void publishCreatesRefreshesModifiesAndRemovesByEntityTag() throws IOException {
-    gateway = TestGateway.start();
+  @ParameterizedTest
+  @ValueSource(strings = {"memory", "redis"})
+  void publishCreatesRefreshesModifiesAndRemovesByEntityTag(String store) throws IOException {
+    start(store);
     SipPeer alice = peer();
     SipMessageText created = publish(alice, "alice", "Expires: 600\r\n", pidf("alice", "t1", "open", null));
     assertEquals(200, created.status(), created::toString);
@@ -117,9 +136,10 @@ class PresenceTest {
     assertEquals(400, noBody.status(), noBody::toString);
   }
 
-  @Test
-  void aWatcherIsNotifiedAtOnceAtEachChangeAndWhenItUnsubscribes() throws IOException {
-    gateway = TestGateway.start();
+  @ParameterizedTest
+  @ValueSource(strings = {"memory", "redis"})
+  void aWatcherIsNotifiedAtOnceAtEachChangeAndWhenItUnsubscribes(String store) throws IOException {
+    start(store);
     SipPeer alice = peer();
     SipPeer watcher = peer();
     String subscribe = watcher.request("SUBSCRIBE", aor("alice"), aor("alice"), "Event: presence\r\nAccept: " + PIDF + "\r\nExpires: 600\r\n");
@@ -163,9 +183,10 @@ class PresenceTest {
   }
 
   /** A watcher over TCP gets its NOTIFYs down the connection its SUBSCRIBE came on (a route with a flow token). */
-  @Test
-  void aWatcherOverTcpIsNotifiedOnItsConnection() throws IOException {
-    gateway = TestGateway.start();
+  @ParameterizedTest
+  @ValueSource(strings = {"memory", "redis"})
+  void aWatcherOverTcpIsNotifiedOnItsConnection(String store) throws IOException {
+    start(store);
     SipPeer watcher = SipPeer.open(SippTransport.TCP, HOST, gateway.port());
     peers.add(watcher);
     SipPeer fay = peer();
@@ -186,9 +207,10 @@ class PresenceTest {
     assertEquals("terminated;reason=timeout", end.header("Subscription-State"));
   }
 
-  @Test
-  void aUserWhoRegistersIsOpenAndClosedWhenTheLastBindingGoes() throws IOException {
-    gateway = TestGateway.start();
+  @ParameterizedTest
+  @ValueSource(strings = {"memory", "redis"})
+  void aUserWhoRegistersIsOpenAndClosedWhenTheLastBindingGoes(String store) throws IOException {
+    start(store);
     SipPeer watcher = peer();
     SipPeer dan = peer();
     assertEquals(200, ask(watcher, "SUBSCRIBE", aor("dan"), aor("dan"), "Event: presence\r\nExpires: 600\r\n", null, null).status());

@@ -447,6 +447,31 @@ class SharedRedisNodesTest {
     }
   }
 
+  /** A watcher subscribed through one node is notified by the other when the presentity publishes there. */
+  @Test
+  void aWatcherSubscribedOnOneNodeIsNotifiedOfAPublishOnTheOther() throws Exception {
+    JsonObject config = new JsonObject().put("store", new JsonObject().put("type", "redis").put("redis", redis.url()));
+    String v4 = FreePorts.IPV4_LOOPBACK;
+    String aor = "sip:olga@" + TestGateway.DOMAIN;
+    try (TestGateway c = TestGateway.start(config.copy()); TestGateway d = TestGateway.start(config.copy());
+         SipPeer watcher = SipPeer.open(SippTransport.TCP, v4, c.port()); SipPeer olga = SipPeer.open(SippTransport.UDP, v4, d.port())) {
+      watcher.send(watcher.request("SUBSCRIBE", aor, aor, "Event: presence\r\nExpires: 600\r\n"));
+      assertEquals(200, watcher.finalResponse(Duration.ofSeconds(5)).status());
+      SipMessageText first = watcher.receive(Duration.ofSeconds(5));
+      assertTrue(first != null && "NOTIFY".equals(first.method()), "no first NOTIFY: " + first);
+      watcher.send(SipPeer.response(first, 200, "OK", null, ""));
+
+      String doc = "<presence xmlns=\"urn:ietf:params:xml:ns:pidf\" entity=\"" + aor + "\"><tuple id=\"d\"><status><basic>open</basic>"
+          + "</status><note>published on D</note></tuple></presence>";
+      olga.send(olga.request("PUBLISH", aor, aor, "Event: presence\r\nContent-Type: application/pidf+xml\r\n")
+          .replace("Content-Length: 0\r\n\r\n", "Content-Length: " + doc.length() + "\r\n\r\n" + doc));
+      assertEquals(200, olga.finalResponse(Duration.ofSeconds(5)).status(), "published on D");
+      SipMessageText changed = watcher.receive(Duration.ofSeconds(5));
+      assertTrue(changed != null && changed.text().contains("published on D"), "D's NOTIFY, through C down the watcher's connection: " + changed);
+      watcher.send(SipPeer.response(changed, 200, "OK", null, ""));
+    }
+  }
+
   /** A REGISTER sent to {@code first}, and its answer to the 401 to {@code second}: the final answer. */
   private static SipMessageText registerWithPassword(String host, int first, int second, String user, String password) throws IOException {
     String aor = "sip:" + user + "@" + TestGateway.DOMAIN;
