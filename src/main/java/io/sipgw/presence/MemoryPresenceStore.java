@@ -61,6 +61,14 @@ public final class MemoryPresenceStore implements PresenceStore {
   public synchronized Future<Boolean> removeSubscription(String id) { return Future.succeededFuture(subscriptions.remove(id) != null); }
 
   @Override
+  public synchronized Future<Long> nextCseq(String id) {
+    Subscription s = subscriptions.get(id);
+    if (s == null) return Future.succeededFuture(0L);
+    subscriptions.put(id, s.withCseq(s.cseq() + 1));
+    return Future.succeededFuture(s.cseq() + 1);
+  }
+
+  @Override
   public synchronized Future<List<Subscription>> watchers(String entity, long now) {
     return Future.succeededFuture(subscriptions.values().stream().filter(s -> s.entity().equals(entity) && s.expires() > now).toList());
   }

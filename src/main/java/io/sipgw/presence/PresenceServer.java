@@ -236,9 +236,9 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
   /** A NOTIFY with the presentity's document; {@code terminated}: the reason the subscription ended (null: active). */
   private void notify(Subscription s, String terminated) {
     long now = clock.getAsLong();
-    long seq = s.cseq() + 1;
-    Future<Void> counted = terminated == null ? store.put(s.withCseq(seq)) : Future.succeededFuture();
-    counted.compose(x -> document(s.entity(), now)).compose(doc -> {
+    // a subscription that ended was taken out of the store with its last count
+    Future<Long> counted = terminated == null ? store.nextCseq(s.id()) : Future.succeededFuture(s.cseq() + 1);
+    counted.compose(seq -> seq == 0 ? Future.succeededFuture(200) : document(s.entity(), now).compose(doc -> {
       String state = terminated == null ? "active;expires=" + Math.max(0, (s.expires() - now + 999) / 1000)
           : "terminated" + (terminated.equals("terminated") ? "" : ";reason=" + terminated);
       StringBuilder head = new StringBuilder(512).append("NOTIFY ").append(s.target()).append(" SIP/2.0\r\n")
@@ -254,7 +254,7 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
           .append("Subscription-State: ").append(state).append("\r\n")
           .append("Content-Type: ").append(Pidf.CONTENT_TYPE).append("\r\n");
       return client.send(head.toString(), doc.getBytes(StandardCharsets.UTF_8));
-    }).onComplete(ar -> {
+    })).onComplete(ar -> {
       int status = ar.succeeded() ? ar.result() : 500;
       if (status == 481 || status == 408) {
         // RFC 6665 §4.2.2: the watcher is gone; the subscription ends

@@ -27,6 +27,12 @@ public interface PresenceStore {
 
   Future<Boolean> removeSubscription(String id);
 
+  /**
+   * The CSeq for the next NOTIFY of subscription {@code id}, counted up in the store in one step so
+   * that NOTIFYs sent at once (by one node or several) never share one; 0 when the subscription is gone.
+   */
+  Future<Long> nextCseq(String id);
+
   /** The live subscriptions to {@code entity}. */
   Future<List<Subscription>> watchers(String entity, long now);
 

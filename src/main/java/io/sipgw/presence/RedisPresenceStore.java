@@ -51,6 +51,14 @@ public final class RedisPresenceStore implements PresenceStore {
       "redis.call('DEL', KEYS[1])",
       "redis.call('ZREM', KEYS[2], ARGV[1])",
       "return 1"));
+  /** KEYS[1] the subscription: its cseq counted up, and returned (0: gone). */
+  private static final RedisEndpoint.Script NEXT_CSEQ = new RedisEndpoint.Script(String.join("\n",
+      "local json = redis.call('GET', KEYS[1])",
+      "if not json then return 0 end",
+      "local s = cjson.decode(json)",
+      "s['cseq'] = s['cseq'] + 1",
+      "redis.call('SET', KEYS[1], cjson.encode(s), 'KEEPTTL')",
+      "return s['cseq']"));
   /** KEYS[1] the watcher set; ARGV[1] the subscription prefix: the JSON of each. */
   private static final RedisEndpoint.Script WATCHERS = new RedisEndpoint.Script(String.join("\n",
       "local out = {}",
@@ -118,7 +126,8 @@ public final class RedisPresenceStore implements PresenceStore {
 
   private static Subscription subscription(JsonObject o) {
     List<String> routes = new ArrayList<>();
-    for (Object r : o.getJsonArray("routes")) routes.add((String) r);
+    // Lua's cjson writes an empty array back as {} (NEXT_CSEQ re-encodes the JSON)
+    if (o.getValue("routes") instanceof JsonArray a) for (Object r : a) routes.add((String) r);
     return new Subscription(o.getString("id"), o.getString("entity"), o.getString("callId"), o.getString("watcher"),
         o.getString("remoteTag"), o.getString("localTag"), o.getString("target"), routes, o.getLong("cseq"), o.getLong("expires"));
   }
@@ -176,6 +185,9 @@ public final class RedisPresenceStore implements PresenceStore {
   public Future<Boolean> removeSubscription(String id) {
     return redis.eval(REMOVE_SUB, List.of(sub + id, subexp), List.of(id, watchers)).map(r -> r.toInteger() > 0);
   }
+
+  @Override
+  public Future<Long> nextCseq(String id) { return redis.eval(NEXT_CSEQ, List.of(sub + id), List.of()).map(Response::toLong); }
 
   @Override
   public Future<List<Subscription>> watchers(String entity, long now) {
