@@ -237,4 +237,18 @@ class PresenceTest {
     erin.send(SipPeer.response(routed, 200, "OK", "mwi", ""));
     assertEquals(200, watcher.finalResponse(ANSWER).status());
   }
+
+  /**
+   * SIPp as the watcher (subscribe-presence.xml): subscribed, notified at once, notified again with
+   * the PIDF the test publishes meanwhile, unsubscribed and notified that it ended.
+   */
+  @Test
+  void aSippWatcherSubscribesIsNotifiedAndUnsubscribes() throws IOException, InterruptedException {
+    start("memory");
+    SippRun watcher = Sipp.scenario("subscribe-presence.xml").remote(HOST, gateway.port()).local(HOST).service("gina").calls(1)
+        .timeout(Duration.ofSeconds(20)).traceMessages().workDir(dir).start();
+    Thread.sleep(1500); // the SUBSCRIBE and its first NOTIFY take milliseconds on loopback
+    assertEquals(200, publish(peer(), "gina", "", pidf("gina", "sipp", "open", null)).status());
+    watcher.awaitExit(Duration.ofSeconds(20)).assertSucceeded(1);
+  }
 }
