@@ -19,8 +19,6 @@ public final class Connection {
   private final Flow flow;
   /** Whether it counts towards its source address's limit (an accepted connection from a limited address). */
   private volatile boolean countedForSource;
-  /** A flow to a part of this node (see {@link Transports#internalFlow}): never idle, never counted. */
-  private volatile boolean internal;
   private volatile long lastUsed = System.nanoTime();
   private volatile long lastHeard = lastUsed;
 
@@ -32,10 +30,6 @@ public final class Connection {
   public Flow flow() { return flow; }
 
   void countedForSource(boolean counted) { this.countedForSource = counted; }
-
-  void internal(boolean internal) { this.internal = internal; }
-
-  boolean internal() { return internal; }
 
   boolean countedForSource() { return countedForSource; }
 

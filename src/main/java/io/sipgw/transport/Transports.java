@@ -56,6 +56,8 @@ public final class Transports {
   private final Map<String, AtomicInteger> perSource = new ConcurrentHashMap<>();
   private final Map<String, List<DatagramChannel>> udpChannels = new ConcurrentHashMap<>();
   private final Map<Long, Connection> connections = new ConcurrentHashMap<>();
+  /** The flows of {@link #internalFlow}: not connections, so no cap, idle timer or keep-alive concerns them. */
+  private final Map<Long, java.util.function.Function<Buffer, Future<Void>>> internal = new ConcurrentHashMap<>();
   private final Map<Target, Connection> byRemote = new ConcurrentHashMap<>();
   private final Map<Target, PendingConnection> connecting = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong();
@@ -303,24 +305,12 @@ public final class Transports {
   public Flow internalFlow(java.util.function.Function<Buffer, Future<Void>> sink) {
     Listener l = listeners.get(0);
     Flow flow = new Flow(Transport.TCP, l, Hosts.canonicalIp(l.sentByHost()), l.sentByPort(), ids.incrementAndGet());
-    Connection c = new Connection(new Connection.Channel() {
-      @Override
-      public Future<Void> write(Buffer message) { return sink.apply(message); }
-
-      @Override
-      public void close() { }
-    }, flow);
-    c.internal(true);
-    connections.put(c.id(), c);
+    internal.put(flow.connectionId(), sink);
     return flow;
   }
 
   /** Whether {@code flow} is one of {@link #internalFlow}'s. */
-  public boolean isInternal(Flow flow) {
-    if (flow.connectionId() == 0) return false;
-    Connection c = connections.get(flow.connectionId());
-    return c != null && c.internal();
-  }
+  public boolean isInternal(Flow flow) { return flow.connectionId() != 0 && internal.containsKey(flow.connectionId()); }
 
   /** {@code listener} is told of every connection that closes, on the thread that saw it close. */
   public void onClose(Consumer<Flow> listener) { closeListeners.add(listener); }
@@ -364,7 +354,7 @@ public final class Transports {
   /** Closes connections idle for longer than {@code idleNanos}. */
   public void closeIdle(long idleNanos) {
     for (Connection c : connections.values()) {
-      if (c.idleNanos() > idleNanos && !c.internal()) {
+      if (c.idleNanos() > idleNanos) {
         LOG.fine("closing idle connection " + c.flow());
         c.close();
       }
@@ -376,6 +366,8 @@ public final class Transports {
     if (flow.transport() == Transport.UDP) return sendUdp(flow.listener(), flow.remoteHost(), flow.remotePort(), data);
     Connection c = connections.get(flow.connectionId());
     if (c != null) return c.write(data);
+    java.util.function.Function<Buffer, Future<Void>> in = internal.isEmpty() ? null : internal.get(flow.connectionId());
+    if (in != null) return in.apply(data);
     return send(flow.target(), data);
   }
 
