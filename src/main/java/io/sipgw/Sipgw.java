@@ -257,7 +257,7 @@ public final class Sipgw {
     }, transports);
     transports.onClose(registrar::flowClosed);
     RoutingVerticle.Shared shared = new RoutingVerticle.Shared(transports, routing::get, registrar, store, new SipResolver(vertx),
-        transactionCfg::get, banCfg::get, workers, pinger::claim, authentication, offline, presence);
+        transactionCfg::get, banCfg::get, workers, pinger::claim, authentication, offline, presence, presence);
     dispatcher.onReceivingLoop(new Registrations(transports, routing::get, registrar, authentication)::onReceivingLoop);
     dispatcher.admitSource(guard::admit);
     transports.connectionsPerSource(ip -> banCfg.get().connectionsAllowed(ip));

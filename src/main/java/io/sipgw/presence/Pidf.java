@@ -87,7 +87,8 @@ public final class Pidf {
         + (contact == null ? "" : "<contact>" + escape(contact) + "</contact>") + "</tuple></presence>";
   }
 
-  private static String escape(String s) {
+  /** {@code s} as XML text or an attribute value. */
+  static String escape(String s) {
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
   }
 

@@ -1,6 +1,7 @@
 package io.sipgw.presence;
 
 import io.sipgw.config.PresenceConfig;
+import io.sipgw.proxy.DialogEvents;
 import io.sipgw.proxy.PresenceService;
 import io.sipgw.registrar.RegistrationListener;
 import io.sipgw.sip.HeaderField;
@@ -45,9 +46,15 @@ import org.w3c.dom.Document;
  * routing hands each request to; NOTIFYs go through routing ({@link LocalClient}), to the watcher's
  * Contact along the SUBSCRIBE's Record-Route, or along a route to the very flow the SUBSCRIBE came on.
  */
-public final class PresenceServer extends VerticleBase implements PresenceService, RegistrationListener {
+public final class PresenceServer extends VerticleBase implements PresenceService, RegistrationListener, DialogEvents {
   private static final Logger LOG = Logger.getLogger("sipgw.presence");
   static final String EVENT = "presence";
+  /** RFC 3857: who watches a presentity, for the presentity itself. */
+  static final String WINFO = "presence.winfo";
+  /** RFC 4235: the INVITE dialogs of a user, for busy lamps. */
+  static final String DIALOG = "dialog";
+  /** A dialog that never ends (a lost BYE) leaves the document after this long. */
+  static final long DIALOG_MILLIS = 12 * 3600_000L;
   /** The entity-tag of the publication that presence from registrations makes. */
   static final String USRLOC_ETAG = "usrloc";
   static final long SWEEP_MILLIS = 1000;
@@ -90,7 +97,8 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
   public boolean takes(SipRequest req) {
     if (!settings.get().enabled() || context == null) return false;
     if (req.isMethod(Methods.PUBLISH)) return true; // this server is the compositor of every local user's state
-    return req.isMethod(Methods.SUBSCRIBE) && EVENT.equals(eventPackage(req));
+    String pkg = req.isMethod(Methods.SUBSCRIBE) ? eventPackage(req) : null;
+    return EVENT.equals(pkg) || WINFO.equals(pkg) || DIALOG.equals(pkg) && settings.get().dialogInfo();
   }
 
   /** The event package of the Event header, without its parameters, in lower case; null when absent. */
@@ -186,6 +194,11 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
     NameAddr from = req.from();
     String toTag = req.to().tag();
     long now = clock.getAsLong();
+    String event = eventPackage(req);
+    if (event.equals(WINFO) && !entity.substring(0, entity.lastIndexOf('@')).equals(from.uri().user())) {
+      // RFC 3857 §5.2: who watches a user is that user's business alone
+      return Future.succeededFuture(ResponseBuilder.of(req, 403, "Forbidden (only the presentity may watch its watchers)").toBuffer());
+    }
     if (toTag != null) {
       String id = req.callId() + ";" + from.tag();
       return store.subscription(id, now).compose(s -> {
@@ -208,7 +221,7 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
       target = target.withHostPort(Hosts.forUri(flow.remoteHost()), flow.remotePort());
     }
     String watcher = (from.displayName() == null ? "" : "\"" + from.displayName().replace("\"", "\\\"") + "\" ") + "<" + from.uri() + ">";
-    Subscription s = new Subscription(req.callId() + ";" + from.tag(), entity, req.callId(), watcher, from.tag(), "ps" + newEtag(),
+    Subscription s = new Subscription(req.callId() + ";" + from.tag(), event, entity, req.callId(), watcher, from.tag(), "ps" + newEtag(),
         target.toString(), routes, 0, now + expires * 1000);
     return accept(req, s, expires);
   }
@@ -217,20 +230,33 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
   private Future<Buffer> accept(SipRequest req, Subscription s, long expires) {
     Buffer ok = ResponseBuilder.of(req, 200).toTag(s.localTag()).header(HeaderName.EXPIRES, Long.toString(expires))
         .header(HeaderName.CONTACT, "<sip:" + s.entity().substring(0, s.entity().lastIndexOf('@')) + "@" + client.sentBy() + ">").toBuffer();
+    boolean fresh = s.cseq() == 0;
     Future<Void> kept = expires == 0 ? store.removeSubscription(s.id()).mapEmpty() : store.put(s);
     return kept.map(x -> {
       // after the 200 has left: the NOTIFY goes through routing, on this loop, after this answer
-      vertx.setTimer(1, id -> notify(s, expires == 0 ? "terminated" : null));
+      vertx.setTimer(1, id -> {
+        notify(s, expires == 0 ? "terminated" : null);
+        // a watcher came or went: who watches the presentity changed
+        if (s.event().equals(EVENT) && (fresh || expires == 0)) changed(s.entity(), WINFO);
+      });
       return ok;
     });
   }
 
   /** The presentity's document changed: every watcher is told. */
-  private Future<Void> changed(String entity) {
+  private Future<Void> changed(String entity) { return changed(entity, EVENT); }
+
+  /** What subscribers of {@code event} to {@code entity} see changed: each is told. */
+  private Future<Void> changed(String entity, String event) {
     return store.watchers(entity, clock.getAsLong()).map(watchers -> {
-      for (Subscription s : watchers) notify(s, null);
+      for (Subscription s : watchers) if (s.event().equals(event)) notify(s, null);
       return null;
     });
+  }
+
+  /** A subscription ended without an unsubscribe (expired, or its NOTIFY failed). */
+  private void ended(Subscription s) {
+    if (s.event().equals(EVENT)) changed(s.entity(), WINFO);
   }
 
   /** A NOTIFY with the presentity's document; {@code terminated}: the reason the subscription ended (null: active). */
@@ -238,7 +264,9 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
     long now = clock.getAsLong();
     // a subscription that ended was taken out of the store with its last count
     Future<Long> counted = terminated == null ? store.nextCseq(s.id()) : Future.succeededFuture(s.cseq() + 1);
-    counted.compose(seq -> seq == 0 ? Future.succeededFuture(200) : document(s.entity(), now).compose(doc -> {
+    Future<String> body = s.event().equals(WINFO) ? watcherInfo(s, now)
+        : s.event().equals(DIALOG) ? dialogInfo(s, now) : document(s.entity(), now);
+    counted.compose(seq -> seq == 0 ? Future.succeededFuture(200) : body.compose(doc -> {
       String state = terminated == null ? "active;expires=" + Math.max(0, (s.expires() - now + 999) / 1000)
           : "terminated" + (terminated.equals("terminated") ? "" : ";reason=" + terminated);
       StringBuilder head = new StringBuilder(512).append("NOTIFY ").append(s.target()).append(" SIP/2.0\r\n")
@@ -250,19 +278,76 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
           .append("Call-ID: ").append(s.callId()).append("\r\n")
           .append("CSeq: ").append(seq).append(" NOTIFY\r\n")
           .append("Contact: <sip:").append(s.entity(), 0, s.entity().lastIndexOf('@')).append('@').append(client.sentBy()).append(">\r\n")
-          .append("Event: ").append(EVENT).append("\r\n")
+          .append("Event: ").append(s.event()).append("\r\n")
           .append("Subscription-State: ").append(state).append("\r\n")
-          .append("Content-Type: ").append(Pidf.CONTENT_TYPE).append("\r\n");
+          .append("Content-Type: ").append(contentType(s.event())).append("\r\n");
       return client.send(head.toString(), doc.getBytes(StandardCharsets.UTF_8));
     })).onComplete(ar -> {
       int status = ar.succeeded() ? ar.result() : 500;
       if (status == 481 || status == 408) {
         // RFC 6665 §4.2.2: the watcher is gone; the subscription ends
         LOG.info("subscription of " + s.watcher() + " to " + s.entity() + " ended: its NOTIFY got " + status + " (Call-ID " + s.callId() + ")");
-        store.removeSubscription(s.id());
+        store.removeSubscription(s.id()).onSuccess(removed -> {
+          if (removed) ended(s);
+        });
       } else if (status >= 300) {
         LOG.fine(() -> "NOTIFY to " + s.watcher() + " got " + status + " (Call-ID " + s.callId() + ")");
       }
+    });
+  }
+
+  /**
+   * Who watches {@code winfo}'s presentity (RFC 3858), full state each time, its version counted by
+   * the NOTIFYs of that subscription.
+   */
+  private Future<String> watcherInfo(Subscription winfo, long now) {
+    return store.watchers(winfo.entity(), now).map(all -> WatcherInfo.full("sip:" + winfo.entity(), EVENT,
+        all.stream().filter(w -> w.event().equals(EVENT)).toList(), winfo.cseq()));
+  }
+
+  private static String contentType(String event) {
+    return switch (event) {
+      case WINFO -> WatcherInfo.CONTENT_TYPE;
+      case DIALOG -> DialogInfo.CONTENT_TYPE;
+      default -> Pidf.CONTENT_TYPE;
+    };
+  }
+
+  /** The user's dialogs (RFC 4235), full state, its version counted by the NOTIFYs of that subscription. */
+  private Future<String> dialogInfo(Subscription s, long now) {
+    return store.publications(DialogInfo.key(s.entity()), now)
+        .map(dialogs -> DialogInfo.full("sip:" + s.entity(), dialogs, s.cseq()));
+  }
+
+  // ---- dialog-info (pua_dialoginfo)
+
+  @Override
+  public boolean wanted() { return context != null && settings.get().dialogInfo(); }
+
+  /** On a routing loop: the call's state, for each local user in it, on this verticle's loop. */
+  @Override
+  public void state(String callId, String callerAor, String calleeAor, String state, String fromTag, String toTag) {
+    context.runOnContext(v -> {
+      if (callerAor != null) dialogState(callerAor, callId, "initiator", state, fromTag, toTag);
+      if (calleeAor != null) dialogState(calleeAor, callId, "recipient", state, toTag, fromTag);
+    });
+  }
+
+  private void dialogState(String aor, String callId, String direction, String state, String localTag, String remoteTag) {
+    String key = DialogInfo.key(aor);
+    long now = clock.getAsLong();
+    store.publication(key, callId, now).compose(known -> {
+      boolean ends = state.equals("terminated");
+      if (known == null && ends) return Future.succeededFuture(); // a BYE of a call not seen starting here
+      // a BYE names the sides by its own From and To: an ending keeps the dialog as the INVITE made it
+      byte[] body = (known != null && ends ? DialogInfo.withState(known.body(), state)
+          : DialogInfo.dialog(callId, known != null ? DialogInfo.direction(known.body()) : direction, state, localTag, remoteTag))
+          .getBytes(StandardCharsets.UTF_8);
+      Publication p = new Publication(key, callId, now + DIALOG_MILLIS, known != null ? known.published() : now, body);
+      return store.put(p, callId).compose(x -> changed(aor, DIALOG)).compose(x -> {
+        // RFC 4235 §3.7.1: reported terminated once, then it leaves the document
+        return state.equals("terminated") ? store.removePublication(key, callId).mapEmpty() : Future.<Void>succeededFuture();
+      });
     });
   }
 
@@ -284,7 +369,10 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
   private void sweep() {
     long now = clock.getAsLong();
     store.expiredSubscriptions(now).onSuccess(ended -> {
-      for (Subscription s : ended) notify(s, "timeout");
+      for (Subscription s : ended) {
+        notify(s, "timeout");
+        ended(s);
+      }
     });
     store.expiredPublications(now).onSuccess(entities -> {
       for (String e : entities) changed(e);

@@ -119,7 +119,7 @@ public final class RedisPresenceStore implements PresenceStore {
   }
 
   private static JsonObject json(Subscription s) {
-    return new JsonObject().put("id", s.id()).put("entity", s.entity()).put("callId", s.callId()).put("watcher", s.watcher())
+    return new JsonObject().put("id", s.id()).put("event", s.event()).put("entity", s.entity()).put("callId", s.callId()).put("watcher", s.watcher())
         .put("remoteTag", s.remoteTag()).put("localTag", s.localTag()).put("target", s.target()).put("routes", new JsonArray(s.routes()))
         .put("cseq", s.cseq()).put("expires", s.expires());
   }
@@ -128,7 +128,7 @@ public final class RedisPresenceStore implements PresenceStore {
     List<String> routes = new ArrayList<>();
     // Lua's cjson writes an empty array back as {} (NEXT_CSEQ re-encodes the JSON)
     if (o.getValue("routes") instanceof JsonArray a) for (Object r : a) routes.add((String) r);
-    return new Subscription(o.getString("id"), o.getString("entity"), o.getString("callId"), o.getString("watcher"),
+    return new Subscription(o.getString("id"), o.getString("event", PresenceServer.EVENT), o.getString("entity"), o.getString("callId"), o.getString("watcher"),
         o.getString("remoteTag"), o.getString("localTag"), o.getString("target"), routes, o.getLong("cseq"), o.getLong("expires"));
   }
 

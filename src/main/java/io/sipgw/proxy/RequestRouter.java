@@ -63,6 +63,7 @@ public final class RequestRouter {
   private final Authentication authentication;
   private final OfflineStorage offline;
   private final PresenceService presence;
+  private final DialogEvents dialogs;
   /**
    * Late offers whose 2xx went up, for the ACK that brings the answer, by Call-ID: this loop's own,
    * until the BYE. Bounded: a call that never ends leaves its entry until newer ones push it out.
@@ -74,7 +75,7 @@ public final class RequestRouter {
 
   public RequestRouter(Transports transports, Supplier<RoutingSettings> settings, Registrar registrar, LocationStore store,
       SipResolver resolver, TransactionTable table, MediaRelay media, Authentication authentication, OfflineStorage offline,
-      PresenceService presence) {
+      PresenceService presence, DialogEvents dialogs) {
     this.transports = transports;
     this.settings = settings;
     this.registrar = registrar;
@@ -88,6 +89,7 @@ public final class RequestRouter {
     this.authentication = authentication;
     this.offline = offline;
     this.presence = presence;
+    this.dialogs = dialogs;
   }
 
   /**
@@ -373,6 +375,7 @@ public final class RequestRouter {
    * else each copy on its own, without state (§16.11).
    */
   private void relay(IncomingRequest in, ForwardPlan plan, List<BranchTarget> targets, String aor) {
+    if (in.req().isMethod(Methods.BYE)) byeEnds(in.req());
     if (in.req().isMethod(Methods.BYE) && media != null) {
       endMedia(in.req());
       awaitingAck.remove(in.callId());
@@ -395,8 +398,39 @@ public final class RequestRouter {
 
   private ResponseContext context(IncomingRequest in, ForwardPlan plan, String aor) {
     RoutingSettings s = settings.get();
-    return new ResponseContext(forwarder, table, s.proxy(), in, plan, aor, this::targetsOf,
+    ResponseContext c = new ResponseContext(forwarder, table, s.proxy(), in, plan, aor, this::targetsOf,
         MediaLeg.of(media, s.media(), in, awaitingAck::put), registrar::flowFailed);
+    if (dialogs.wanted() && in.req().isMethod(Methods.INVITE)) {
+      try {
+        SipRequest req = in.req();
+        String caller = localAor(req.from().uri(), s.domains());
+        if (req.to().tag() == null && (caller != null || aor != null)) {
+          c.report(new DialogReport(dialogs, req.callId(), caller, aor, req.from().tag()));
+        }
+      } catch (SipParseException e) {
+        // validated before: not reached
+      }
+    }
+    return c;
+  }
+
+  /** {@code user@domain} for a URI of a local domain with a user; null for any other. */
+  private static String localAor(SipUri uri, LocalDomains domains) {
+    if (!uri.isSip() || uri.user() == null || !domains.isLocal(uri.host())) return null;
+    return Escapes.unescape(uri.user()) + "@" + domains.canonical(uri.host());
+  }
+
+  /** A BYE ends the call for the local users on either side (dialog-info). */
+  private void byeEnds(SipRequest bye) {
+    if (!dialogs.wanted()) return;
+    try {
+      LocalDomains domains = settings.get().domains();
+      String from = localAor(bye.from().uri(), domains);
+      String to = localAor(bye.to().uri(), domains);
+      if (from != null || to != null) dialogs.state(bye.callId(), from, to, "terminated", bye.from().tag(), bye.to().tag());
+    } catch (SipParseException e) {
+      // validated before: not reached
+    }
   }
 
   /** A BYE ends the call's media, whichever side sent it (either tag names the call to rtpengine). */

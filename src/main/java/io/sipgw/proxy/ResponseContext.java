@@ -385,6 +385,7 @@ final class ResponseContext implements ClientTransaction.User {
   private void sendBest() {
     finalSent = true;
     int status = best.statusToSend();
+    if (report != null) report.answered(status, null);
     Buffer data;
     try {
       data = best.toSend(in.req());
@@ -416,8 +417,14 @@ final class ResponseContext implements ClientTransaction.User {
     });
   }
 
+  /** Told of the state of the call at each answer upstream (dialog-info); null: not reported. */
+  private DialogReport report;
+
+  void report(DialogReport r) { this.report = r; }
+
   private void respond(SipResponse response, int status, String sdp) {
     try {
+      if (report != null) report.answered(status, response.to().tag());
       MessageEdit edit = response.edit().removeFirstValue(HeaderName.VIA, response.topVia().toString());
       if (sdp != null) edit.body(sdp);
       server.respond(status, edit.toBuffer());

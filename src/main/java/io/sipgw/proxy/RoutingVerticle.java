@@ -31,7 +31,8 @@ public final class RoutingVerticle extends VerticleBase {
    */
   public record Shared(Transports transports, Supplier<RoutingSettings> settings, Registrar registrar, LocationStore store,
       SipResolver resolver, Supplier<TransactionConfig> transactions, Supplier<BanConfig> bans, int instances,
-      Predicate<SipResponse> ownRequests, Authentication authentication, OfflineStorage offline, PresenceService presence) { }
+      Predicate<SipResponse> ownRequests, Authentication authentication, OfflineStorage offline, PresenceService presence,
+      DialogEvents dialogs) { }
 
   private final String address;
   private final Shared shared;
@@ -52,7 +53,7 @@ public final class RoutingVerticle extends VerticleBase {
     // one ng client per routing loop: the calls it bridges are this loop's Call-IDs, kept without locks
     media = new RtpengineRelay(NgClient.create(vertx, () -> shared.settings().get().media()));
     RequestRouter requests = new RequestRouter(shared.transports(), shared.settings(), shared.registrar(), shared.store(),
-        shared.resolver(), table, media, shared.authentication(), shared.offline(), shared.presence());
+        shared.resolver(), table, media, shared.authentication(), shared.offline(), shared.presence(), shared.dialogs());
     ResponseRouter responses = new ResponseRouter(shared.transports(), table, shared.ownRequests());
     consumer = vertx.eventBus().localConsumer(address, msg -> {
       InboundMessage in = msg.body();

@@ -251,4 +251,77 @@ class PresenceTest {
     assertEquals(200, publish(peer(), "gina", "", pidf("gina", "sipp", "open", null)).status());
     watcher.awaitExit(Duration.ofSeconds(20)).assertSucceeded(1);
   }
+
+  /** presence.winfo (RFC 3857, 3858): a user sees who watches it, as watchers come and go; no one else may look. */
+  @ParameterizedTest
+  @ValueSource(strings = {"memory", "redis"})
+  void aUserSeesWhoWatchesItAndNoOneElseMay(String store) throws IOException {
+    start(store);
+    SipPeer hana = peer();
+    SipPeer watcher = peer();
+    String own = hana.request("SUBSCRIBE", aor("hana"), aor("hana"), "Event: presence.winfo\r\nExpires: 600\r\n")
+        .replace("sip:tester@" + TestGateway.DOMAIN, "sip:hana@" + TestGateway.DOMAIN);
+    hana.send(own);
+    assertEquals(200, hana.finalResponse(ANSWER).status());
+    SipMessageText none = notified(hana);
+    assertEquals("presence.winfo", none.header("Event"));
+    assertEquals("application/watcherinfo+xml", none.header("Content-Type"));
+    assertTrue(body(none).contains("version=\"0\"") && body(none).contains("resource=\"sip:hana@localhost\"")
+        && !body(none).contains("<watcher "), body(none));
+
+    String subscribe = watcher.request("SUBSCRIBE", aor("hana"), aor("hana"), "Event: presence\r\nExpires: 600\r\n");
+    watcher.send(subscribe);
+    SipMessageText ok = watcher.finalResponse(ANSWER);
+    assertEquals(200, ok.status());
+    notified(watcher);
+    SipMessageText one = notified(hana);
+    assertTrue(body(one).contains(">sip:tester@localhost</watcher>") && body(one).contains("version=\"1\""), body(one));
+
+    String contact = ok.header("Contact").replaceAll("[<>]", "");
+    watcher.send(subscribe.replaceFirst("SUBSCRIBE [^ ]+ ", "SUBSCRIBE " + contact + " ")
+        .replaceFirst("(?m)^(To: [^\r]*)", "$1;tag=" + ok.header("To").replaceFirst(".*;tag=", ""))
+        .replace("CSeq: 1 SUBSCRIBE", "CSeq: 2 SUBSCRIBE").replace("Expires: 600", "Expires: 0").replaceFirst("branch=([^\r;]+)", "branch=$1u"));
+    assertEquals(200, watcher.finalResponse(ANSWER).status());
+    notified(watcher);
+    SipMessageText gone = notified(hana);
+    assertFalse(body(gone).contains("<watcher "), "the watcher left: " + body(gone));
+
+    SipMessageText nosy = ask(peer(), "SUBSCRIBE", aor("hana"), aor("hana"), "Event: presence.winfo\r\nExpires: 600\r\n", null, null);
+    assertEquals(403, nosy.status(), nosy::toString);
+  }
+
+  /**
+   * Busy lamps (RFC 4235, presence.dialogInfo): a subscriber of bob's dialog event sees a SIPp call to
+   * bob go trying, early, confirmed and terminated, and the ended call leave the document.
+   */
+  @Test
+  void aBusyLampFollowsACallThroughItsStates() throws IOException {
+    gateway = TestGateway.start(new JsonObject().put("presence", new JsonObject().put("dialogInfo", true)));
+    Callee bob = Callee.listen("uas.xml", "bob", HOST, SippTransport.UDP, 1, Duration.ofSeconds(30), dir, "-d", "300");
+    try {
+      Registration.register(HOST, gateway.port(), SippTransport.UDP, "bob", TestGateway.DOMAIN, List.of(bob.contact(1.0)));
+      SipPeer lamp = peer();
+      SipMessageText ok = ask(lamp, "SUBSCRIBE", aor("bob"), aor("bob"), "Event: dialog\r\nExpires: 600\r\n", null, null);
+      assertEquals(200, ok.status(), ok::toString);
+      SipMessageText first = notified(lamp);
+      assertEquals("application/dialog-info+xml", first.header("Content-Type"));
+      assertFalse(body(first).contains("<dialog "), "no call yet: " + body(first));
+
+      SippRun caller = Sipp.scenario("uac.xml").remote(HOST, gateway.port()).local(HOST).service("bob").calls(1)
+          .timeout(Duration.ofSeconds(20)).arg("-d", "300").workDir(dir).start();
+      List<String> states = new ArrayList<>();
+      String last = "";
+      while (!last.contains("<state>terminated</state>")) {
+        last = body(notified(lamp));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<state>([a-z]+)</state>").matcher(last);
+        if (m.find()) states.add(m.group(1));
+      }
+      assertEquals(List.of("trying", "early", "confirmed", "terminated"), states);
+      assertTrue(last.contains("direction=\"recipient\""), last);
+      caller.awaitExit(Duration.ofSeconds(20)).assertSucceeded(1);
+      assertEquals(null, lamp.receive(Duration.ofMillis(800)), "reported terminated once");
+    } finally {
+      bob.close();
+    }
+  }
 }
