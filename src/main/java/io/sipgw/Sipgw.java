@@ -41,6 +41,7 @@ import io.sipgw.proxy.RoutingSettings;
 import io.sipgw.proxy.Registrations;
 import io.sipgw.proxy.RoutingVerticle;
 import io.sipgw.registrar.Registrar;
+import io.sipgw.registrar.RegistrationListener;
 import io.sipgw.sip.HeaderName;
 import io.sipgw.sip.Hex;
 import io.sipgw.sip.Hosts;
@@ -61,6 +62,9 @@ import io.sipgw.transport.UdpListenerVerticle;
 import io.sipgw.transport.WebSocketKeepalive;
 import io.sipgw.transport.WebSocketListenerVerticle;
 import io.vertx.core.DeploymentOptions;
+import io.sipgw.sip.SipRequest;
+import io.sipgw.transport.Flow;
+import io.sipgw.store.Binding;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -250,10 +254,16 @@ public final class Sipgw {
     AtomicReference<PresenceConfig> presenceCfg = new AtomicReference<>(config.presence());
     PresenceServer presence = new PresenceServer(transports, dispatcher, presenceStore, presenceCfg::get,
         System::currentTimeMillis);
-    Registrar registrar = new Registrar(store, registrarCfg::get, System::currentTimeMillis, (register, flow, aor, bindings, online) -> {
-      pinger.saved(register, flow, aor, bindings, online);
-      delivery.saved(register, flow, aor, bindings, online);
-      presence.saved(register, flow, aor, bindings, online);
+    Registrar registrar = new Registrar(store, registrarCfg::get, System::currentTimeMillis, new RegistrationListener() {
+      @Override
+      public void saved(SipRequest register, Flow flow, String aor, List<Binding> bindings, boolean cameOnline) {
+        pinger.saved(register, flow, aor, bindings, cameOnline);
+        delivery.saved(register, flow, aor, bindings, cameOnline);
+        presence.saved(register, flow, aor, bindings, cameOnline);
+      }
+
+      @Override
+      public void wentOffline(String aor) { presence.wentOffline(aor); }
     }, transports);
     transports.onClose(registrar::flowClosed);
     RoutingVerticle.Shared shared = new RoutingVerticle.Shared(transports, routing::get, registrar, store, new SipResolver(vertx),

@@ -384,8 +384,15 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
   /** On the loop of a REGISTER: a user who came online is open, one whose last binding went is closed. */
   @Override
   public void saved(SipRequest register, Flow flow, String aor, List<Binding> bindings, boolean cameOnline) {
-    if (context == null || !settings.get().enabled() || !(cameOnline || bindings.isEmpty())) return;
-    boolean open = !bindings.isEmpty();
+    if (cameOnline || bindings.isEmpty()) registered(aor, !bindings.isEmpty());
+  }
+
+  /** A user whose last connection-bound binding (a browser's WebSocket) went when it closed is closed. */
+  @Override
+  public void wentOffline(String aor) { registered(aor, false); }
+
+  private void registered(String aor, boolean open) {
+    if (context == null || !settings.get().enabled()) return;
     context.runOnContext(v -> {
       long now = clock.getAsLong();
       byte[] doc = Pidf.basic("sip:" + aor, USRLOC_ETAG, open, null).getBytes(StandardCharsets.UTF_8);

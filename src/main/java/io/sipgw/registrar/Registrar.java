@@ -179,10 +179,15 @@ public final class Registrar {
           if (!dead) kept.add(b);
         }
         int removed = current.size() - kept.size();
-        return removed == 0 ? BindingChange.unchanged(0) : new BindingChange<>(kept, removed);
+        // the result: how many went, and whether none is left
+        return removed == 0 ? BindingChange.unchanged(new int[] {0, 0}) : new BindingChange<>(kept, new int[] {removed, kept.size()});
       }).onComplete(ar -> {
-        if (ar.failed()) LOG.warning("bindings of " + aor + " on closed connection " + flow + " not removed: " + ar.cause().getMessage());
-        else if (ar.result() > 0) LOG.info("removed " + ar.result() + " binding(s) of " + aor + ": connection " + flow + " closed");
+        if (ar.failed()) {
+          LOG.warning("bindings of " + aor + " on closed connection " + flow + " not removed: " + ar.cause().getMessage());
+        } else if (ar.result()[0] > 0) {
+          LOG.info("removed " + ar.result()[0] + " binding(s) of " + aor + ": connection " + flow + " closed");
+          if (ar.result()[1] == 0) listener.wentOffline(aor);
+        }
       });
     }
   }

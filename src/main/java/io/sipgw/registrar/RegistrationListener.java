@@ -19,4 +19,7 @@ public interface RegistrationListener {
    * removed); {@code cameOnline}: the AOR had no live binding before it (its user was offline).
    */
   void saved(SipRequest register, Flow flow, String aor, List<Binding> bindings, boolean cameOnline);
+
+  /** The last binding of {@code aor} went without a REGISTER: the connection it was bound to closed. */
+  default void wentOffline(String aor) { }
 }

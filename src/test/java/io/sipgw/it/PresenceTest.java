@@ -324,4 +324,20 @@ class PresenceTest {
       bob.close();
     }
   }
+
+  /** A user bound to its connection (a browser's way: a .invalid Contact) is closed when the connection goes. */
+  @Test
+  void aUserWhoseConnectionClosesIsClosed() throws IOException {
+    start("memory");
+    SipPeer watcher = peer();
+    assertEquals(200, ask(watcher, "SUBSCRIBE", aor("ken"), aor("ken"), "Event: presence\r\nExpires: 600\r\n", null, null).status());
+    notified(watcher);
+    try (SipPeer ken = SipPeer.open(SippTransport.TCP, HOST, gateway.port())) {
+      ken.send(ken.request("REGISTER", "sip:" + TestGateway.DOMAIN, aor("ken"),
+          "Contact: <sip:ken@k3n.invalid;transport=tcp>\r\nExpires: 600\r\n"));
+      assertEquals(200, ken.finalResponse(ANSWER).status());
+      assertTrue(body(notified(watcher)).contains("<basic>open</basic>"));
+    }
+    assertTrue(body(notified(watcher)).contains("<basic>closed</basic>"), "closed when its connection closed");
+  }
 }
