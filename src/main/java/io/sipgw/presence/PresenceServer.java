@@ -246,11 +246,21 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
   /** The presentity's document changed: every watcher is told. */
   private Future<Void> changed(String entity) { return changed(entity, EVENT); }
 
-  /** What subscribers of {@code event} to {@code entity} see changed: each is told. */
+  /**
+   * What subscribers of {@code event} to {@code entity} see changed: each is told. The presentity's
+   * document is composed once for all of them.
+   */
   private Future<Void> changed(String entity, String event) {
-    return store.watchers(entity, clock.getAsLong()).map(watchers -> {
-      for (Subscription s : watchers) if (s.event().equals(event)) notify(s, null);
-      return null;
+    long now = clock.getAsLong();
+    return store.watchers(entity, now).compose(watchers -> {
+      List<Subscription> told = watchers.stream().filter(s -> s.event().equals(event)).toList();
+      if (told.isEmpty()) return Future.succeededFuture();
+      Future<String> doc = event.equals(EVENT) ? document(entity, now) : null;
+      Future<?> ready = doc != null ? doc : Future.succeededFuture();
+      return ready.map(x -> {
+        for (Subscription s : told) notify(s, null, doc);
+        return null;
+      });
     });
   }
 
@@ -260,12 +270,15 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
   }
 
   /** A NOTIFY with the presentity's document; {@code terminated}: the reason the subscription ended (null: active). */
-  private void notify(Subscription s, String terminated) {
+  private void notify(Subscription s, String terminated) { notify(s, terminated, null); }
+
+  /** As {@link #notify(Subscription, String)}, with the presence document when it is made already. */
+  private void notify(Subscription s, String terminated, Future<String> presenceDocument) {
     long now = clock.getAsLong();
     // a subscription that ended was taken out of the store with its last count
     Future<Long> counted = terminated == null ? store.nextCseq(s.id()) : Future.succeededFuture(s.cseq() + 1);
     Future<String> body = s.event().equals(WINFO) ? watcherInfo(s, now)
-        : s.event().equals(DIALOG) ? dialogInfo(s, now) : document(s.entity(), now);
+        : s.event().equals(DIALOG) ? dialogInfo(s, now) : presenceDocument != null ? presenceDocument : document(s.entity(), now);
     counted.compose(seq -> seq == 0 ? Future.succeededFuture(200) : body.compose(doc -> {
       String state = terminated == null ? "active;expires=" + Math.max(0, (s.expires() - now + 999) / 1000)
           : "terminated" + (terminated.equals("terminated") ? "" : ";reason=" + terminated);
