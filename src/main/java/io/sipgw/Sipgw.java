@@ -80,6 +80,8 @@ public final class Sipgw {
   private static final long REMEMBER_AOR_MILLIS = 24 * 3600 * 1000L;
   /** How often a node reads, with the Redis store, for which users the others kept messages. */
   private static final long MESSAGE_POLL_MILLIS = 1000;
+  /** How often a node reads, with the Redis store, which presentities the others took subscriptions to. */
+  private static final long PRESENCE_POLL_MILLIS = 1000;
   /** How often a node reads the bans the others made, with the Redis store. */
   private static final long BAN_POLL_MILLIS = 1000;
 
@@ -105,6 +107,7 @@ public final class Sipgw {
   private BanStore banStore;
   private AtomicReference<ImConfig> im;
   private MessageStore messages;
+  private PresenceStore presenceStore;
   private AtomicReference<PresenceConfig> presence;
 
   private Sipgw(Vertx vertx, Transports transports, LocationStore store, AtomicReference<RoutingSettings> routing,
@@ -224,7 +227,7 @@ public final class Sipgw {
       banStore = new RedisBanStore(vertx, redis, BAN_POLL_MILLIS, System::currentTimeMillis);
       messages = new RedisMessageStore(vertx, redis, MESSAGE_POLL_MILLIS, System::currentTimeMillis,
           () -> imCfg.get().expiry() * 1000L);
-      presenceStore = new RedisPresenceStore(redis);
+      presenceStore = new RedisPresenceStore(vertx, redis, PRESENCE_POLL_MILLIS, System::currentTimeMillis);
       // not a condition of starting: an unreachable Redis is logged (once) and requests that need it
       // get 500/503 until it answers
       redis.ping().onSuccess(v -> LOG.info("store: " + redis + " answers"));
@@ -252,7 +255,7 @@ public final class Sipgw {
         : authenticator.knows(aor.substring(0, aor.lastIndexOf('@')), aor.substring(aor.lastIndexOf('@') + 1)),
         System::currentTimeMillis, () -> transactionCfg.get().retryAfter());
     AtomicReference<PresenceConfig> presenceCfg = new AtomicReference<>(config.presence());
-    PresenceServer presence = new PresenceServer(transports, dispatcher, presenceStore, presenceCfg::get,
+    PresenceServer presence = new PresenceServer(transports, dispatcher, presenceStore, store, presenceCfg::get,
         System::currentTimeMillis);
     Registrar registrar = new Registrar(store, registrarCfg::get, System::currentTimeMillis, new RegistrationListener() {
       @Override
@@ -314,6 +317,7 @@ public final class Sipgw {
       if (ar.failed()) {
         sharedBans.close();
         messages.close();
+        presenceStore.close();
         List<Future<Void>> undo = new ArrayList<>();
         for (String id : deployments) undo.add(vertx.undeploy(id));
         return Future.join(undo).transform(x -> transports.close()).transform(x -> Future.failedFuture(ar.cause()));
@@ -337,6 +341,7 @@ public final class Sipgw {
       g.banStore = sharedBans;
       g.im = imCfg;
       g.messages = messages;
+      g.presenceStore = presenceStore;
       g.presence = presenceCfg;
       return Future.succeededFuture(g);
     });
@@ -389,6 +394,7 @@ public final class Sipgw {
     if (authenticator != null) authenticator.close();
     if (banStore != null) banStore.close();
     if (messages != null) messages.close();
+    if (presenceStore != null) presenceStore.close();
     List<Future<Void>> undo = new ArrayList<>();
     for (int i = deployments.size() - 1; i >= 0; i--) undo.add(vertx.undeploy(deployments.get(i)));
     return Future.join(undo).transform(x -> transports.close()).transform(x -> store.close());

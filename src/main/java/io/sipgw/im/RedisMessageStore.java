@@ -1,5 +1,6 @@
 package io.sipgw.im;
 
+import io.sipgw.store.RecentNames;
 import io.sipgw.store.RedisEndpoint;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -10,8 +11,6 @@ import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Messages for offline users in Redis, shared by the nodes of a cluster and kept across restarts:
@@ -57,15 +56,9 @@ public final class RedisMessageStore implements MessageStore {
   private final String userPrefix;
   private final String index;
   private final String recent;
-  private final Vertx vertx;
-  private final java.util.function.LongSupplier clock;
-  private final java.util.function.LongSupplier keepMillis;
-  private final Set<String> users = ConcurrentHashMap.newKeySet();
-  private volatile long seen;
-  private volatile java.util.function.Consumer<String> storedElsewhere = aor -> { };
+  private final RecentNames users;
+  /** This store's mark on a delivery claim, so that it deletes only its own. */
   private final String claimValue = Long.toHexString(new java.security.SecureRandom().nextLong());
-  private volatile boolean polling;
-  private long timer = -1;
 
   /** Without polling (tests of the storage alone): only what this node stores is known to {@link #mayHave}. */
   public RedisMessageStore(RedisEndpoint redis) { this(null, redis, 0, System::currentTimeMillis, () -> Long.MAX_VALUE); }
@@ -76,47 +69,21 @@ public final class RedisMessageStore implements MessageStore {
    */
   public RedisMessageStore(Vertx vertx, RedisEndpoint redis, long pollMillis, java.util.function.LongSupplier clock,
       java.util.function.LongSupplier keepMillis) {
-    this.vertx = vertx;
     this.redis = redis;
     this.userPrefix = redis.key("{msgs}:u:");
     this.index = redis.key("{msgs}:exp");
     this.recent = redis.key("{msgs}:new");
-    this.clock = clock;
-    this.keepMillis = keepMillis;
-    this.seen = clock.getAsLong() - Math.min(keepMillis.getAsLong(), 365L * 86_400_000L);
-    if (vertx != null && pollMillis > 0) {
-      poll();
-      timer = vertx.setPeriodic(pollMillis, id -> poll());
-    }
+    this.users = new RecentNames(vertx, redis, recent, pollMillis, clock, keepMillis);
   }
 
   @Override
   public boolean mayHave(String aor) { return users.contains(aor); }
 
   @Override
-  public void nothingWaits(String aor) { users.remove(aor); }
+  public void nothingWaits(String aor) { users.forget(aor); }
 
-  private void poll() {
-    if (polling) return;
-    polling = true;
-    long now = clock.getAsLong();
-    long keep = keepMillis.getAsLong();
-    Future<?> trim = keep < Long.MAX_VALUE / 2
-        ? redis.send(Request.cmd(Command.ZREMRANGEBYSCORE).arg(recent).arg("-inf").arg(now - keep)) : Future.succeededFuture();
-    trim.compose(x -> redis.send(Request.cmd(Command.ZRANGEBYSCORE).arg(recent).arg("(" + seen).arg("+inf")
-            .arg("WITHSCORES").arg("LIMIT").arg(0).arg(1000)))
-        .onSuccess(r -> {
-          boolean pairs = r.size() > 0 && r.get(0).type() == io.vertx.redis.client.ResponseType.MULTI;
-          int n = pairs ? r.size() : r.size() / 2;
-          for (int i = 0; i < n; i++) {
-            String aor = (pairs ? r.get(i).get(0) : r.get(2 * i)).toString();
-            seen = Math.max(seen, (long) (pairs ? r.get(i).get(1) : r.get(2 * i + 1)).toDouble().doubleValue());
-            if (users.add(aor)) storedElsewhere.accept(aor); // new to this node: not one it stored itself
-
-          }
-        })
-        .onComplete(x -> polling = false);
-  }
+  @Override
+  public void onStoredElsewhere(java.util.function.Consumer<String> listener) { users.onLearned(listener); }
 
   private static String member(String aor, String id) { return aor + "|" + id; }
 
@@ -126,7 +93,7 @@ public final class RedisMessageStore implements MessageStore {
             List.of(m.id(), m.toJson().encode(), m.expires(), maxPerUser, maxTotal, member(m.aor(), m.id()), m.stored(), m.aor()))
         .map(r -> switch (r.toInteger()) {
           case 0 -> {
-            users.add(m.aor());
+            users.added(m.aor());
             yield Outcome.STORED;
           }
           case 1 -> Outcome.USER_FULL;
@@ -164,9 +131,6 @@ public final class RedisMessageStore implements MessageStore {
   @Override
   public Future<Long> count() { return redis.send(Request.cmd(Command.ZCARD).arg(index)).map(Response::toLong); }
 
-  @Override
-  public void onStoredElsewhere(java.util.function.Consumer<String> listener) { this.storedElsewhere = listener; }
-
   /** {@code SET <prefix>{msgs}:claim:<aor> <this store> NX PX millis}. */
   @Override
   public Future<Boolean> claimDelivery(String aor, long millis) {
@@ -182,7 +146,7 @@ public final class RedisMessageStore implements MessageStore {
   /** Stops the polling; the Redis client is the location store's, left open. */
   @Override
   public Future<Void> close() {
-    if (timer >= 0) vertx.cancelTimer(timer);
+    users.close();
     return Future.succeededFuture();
   }
 }

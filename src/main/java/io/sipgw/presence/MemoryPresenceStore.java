@@ -14,6 +14,17 @@ import java.util.Set;
 public final class MemoryPresenceStore implements PresenceStore {
   private final Map<String, Map<String, Publication>> publications = new HashMap<>();
   private final Map<String, Subscription> subscriptions = new HashMap<>();
+  /** The presentities with a subscription, read without the lock. */
+  private final Set<String> watched = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  @Override
+  public boolean mayBeWatched(String entity) { return watched.contains(entity); }
+
+  /** Under the lock, after a subscription of {@code entity} went. */
+  private void unwatchIfNone(String entity) {
+    for (Subscription s : subscriptions.values()) if (s.entity().equals(entity)) return;
+    watched.remove(entity);
+  }
 
   @Override
   public synchronized Future<Publication> publication(String entity, String etag, long now) {
@@ -48,6 +59,7 @@ public final class MemoryPresenceStore implements PresenceStore {
   @Override
   public synchronized Future<Void> put(Subscription s) {
     subscriptions.put(s.id(), s);
+    watched.add(s.entity());
     return Future.succeededFuture();
   }
 
@@ -58,7 +70,11 @@ public final class MemoryPresenceStore implements PresenceStore {
   }
 
   @Override
-  public synchronized Future<Boolean> removeSubscription(String id) { return Future.succeededFuture(subscriptions.remove(id) != null); }
+  public synchronized Future<Boolean> removeSubscription(String id) {
+    Subscription s = subscriptions.remove(id);
+    if (s != null) unwatchIfNone(s.entity());
+    return Future.succeededFuture(s != null);
+  }
 
   @Override
   public synchronized Future<Long> nextCseq(String id) {
@@ -83,6 +99,7 @@ public final class MemoryPresenceStore implements PresenceStore {
         i.remove();
       }
     }
+    for (Subscription s : out) unwatchIfNone(s.entity());
     return Future.succeededFuture(out);
   }
 

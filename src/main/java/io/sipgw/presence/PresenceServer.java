@@ -13,7 +13,9 @@ import io.sipgw.sip.ResponseBuilder;
 import io.sipgw.sip.SipParseException;
 import io.sipgw.sip.SipRequest;
 import io.sipgw.sip.SipUri;
+import io.sipgw.store.AorRecord;
 import io.sipgw.store.Binding;
+import io.sipgw.store.LocationStore;
 import io.sipgw.transport.Dispatcher;
 import io.sipgw.transport.Flow;
 import io.sipgw.transport.LocalClient;
@@ -55,13 +57,14 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
   static final String DIALOG = "dialog";
   /** A dialog that never ends (a lost BYE) leaves the document after this long. */
   static final long DIALOG_MILLIS = 12 * 3600_000L;
-  /** The entity-tag of the publication that presence from registrations makes. */
-  static final String USRLOC_ETAG = "usrloc";
+  /** The id of the tuple presence from registrations adds. */
+  static final String USRLOC_TUPLE = "usrloc";
   static final long SWEEP_MILLIS = 1000;
 
   private final Transports transports;
   private final Dispatcher dispatcher;
   private final PresenceStore store;
+  private final LocationStore location;
   private final Supplier<PresenceConfig> settings;
   private final LongSupplier clock;
   private final String node = Long.toHexString(new SecureRandom().nextLong() >>> 16);
@@ -70,11 +73,12 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
   private LocalClient client;
   private long sweepTimer = -1;
 
-  public PresenceServer(Transports transports, Dispatcher dispatcher, PresenceStore store, Supplier<PresenceConfig> settings,
-      LongSupplier clock) {
+  public PresenceServer(Transports transports, Dispatcher dispatcher, PresenceStore store, LocationStore location,
+      Supplier<PresenceConfig> settings, LongSupplier clock) {
     this.transports = transports;
     this.dispatcher = dispatcher;
     this.store = store;
+    this.location = location;
     this.settings = settings;
     this.clock = clock;
   }
@@ -364,9 +368,13 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
     });
   }
 
-  /** The presentity's document, composed from its live publications. */
+  /**
+   * The presentity's document: its live publications, and, for a user the location service knows, a
+   * tuple of its own (as pua_usrloc publishes it): open while it has a binding, closed when none.
+   */
   private Future<String> document(String entity, long now) {
-    return store.publications(entity, now).map(pubs -> {
+    Future<AorRecord> registration = location.lookup(entity).recover(e -> Future.succeededFuture(null));
+    return store.publications(entity, now).compose(pubs -> registration.map(reg -> {
       List<Document> parts = new ArrayList<>();
       for (Publication p : pubs) {
         try {
@@ -375,8 +383,16 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
           // checked when it was published: not reached
         }
       }
+      if (reg != null && reg.known()) {
+        try {
+          parts.add(Pidf.parse(Pidf.basic("sip:" + entity, USRLOC_TUPLE, !reg.bindings().isEmpty(), null)
+              .getBytes(StandardCharsets.UTF_8)));
+        } catch (Pidf.NotPidf e) {
+          throw new IllegalStateException("the registration tuple is not PIDF", e);
+        }
+      }
       return Pidf.compose("sip:" + entity, parts);
-    });
+    }));
   }
 
   private void sweep() {
@@ -397,20 +413,20 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
   /** On the loop of a REGISTER: a user who came online is open, one whose last binding went is closed. */
   @Override
   public void saved(SipRequest register, Flow flow, String aor, List<Binding> bindings, boolean cameOnline) {
-    if (cameOnline || bindings.isEmpty()) registered(aor, !bindings.isEmpty());
+    if (cameOnline || bindings.isEmpty()) registered(aor);
   }
 
   /** A user whose last connection-bound binding (a browser's WebSocket) went when it closed is closed. */
   @Override
-  public void wentOffline(String aor) { registered(aor, false); }
+  public void wentOffline(String aor) { registered(aor); }
 
-  private void registered(String aor, boolean open) {
-    if (context == null || !settings.get().enabled()) return;
-    context.runOnContext(v -> {
-      long now = clock.getAsLong();
-      byte[] doc = Pidf.basic("sip:" + aor, USRLOC_ETAG, open, null).getBytes(StandardCharsets.UTF_8);
-      // kept until replaced: the registrations, not an Expires, say when it changes
-      store.put(new Publication(aor, USRLOC_ETAG, Long.MAX_VALUE, 0, doc), USRLOC_ETAG).compose(x -> changed(aor));
-    });
+  /**
+   * The user's registration state changed: its watchers are told, if it may have any (asked without
+   * a look at any store, so a REGISTER of a user no one watches costs nothing). The state itself is
+   * read from the location service when the document is made.
+   */
+  private void registered(String aor) {
+    if (context == null || !settings.get().enabled() || !store.mayBeWatched(aor)) return;
+    context.runOnContext(v -> changed(aor));
   }
 }

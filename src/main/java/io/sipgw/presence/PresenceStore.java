@@ -22,6 +22,12 @@ public interface PresenceStore {
 
   Future<Void> put(Subscription s);
 
+  /**
+   * Whether {@code entity} may have watchers, from what this node knows without asking anyone, so
+   * that a REGISTER of a user no one watches costs nothing. Quick and never blocking.
+   */
+  boolean mayBeWatched(String entity);
+
   /** The subscription with that id, if it is live at {@code now}; else null. */
   Future<Subscription> subscription(String id, long now);
 

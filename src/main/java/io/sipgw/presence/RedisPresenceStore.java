@@ -1,6 +1,8 @@
 package io.sipgw.presence;
 
+import io.sipgw.store.RecentNames;
 import io.sipgw.store.RedisEndpoint;
+import io.vertx.core.Vertx;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -24,7 +26,10 @@ import java.util.Set;
  *   <li>{@code <prefix>{pres}:pubexp}: sorted set of {@code <entity>|<etag>} by expiry;</li>
  *   <li>{@code <prefix>{pres}:sub:<id>}: string, the subscription as JSON;</li>
  *   <li>{@code <prefix>{pres}:watchers:<entity>}: set of subscription ids;</li>
- *   <li>{@code <prefix>{pres}:subexp}: sorted set of subscription ids by expiry.</li>
+ *   <li>{@code <prefix>{pres}:subexp}: sorted set of subscription ids by expiry;</li>
+ *   <li>{@code <prefix>{pres}:watched}: sorted set of presentities by the time of their last
+ *       subscription, which every node reads every second ({@link RecentNames}), so that a REGISTER of
+ *       a user no one watches costs no Redis command.</li>
  * </ul>
  * What expires is taken out by one script, so exactly one node sweeps each.
  */
@@ -42,7 +47,10 @@ public final class RedisPresenceStore implements PresenceStore {
       "redis.call('SET', KEYS[1], ARGV[1])",
       "redis.call('SADD', KEYS[2], ARGV[2])",
       "redis.call('ZADD', KEYS[3], ARGV[3], ARGV[2])",
+      "redis.call('ZADD', KEYS[4], ARGV[4], ARGV[5])",
       "return 1"));
+  /** How long a presentity stays in {@code {pres}:watched} after its last subscription was made or refreshed. */
+  private static final long WATCHED_MILLIS = 8 * 86_400_000L;
   /** KEYS[1] the subscription, KEYS[2] subexp; ARGV[1] its id, ARGV[2] the watchers prefix. */
   private static final RedisEndpoint.Script REMOVE_SUB = new RedisEndpoint.Script(String.join("\n",
       "local json = redis.call('GET', KEYS[1])",
@@ -98,9 +106,19 @@ public final class RedisPresenceStore implements PresenceStore {
   private final String sub;
   private final String watchers;
   private final String subexp;
+  private final String watchedKey;
+  private final RecentNames watched;
+  private final java.util.function.LongSupplier clock;
 
-  public RedisPresenceStore(RedisEndpoint redis) {
+  /** Without polling (tests of the storage alone): only what this node subscribed to is known to {@link #mayBeWatched}. */
+  public RedisPresenceStore(RedisEndpoint redis) { this(null, redis, 0, System::currentTimeMillis); }
+
+  /** @param pollMillis how often the presentities others took subscriptions to are read ({@code {pres}:watched}) */
+  public RedisPresenceStore(Vertx vertx, RedisEndpoint redis, long pollMillis, java.util.function.LongSupplier clock) {
     this.redis = redis;
+    this.clock = clock;
+    this.watchedKey = redis.key("{pres}:watched");
+    this.watched = new RecentNames(vertx, redis, watchedKey, pollMillis, clock, () -> WATCHED_MILLIS);
     this.pub = redis.key("{pres}:pub:");
     this.pubexp = redis.key("{pres}:pubexp");
     this.sub = redis.key("{pres}:sub:");
@@ -168,9 +186,13 @@ public final class RedisPresenceStore implements PresenceStore {
 
   @Override
   public Future<Void> put(Subscription s) {
-    return redis.eval(PUT_SUB, List.of(sub + s.id(), watchers + s.entity(), subexp), List.of(json(s).encode(), s.id(), s.expires()))
-        .mapEmpty();
+    watched.added(s.entity());
+    return redis.eval(PUT_SUB, List.of(sub + s.id(), watchers + s.entity(), subexp, watchedKey),
+        List.of(json(s).encode(), s.id(), s.expires(), clock.getAsLong(), s.entity())).mapEmpty();
   }
+
+  @Override
+  public boolean mayBeWatched(String entity) { return watched.contains(entity); }
 
   @Override
   public Future<Subscription> subscription(String id, long now) {
@@ -219,7 +241,10 @@ public final class RedisPresenceStore implements PresenceStore {
     });
   }
 
-  /** The Redis client is the location store's: left open. */
+  /** Stops the polling; the Redis client is the location store's, left open. */
   @Override
-  public Future<Void> close() { return Future.succeededFuture(); }
+  public Future<Void> close() {
+    watched.close();
+    return Future.succeededFuture();
+  }
 }
