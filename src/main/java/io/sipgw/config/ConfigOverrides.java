@@ -49,7 +49,8 @@ final class ConfigOverrides {
                 "dropScanners": true, "scanners": [""], "maxConnections": 0, "maxTransactions": 0},
        "nat": {"keepalive": "", "interval": 0, "maxMissed": 0},
        "im": {"offline": true, "maxPerUser": 0, "maxTotal": 0, "expiry": 0, "noticeDelivered": true, "noticeExpired": true},
-       "presence": {"enabled": true, "minExpires": 0, "maxExpires": 0, "defaultExpires": 0, "dialogInfo": true}}""");
+       "presence": {"enabled": true, "minExpires": 0, "maxExpires": 0, "defaultExpires": 0, "dialogInfo": true,
+                    "defaultPolicy": ""}}""");
 
   private ConfigOverrides() { }
 

@@ -1,6 +1,7 @@
 package io.sipgw.config;
 
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /**
  * The presence server (RFC 3856, 3903, 6665), as Kamailio's presence and presence_xml modules: it
@@ -13,13 +14,19 @@ import io.vertx.core.json.JsonObject;
  * @param dialogInfo whether the proxy reports the INVITE dialogs of local users to subscribers of
  *     their {@code dialog} event (RFC 4235, busy lamps, as pua_dialoginfo); off by default, as it
  *     costs every call of a local user a hand-over to the presence server
+ * @param defaultPolicy what a watcher gets from a user without authorization rules of its own (there are
+ *     none yet: pres-rules come with XCAP): {@code allow} (active), {@code confirm} (pending: NOTIFYs
+ *     with no state), {@code polite-block} (active, told the user is closed, RFC 5025 §3.2.1) or
+ *     {@code block} (403)
  */
-public record PresenceConfig(boolean enabled, int minExpires, int maxExpires, int defaultExpires, boolean dialogInfo) {
+public record PresenceConfig(boolean enabled, int minExpires, int maxExpires, int defaultExpires, boolean dialogInfo,
+    String defaultPolicy) {
+  public static final List<String> POLICIES = List.of("allow", "confirm", "polite-block", "block");
   public static final int DEFAULT_MIN_EXPIRES = 60;
   public static final int DEFAULT_MAX_EXPIRES = 3600;
   public static final int DEFAULT_EXPIRES = 3600;
 
-  public static PresenceConfig defaults() { return new PresenceConfig(true, DEFAULT_MIN_EXPIRES, DEFAULT_MAX_EXPIRES, DEFAULT_EXPIRES, false); }
+  public static PresenceConfig defaults() { return new PresenceConfig(true, DEFAULT_MIN_EXPIRES, DEFAULT_MAX_EXPIRES, DEFAULT_EXPIRES, false, "allow"); }
 
   static PresenceConfig read(ConfigObject o) {
     boolean enabled = o.bool("enabled", true);
@@ -29,12 +36,15 @@ public record PresenceConfig(boolean enabled, int minExpires, int maxExpires, in
     if (max < min) throw new ConfigException(o.key("maxExpires"), "must not be below presence.minExpires (" + min + ")");
     if (def < min || def > max) throw new ConfigException(o.key("defaultExpires"), "must be between presence.minExpires and presence.maxExpires");
     boolean dialogInfo = o.bool("dialogInfo", false);
+    String policy = o.string("defaultPolicy", "allow");
+    if (!POLICIES.contains(policy)) throw new ConfigException(o.key("defaultPolicy"), "must be one of " + POLICIES + ", got \"" + policy + "\"");
     o.rejectUnknownKeys();
-    return new PresenceConfig(enabled, min, max, def, dialogInfo);
+    return new PresenceConfig(enabled, min, max, def, dialogInfo, policy);
   }
 
   JsonObject toJson() {
     return new JsonObject().put("enabled", enabled).put("minExpires", minExpires).put("maxExpires", maxExpires)
-        .put("defaultExpires", defaultExpires).put("dialogInfo", dialogInfo);
+        .put("defaultExpires", defaultExpires).put("dialogInfo", dialogInfo)
+        .put("defaultPolicy", defaultPolicy);
   }
 }

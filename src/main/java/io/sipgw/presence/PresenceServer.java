@@ -203,6 +203,9 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
       // RFC 3857 §5.2: who watches a user is that user's business alone
       return Future.succeededFuture(ResponseBuilder.of(req, 403, "Forbidden (only the presentity may watch its watchers)").toBuffer());
     }
+    if (toTag == null && event.equals(EVENT) && settings.get().defaultPolicy().equals("block")) {
+      return Future.succeededFuture(ResponseBuilder.of(req, 403, "Forbidden (the presentity takes no watchers)").toBuffer());
+    }
     if (toTag != null) {
       String id = req.callId() + ";" + from.tag();
       return store.subscription(id, now).compose(s -> {
@@ -284,7 +287,9 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
     Future<String> body = s.event().equals(WINFO) ? watcherInfo(s, now)
         : s.event().equals(DIALOG) ? dialogInfo(s, now) : presenceDocument != null ? presenceDocument : document(s.entity(), now);
     counted.compose(seq -> seq == 0 ? Future.succeededFuture(200) : body.compose(doc -> {
-      String state = terminated == null ? "active;expires=" + Math.max(0, (s.expires() - now + 999) / 1000)
+      String policy = settings.get().defaultPolicy();
+      boolean pending = s.event().equals(EVENT) && policy.equals("confirm");
+      String state = terminated == null ? (pending ? "pending" : "active") + ";expires=" + Math.max(0, (s.expires() - now + 999) / 1000)
           : "terminated" + (terminated.equals("terminated") ? "" : ";reason=" + terminated);
       StringBuilder head = new StringBuilder(512).append("NOTIFY ").append(s.target()).append(" SIP/2.0\r\n")
           .append("Via: SIP/2.0/TCP ").append(client.sentBy()).append(";branch=z9hG4bK-").append(client.nextId()).append("\r\n")
@@ -296,9 +301,13 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
           .append("CSeq: ").append(seq).append(" NOTIFY\r\n")
           .append("Contact: <sip:").append(s.entity(), 0, s.entity().lastIndexOf('@')).append('@').append(client.sentBy()).append(">\r\n")
           .append("Event: ").append(s.event()).append("\r\n")
-          .append("Subscription-State: ").append(state).append("\r\n")
-          .append("Content-Type: ").append(contentType(s.event())).append("\r\n");
-      return client.send(head.toString(), doc.getBytes(StandardCharsets.UTF_8));
+          .append("Subscription-State: ").append(state).append("\r\n");
+      // RFC 6665 §4.2.2: a pending subscription is told nothing of the state
+      if (pending) return client.send(head.toString(), new byte[0]);
+      head.append("Content-Type: ").append(contentType(s.event())).append("\r\n");
+      String shown = s.event().equals(EVENT) && policy.equals("polite-block")
+          ? Pidf.basic("sip:" + s.entity(), "blocked", false, null) : doc; // RFC 5025 §3.2.1: as if it were offline
+      return client.send(head.toString(), shown.getBytes(StandardCharsets.UTF_8));
     })).onComplete(ar -> {
       int status = ar.succeeded() ? ar.result() : 500;
       if (status == 481 || status == 408) {
@@ -318,8 +327,9 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
    * the NOTIFYs of that subscription.
    */
   private Future<String> watcherInfo(Subscription winfo, long now) {
+    String status = settings.get().defaultPolicy().equals("confirm") ? "pending" : "active";
     return store.watchers(winfo.entity(), now).map(all -> WatcherInfo.full("sip:" + winfo.entity(), EVENT,
-        all.stream().filter(w -> w.event().equals(EVENT)).toList(), winfo.cseq()));
+        all.stream().filter(w -> w.event().equals(EVENT)).toList(), status, winfo.cseq()));
   }
 
   private static String contentType(String event) {

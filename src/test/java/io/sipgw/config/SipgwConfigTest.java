@@ -234,6 +234,7 @@ class SipgwConfigTest {
       "{\"presence\": {\"minExpires\": 600, \"maxExpires\": 60}} | presence.maxExpires | not be below",
       "{\"presence\": {\"defaultExpires\": 30}}          | presence.defaultExpires   | between presence.minExpires",
       "{\"presence\": {\"dialogInfo\": \"on\"}}              | presence.dialogInfo       | true or false",
+      "{\"presence\": {\"defaultPolicy\": \"deny\"}}         | presence.defaultPolicy    | must be one of",
       "{\"store\": {\"type\": \"redis\", \"nodeAddress\": \"10.0.0.7:5060\"}} | store.nodeAddress | without a port",
       "{\"store\": {\"type\": \"redis\", \"nodeAddress\": \"0.0.0.0\"}} | store.nodeAddress | not the wildcard",
       "{\"store\": {\"type\": \"redis\", \"nodeAddress\": \"bad host\"}} | store.nodeAddress | forms: host",

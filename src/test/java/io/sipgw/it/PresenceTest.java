@@ -340,4 +340,43 @@ class PresenceTest {
     }
     assertTrue(body(notified(watcher)).contains("<basic>closed</basic>"), "closed when its connection closed");
   }
+
+  /**
+   * presence.defaultPolicy for users with no rules of their own: confirm (pending, no state shown, and
+   * pending in winfo), polite-block (active, shown closed whatever is published), block (403).
+   */
+  @Test
+  void theDefaultPolicyDecidesWhatAWatcherIsShown() throws IOException {
+    gateway = TestGateway.start(new JsonObject().put("presence", new JsonObject().put("defaultPolicy", "confirm")));
+    SipPeer lily = peer();
+    SipPeer watcher = peer();
+    assertEquals(200, publish(lily, "lily", "", pidf("lily", "t", "open", "secret plans")).status());
+    assertEquals(200, ask(watcher, "SUBSCRIBE", aor("lily"), aor("lily"), "Event: presence\r\nExpires: 600\r\n", null, null).status());
+    SipMessageText pending = notified(watcher);
+    assertTrue(pending.header("Subscription-State").startsWith("pending;expires="), pending::toString);
+    assertEquals("", body(pending), "a pending watcher is shown nothing");
+    String own = lily.request("SUBSCRIBE", aor("lily"), aor("lily"), "Event: presence.winfo\r\nExpires: 600\r\n")
+        .replace("sip:tester@" + TestGateway.DOMAIN, "sip:lily@" + TestGateway.DOMAIN);
+    lily.send(own);
+    assertEquals(200, lily.finalResponse(ANSWER).status());
+    assertTrue(body(notified(lily)).contains("status=\"pending\""), "lily sees a watcher waiting for her");
+    gateway.close();
+
+    gateway = TestGateway.start(new JsonObject().put("presence", new JsonObject().put("defaultPolicy", "polite-block")));
+    SipPeer mona = SipPeer.open(SippTransport.UDP, HOST, gateway.port());
+    SipPeer watcher2 = SipPeer.open(SippTransport.UDP, HOST, gateway.port());
+    peers.add(mona);
+    peers.add(watcher2);
+    assertEquals(200, publish(mona, "mona", "", pidf("mona", "t", "open", "secret plans")).status());
+    assertEquals(200, ask(watcher2, "SUBSCRIBE", aor("mona"), aor("mona"), "Event: presence\r\nExpires: 600\r\n", null, null).status());
+    SipMessageText blocked = notified(watcher2);
+    assertTrue(blocked.header("Subscription-State").startsWith("active"), blocked::toString);
+    assertTrue(body(blocked).contains("<basic>closed</basic>") && !body(blocked).contains("secret plans"), body(blocked));
+    gateway.close();
+
+    gateway = TestGateway.start(new JsonObject().put("presence", new JsonObject().put("defaultPolicy", "block")));
+    SipPeer watcher3 = SipPeer.open(SippTransport.UDP, HOST, gateway.port());
+    peers.add(watcher3);
+    assertEquals(403, ask(watcher3, "SUBSCRIBE", aor("nina"), aor("nina"), "Event: presence\r\nExpires: 600\r\n", null, null).status());
+  }
 }
