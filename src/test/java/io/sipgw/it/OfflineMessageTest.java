@@ -9,12 +9,9 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,38 +23,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * store and a real redis-server.
  */
 @Timeout(90)
-class OfflineMessageTest {
+class OfflineMessageTest extends StoreGatewayTest {
   private static final Duration ANSWER = Duration.ofSeconds(5);
-  private static final String HOST = FreePorts.IPV4_LOOPBACK;
 
-  @TempDir Path dir;
-  private TestGateway gateway;
-  private RedisServer redis;
-  private final List<SipPeer> peers = new ArrayList<>();
-
-  @AfterEach
-  void stop() throws IOException {
-    for (SipPeer p : peers) p.close();
-    if (gateway != null) gateway.close();
-    if (redis != null) redis.close();
-  }
-
-  private void start(String store, JsonObject overrides) {
-    JsonObject config = overrides.copy();
-    if (store.equals("redis")) {
-      redis = RedisServer.start(dir.resolve("redis"));
-      config.put("store", new JsonObject().put("type", "redis").put("redis", redis.url()));
-    }
-    gateway = TestGateway.start(config);
-  }
-
-  private SipPeer peer() throws IOException {
-    SipPeer p = SipPeer.open(SippTransport.UDP, HOST, gateway.port());
-    peers.add(p);
-    return p;
-  }
-
-  private static String aor(String user) { return "sip:" + user + "@" + TestGateway.DOMAIN; }
 
   /** A REGISTER of {@code user} binding {@code phone}'s own address (Expires 0: removes it); its final status. */
   private static int register(SipPeer phone, String user, int expires) throws IOException {

@@ -8,14 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,40 +23,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * against the memory store and a real redis-server.
  */
 @Timeout(60)
-class PresenceTest {
+class PresenceTest extends StoreGatewayTest {
   private static final Duration ANSWER = Duration.ofSeconds(5);
-  private static final String HOST = FreePorts.IPV4_LOOPBACK;
   private static final String PIDF = "application/pidf+xml";
 
-  @TempDir Path dir;
-  private TestGateway gateway;
-  private RedisServer redis;
-  private final List<SipPeer> peers = new ArrayList<>();
-
-  @AfterEach
-  void stop() throws IOException {
-    for (SipPeer p : peers) p.close();
-    if (gateway != null) gateway.close();
-    if (redis != null) redis.close();
-  }
 
   /** A gateway on the memory store, or on a real redis-server. */
-  private void start(String store) {
-    JsonObject config = new JsonObject();
-    if (store.equals("redis")) {
-      redis = RedisServer.start(dir.resolve("redis"));
-      config.put("store", new JsonObject().put("type", "redis").put("redis", redis.url()));
-    }
-    gateway = TestGateway.start(config);
-  }
-
-  private SipPeer peer() throws IOException {
-    SipPeer p = SipPeer.open(SippTransport.UDP, HOST, gateway.port());
-    peers.add(p);
-    return p;
-  }
-
-  private static String aor(String user) { return "sip:" + user + "@" + TestGateway.DOMAIN; }
+  private void start(String store) { start(store, new JsonObject()); }
 
   private static String pidf(String user, String tuple, String basic, String note) {
     return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<presence xmlns=\"urn:ietf:params:xml:ns:pidf\" entity=\"" + aor(user) + "\">"

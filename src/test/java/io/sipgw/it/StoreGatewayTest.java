@@ -1,0 +1,49 @@
+package io.sipgw.it;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A test class whose tests each start a gateway on the memory store or on a real redis-server
+ * ({@link #start}), talk to it through UDP peers ({@link #peer}), and leave the peers, the gateway
+ * and redis-server closed after the test.
+ */
+abstract class StoreGatewayTest {
+  static final String HOST = FreePorts.IPV4_LOOPBACK;
+
+  @TempDir Path dir;
+  TestGateway gateway;
+  RedisServer redis;
+  final List<SipPeer> peers = new ArrayList<>();
+
+  @AfterEach
+  void closeAll() throws IOException {
+    for (SipPeer p : peers) p.close();
+    if (gateway != null) gateway.close();
+    if (redis != null) redis.close();
+  }
+
+  /** A gateway on the test configuration with {@code overrides}, on the {@code "memory"} or the {@code "redis"} store. */
+  void start(String store, JsonObject overrides) {
+    JsonObject config = overrides.copy();
+    if (store.equals("redis")) {
+      redis = RedisServer.start(dir.resolve("redis"));
+      config.put("store", new JsonObject().put("type", "redis").put("redis", redis.url()));
+    }
+    gateway = TestGateway.start(config);
+  }
+
+  /** A UDP peer of the gateway, closed after the test. */
+  SipPeer peer() throws IOException {
+    SipPeer p = SipPeer.open(SippTransport.UDP, HOST, gateway.port());
+    peers.add(p);
+    return p;
+  }
+
+  static String aor(String user) { return "sip:" + user + "@" + TestGateway.DOMAIN; }
+}
