@@ -24,6 +24,11 @@ import io.sipgw.presence.MemoryPresenceStore;
 import io.sipgw.presence.PresenceServer;
 import io.sipgw.presence.PresenceStore;
 import io.sipgw.presence.RedisPresenceStore;
+import io.sipgw.xcap.DocumentKey;
+import io.sipgw.xcap.MemoryXcapStore;
+import io.sipgw.xcap.RedisXcapStore;
+import io.sipgw.xcap.XcapServer;
+import io.sipgw.xcap.XcapStore;
 import io.sipgw.im.MessageDelivery;
 import io.sipgw.im.MessageStore;
 import io.sipgw.im.OfflineMessages;
@@ -222,12 +227,14 @@ public final class Sipgw {
     AtomicReference<ImConfig> imCfg = new AtomicReference<>(config.im());
     MessageStore messages;
     PresenceStore presenceStore;
+    XcapStore xcapStore;
     if (config.store().type().equals(StoreConfig.REDIS)) {
       RedisEndpoint redis = RedisEndpoint.create(vertx, config.store());
       banStore = new RedisBanStore(vertx, redis, BAN_POLL_MILLIS, System::currentTimeMillis);
       messages = new RedisMessageStore(vertx, redis, MESSAGE_POLL_MILLIS, System::currentTimeMillis,
           () -> imCfg.get().expiry() * 1000L);
       presenceStore = new RedisPresenceStore(vertx, redis, PRESENCE_POLL_MILLIS, System::currentTimeMillis);
+      xcapStore = new RedisXcapStore(redis);
       // not a condition of starting: an unreachable Redis is logged (once) and requests that need it
       // get 500/503 until it answers
       redis.ping().onSuccess(v -> LOG.info("store: " + redis + " answers"));
@@ -238,6 +245,7 @@ public final class Sipgw {
       store = new MemoryLocationStore(vertx, REMEMBER_AOR_MILLIS);
       messages = new MemoryMessageStore();
       presenceStore = new MemoryPresenceStore();
+      xcapStore = new MemoryXcapStore();
     }
     AtomicReference<RoutingSettings> routing = new AtomicReference<>(routingSettings(config, transports));
     AtomicReference<RegistrarConfig> registrarCfg = new AtomicReference<>(config.registrar());
@@ -255,8 +263,11 @@ public final class Sipgw {
         : authenticator.knows(aor.substring(0, aor.lastIndexOf('@')), aor.substring(aor.lastIndexOf('@') + 1)),
         System::currentTimeMillis, () -> transactionCfg.get().retryAfter());
     AtomicReference<PresenceConfig> presenceCfg = new AtomicReference<>(config.presence());
+    XcapStore documents = xcapStore;
     PresenceServer presence = new PresenceServer(transports, dispatcher, presenceStore, store, presenceCfg::get,
-        System::currentTimeMillis);
+        System::currentTimeMillis, (auid, user) -> documents.get(new DocumentKey(auid, user, "index")).map(d -> d == null ? null : d.body()));
+    XcapServer xcap = new XcapServer(xcapStore, authenticator, key -> presence.documentChanged(key.auid(), key.user()),
+        () -> presenceCfg.get().enabled() && presenceCfg.get().xcap());
     Registrar registrar = new Registrar(store, registrarCfg::get, System::currentTimeMillis, new RegistrationListener() {
       @Override
       public void saved(SipRequest register, Flow flow, String aor, List<Binding> bindings, boolean cameOnline) {
@@ -304,7 +315,7 @@ public final class Sipgw {
       TlsCertificates certificate = l.transport().secure() ? tls : null;
       chain = chain.compose(v -> (udp
           ? vertx.deployVerticle(() -> new UdpListenerVerticle(l, transports, dispatcher), opts)
-          : ws ? vertx.deployVerticle(() -> new WebSocketListenerVerticle(l, transports, certificate, websocketCfg::get), opts)
+          : ws ? vertx.deployVerticle(() -> new WebSocketListenerVerticle(l, transports, certificate, websocketCfg::get, xcap::mount), opts)
           : vertx.deployVerticle(() -> new StreamListenerVerticle(l, transports, certificate), opts))
           .recover(e -> Future.failedFuture("cannot listen on " + l.name() + ": " + e.getMessage()))
           .map(id -> {

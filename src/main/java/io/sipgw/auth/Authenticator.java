@@ -43,7 +43,23 @@ public final class Authenticator {
   public Future<Outcome> check(SipRequest req, String realm) {
     boolean register = req.isMethod("REGISTER");
     HeaderName name = register ? HeaderName.AUTHORIZATION : HeaderName.PROXY_AUTHORIZATION;
-    DigestResponse d = credentialsFor(req, name, realm);
+    List<String> values = new ArrayList<>();
+    for (HeaderField f : req.fields(name)) values.add(f.value());
+    return verify(req.method(), null, values, realm, register);
+  }
+
+  /**
+   * Checks an HTTP request (RFC 7616, as XCAP uses it, RFC 4825 §5.4) in {@code realm} against its
+   * Authorization values: a failure is a 401 with WWW-Authenticate challenges. The digest's
+   * {@code uri} must be the request's own, so that credentials for one resource open no other.
+   */
+  public Future<Outcome> checkHttp(String method, String requestUri, List<String> authorization, String realm) {
+    return verify(method, requestUri, authorization, realm, true);
+  }
+
+  /** {@code register}: a failure is a 401 with WWW-Authenticate, else a 407 with Proxy-Authenticate. */
+  private Future<Outcome> verify(String method, String requestUri, List<String> values, String realm, boolean register) {
+    DigestResponse d = credentialsFor(values, realm);
     if (d == null) return Future.succeededFuture(challenge(register, realm, false, "no credentials for realm " + realm));
     List<String> offered = settings.get().algorithms();
     DigestAlgorithm alg = DigestAlgorithm.of(d.get("algorithm") == null ? "MD5" : d.get("algorithm"));
@@ -59,6 +75,9 @@ public final class Authenticator {
     if (username == null || uri == null || response == null) {
       return Future.succeededFuture(challenge(register, realm, false, "incomplete credentials"));
     }
+    if (requestUri != null && !uri.equals(requestUri)) {
+      return Future.succeededFuture(challenge(register, realm, false, "credentials for " + uri + ", not " + requestUri));
+    }
     // a client that sends user@domain as its username is checked against HA1B (MD5 only)
     int at = username.indexOf('@');
     boolean b = at > 0 && alg == DigestAlgorithm.MD5;
@@ -67,7 +86,7 @@ public final class Authenticator {
     return store.find(user, userDomain).map(c -> {
       String ha1 = c == null ? null : b ? c.ha1b() : c.ha1().get(alg);
       // compared in constant time: how long the check takes tells nothing about the right response
-      if (ha1 == null || !Hex.constantTimeEquals(expected(alg, ha1, d, req.method()), response.toLowerCase(Locale.ROOT))) {
+      if (ha1 == null || !Hex.constantTimeEquals(expected(alg, ha1, d, method), response.toLowerCase(Locale.ROOT))) {
         return failed(challenge(register, realm, false, "wrong credentials for " + username));
       }
       String qop = d.get("qop");
@@ -94,9 +113,9 @@ public final class Authenticator {
     return alg.hex(ha1 + ":" + d.nonce() + ":" + d.get("nc") + ":" + d.get("cnonce") + ":" + qop + ":" + ha2);
   }
 
-  private static DigestResponse credentialsFor(SipRequest req, HeaderName name, String realm) {
-    for (HeaderField f : req.fields(name)) {
-      DigestResponse d = DigestResponse.parse(f.value());
+  private static DigestResponse credentialsFor(List<String> values, String realm) {
+    for (String v : values) {
+      DigestResponse d = DigestResponse.parse(v);
       if (d != null && realm.equalsIgnoreCase(d.realm())) return d;
     }
     return null;

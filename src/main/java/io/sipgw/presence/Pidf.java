@@ -1,12 +1,10 @@
 package io.sipgw.presence;
 
+import io.sipgw.sip.XmlBody;
 import java.io.ByteArrayInputStream;
 import java.io.StringWriter;
 import java.util.List;
-import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
 import javax.xml.transform.OutputKeys;
 import javax.xml.transform.Transformer;
 import javax.xml.transform.TransformerException;
@@ -35,21 +33,7 @@ public final class Pidf {
     NotPidf(String why) { super(why, null, false, false); }
   }
 
-  private static DocumentBuilder builder() {
-    try {
-      DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-      f.setNamespaceAware(true);
-      f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-      f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-      f.setXIncludeAware(false);
-      f.setExpandEntityReferences(false);
-      DocumentBuilder b = f.newDocumentBuilder();
-      b.setErrorHandler(null);
-      return b;
-    } catch (ParserConfigurationException e) {
-      throw new IllegalStateException("no XML parser", e);
-    }
-  }
+  static DocumentBuilder builder() { return XmlBody.builder(); }
 
   /** {@code body} read as PIDF: a {@code presence} root in the PIDF namespace. */
   public static Document parse(byte[] body) throws NotPidf {
@@ -87,10 +71,7 @@ public final class Pidf {
         + (contact == null ? "" : "<contact>" + escape(contact) + "</contact>") + "</tuple></presence>";
   }
 
-  /** {@code s} as XML text or an attribute value. */
-  static String escape(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
-  }
+  static String escape(String s) { return XmlBody.escape(s); }
 
   private static String write(Document d) {
     try {

@@ -30,6 +30,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -67,6 +68,7 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
   private final LocationStore location;
   private final Supplier<PresenceConfig> settings;
   private final LongSupplier clock;
+  private final BiFunction<String, String, Future<byte[]>> documents;
   private final String node = Long.toHexString(new SecureRandom().nextLong() >>> 16);
   private long sequence;
   private Context context;
@@ -74,13 +76,14 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
   private long sweepTimer = -1;
 
   public PresenceServer(Transports transports, Dispatcher dispatcher, PresenceStore store, LocationStore location,
-      Supplier<PresenceConfig> settings, LongSupplier clock) {
+      Supplier<PresenceConfig> settings, LongSupplier clock, BiFunction<String, String, Future<byte[]>> documents) {
     this.transports = transports;
     this.dispatcher = dispatcher;
     this.store = store;
     this.location = location;
     this.settings = settings;
     this.clock = clock;
+    this.documents = documents;
   }
 
   @Override
@@ -203,9 +206,27 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
       // RFC 3857 §5.2: who watches a user is that user's business alone
       return Future.succeededFuture(ResponseBuilder.of(req, 403, "Forbidden (only the presentity may watch its watchers)").toBuffer());
     }
-    if (toTag == null && event.equals(EVENT) && settings.get().defaultPolicy().equals("block")) {
-      return Future.succeededFuture(ResponseBuilder.of(req, 403, "Forbidden (the presentity takes no watchers)").toBuffer());
+    if (toTag == null && event.equals(EVENT)) {
+      Future<Buffer> refused = rules(entity).map(r -> handling(r, entity, from.uri().toString(), now).equals("block")
+          ? ResponseBuilder.of(req, 403, "Forbidden (the presentity takes no such watcher)").toBuffer() : null);
+      return refused.compose(no -> {
+        if (no != null) return Future.succeededFuture(no);
+        try {
+          return subscribed(req, entity, flow, nodeRoute, expires, now);
+        } catch (SipParseException e) {
+          return Future.succeededFuture(ResponseBuilder.of(req, 400, "Bad Request (" + e.reason() + ")").toBuffer());
+        }
+      });
     }
+    return subscribed(req, entity, flow, nodeRoute, expires, now);
+  }
+
+  /** A SUBSCRIBE this server takes: a refresh of a subscription it has, or a new one. */
+  private Future<Buffer> subscribed(SipRequest req, String entity, Flow flow, String nodeRoute, long expires, long now)
+      throws SipParseException {
+    NameAddr from = req.from();
+    String toTag = req.to().tag();
+    String event = eventPackage(req);
     if (toTag != null) {
       String id = req.callId() + ";" + from.tag();
       return store.subscription(id, now).compose(s -> {
@@ -250,22 +271,27 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
     });
   }
 
-  /** The presentity's document changed: every watcher is told. */
-  private Future<Void> changed(String entity) { return changed(entity, EVENT); }
+  /** The presentity's document changed: every watcher is told (a pending one nothing: RFC 6665 §4.2.2 gives it no state to see change). */
+  private Future<Void> changed(String entity) { return changed(entity, EVENT, false); }
+
+  private Future<Void> changed(String entity, String event) { return changed(entity, event, true); }
 
   /**
    * What subscribers of {@code event} to {@code entity} see changed: each is told. The presentity's
    * document is composed once for all of them.
    */
-  private Future<Void> changed(String entity, String event) {
+  private Future<Void> changed(String entity, String event, boolean pendingToo) {
     long now = clock.getAsLong();
     return store.watchers(entity, now).compose(watchers -> {
       List<Subscription> told = watchers.stream().filter(s -> s.event().equals(event)).toList();
       if (told.isEmpty()) return Future.succeededFuture();
       Future<String> doc = event.equals(EVENT) ? document(entity, now) : null;
-      Future<?> ready = doc != null ? doc : Future.succeededFuture();
+      Future<PresRules> rules = event.equals(EVENT) ? rules(entity) : null;
+      Future<?> ready = doc != null ? Future.all(doc, rules) : Future.succeededFuture();
       return ready.map(x -> {
-        for (Subscription s : told) notify(s, null, doc);
+        for (Subscription s : told) {
+          if (pendingToo || rules == null || !handling(rules.result(), entity, s.watcher(), now).equals("confirm")) notify(s, null, doc, rules);
+        }
         return null;
       });
     });
@@ -277,18 +303,38 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
   }
 
   /** A NOTIFY with the presentity's document; {@code terminated}: the reason the subscription ended (null: active). */
-  private void notify(Subscription s, String terminated) { notify(s, terminated, null); }
+  private void notify(Subscription s, String terminated) { notify(s, terminated, null, null); }
 
-  /** As {@link #notify(Subscription, String)}, with the presence document when it is made already. */
-  private void notify(Subscription s, String terminated, Future<String> presenceDocument) {
+  /** As {@link #notify(Subscription, String)}, with the presence document and the presentity's rules when they are read already. */
+  private void notify(Subscription s, String terminated, Future<String> presenceDocument, Future<PresRules> rulesRead) {
+    long now = clock.getAsLong();
+    boolean presence = s.event().equals(EVENT);
+    Future<PresRules> rules = !presence ? Future.succeededFuture(PresRules.NONE) : rulesRead != null ? rulesRead : rules(s.entity());
+    rules.onSuccess(r -> {
+      String handling = presence ? handling(r, s.entity(), s.watcher(), now) : "allow";
+      if (terminated == null && handling.equals("block")) {
+        // RFC 6665 §4.2.2: the presentity's rules now refuse this watcher
+        store.removeSubscription(s.id()).onSuccess(removed -> {
+          if (!removed) return;
+          LOG.info("subscription of " + s.watcher() + " to " + s.entity() + " ended: the presentity's rules block it (Call-ID " + s.callId() + ")");
+          send(s, "rejected", presenceDocument, handling);
+          ended(s);
+        });
+      } else {
+        send(s, terminated, presenceDocument, handling);
+      }
+    });
+  }
+
+  /** Sends the NOTIFY of {@link #notify(Subscription, String)}, the watcher's sub-handling decided. */
+  private void send(Subscription s, String terminated, Future<String> presenceDocument, String handling) {
     long now = clock.getAsLong();
     // a subscription that ended was taken out of the store with its last count
     Future<Long> counted = terminated == null ? store.nextCseq(s.id()) : Future.succeededFuture(s.cseq() + 1);
     Future<String> body = s.event().equals(WINFO) ? watcherInfo(s, now)
         : s.event().equals(DIALOG) ? dialogInfo(s, now) : presenceDocument != null ? presenceDocument : document(s.entity(), now);
     counted.compose(seq -> seq == 0 ? Future.succeededFuture(200) : body.compose(doc -> {
-      String policy = settings.get().defaultPolicy();
-      boolean pending = s.event().equals(EVENT) && policy.equals("confirm");
+      boolean pending = handling.equals("confirm");
       String state = terminated == null ? (pending ? "pending" : "active") + ";expires=" + Math.max(0, (s.expires() - now + 999) / 1000)
           : "terminated" + (terminated.equals("terminated") ? "" : ";reason=" + terminated);
       StringBuilder head = new StringBuilder(512).append("NOTIFY ").append(s.target()).append(" SIP/2.0\r\n")
@@ -302,10 +348,10 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
           .append("Contact: <sip:").append(s.entity(), 0, s.entity().lastIndexOf('@')).append('@').append(client.sentBy()).append(">\r\n")
           .append("Event: ").append(s.event()).append("\r\n")
           .append("Subscription-State: ").append(state).append("\r\n");
-      // RFC 6665 §4.2.2: a pending subscription is told nothing of the state
-      if (pending) return client.send(head.toString(), new byte[0]);
+      // RFC 6665 §4.2.2: a pending subscription is told nothing of the state, a rejected one nothing either
+      if (pending || handling.equals("block")) return client.send(head.toString(), new byte[0]);
       head.append("Content-Type: ").append(contentType(s.event())).append("\r\n");
-      String shown = s.event().equals(EVENT) && policy.equals("polite-block")
+      String shown = handling.equals("polite-block")
           ? Pidf.basic("sip:" + s.entity(), "blocked", false, null) : doc; // RFC 5025 §3.2.1: as if it were offline
       return client.send(head.toString(), shown.getBytes(StandardCharsets.UTF_8));
     })).onComplete(ar -> {
@@ -327,9 +373,48 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
    * the NOTIFYs of that subscription.
    */
   private Future<String> watcherInfo(Subscription winfo, long now) {
-    String status = settings.get().defaultPolicy().equals("confirm") ? "pending" : "active";
-    return store.watchers(winfo.entity(), now).map(all -> WatcherInfo.full("sip:" + winfo.entity(), EVENT,
-        all.stream().filter(w -> w.event().equals(EVENT)).toList(), status, winfo.cseq()));
+    return Future.all(store.watchers(winfo.entity(), now), rules(winfo.entity())).map(both -> {
+      List<Subscription> all = both.resultAt(0);
+      PresRules rules = both.resultAt(1);
+      List<Subscription> shown = new ArrayList<>();
+      List<String> status = new ArrayList<>();
+      for (Subscription w : all) {
+        if (!w.event().equals(EVENT)) continue;
+        String h = handling(rules, w.entity(), w.watcher(), now);
+        if (h.equals("block")) continue; // on its way out (RFC 3857 §3.4: terminated)
+        shown.add(w);
+        status.add(h.equals("confirm") ? "pending" : "active");
+      }
+      return WatcherInfo.full("sip:" + winfo.entity(), EVENT, shown, status, winfo.cseq());
+    });
+  }
+
+  // ---- authorization (RFC 5025 pres-rules, kept by the XCAP server)
+
+  /** The presentity's pres-rules; none when it has none or they cannot be read. */
+  private Future<PresRules> rules(String entity) {
+    return documents.apply("pres-rules", entity).map(PresRules::parse).recover(e -> {
+      LOG.warning("the pres-rules of " + entity + " cannot be read: " + e.getMessage() + " (presence.defaultPolicy applies)");
+      return Future.succeededFuture(PresRules.NONE);
+    });
+  }
+
+  /**
+   * What {@code watcher} (a URI or name-addr) gets from {@code entity}: itself always everything;
+   * others what the rules say, else {@code presence.defaultPolicy}.
+   */
+  private String handling(PresRules rules, String entity, String watcher, long now) {
+    if (PresRules.canonical(watcher.substring(Math.max(0, watcher.lastIndexOf('<')))).equals(entity)) return "allow";
+    String h = rules.handling(watcher.substring(Math.max(0, watcher.lastIndexOf('<'))), now);
+    return h != null ? h : settings.get().defaultPolicy();
+  }
+
+  /** An XCAP document of {@code user} changed: what it governs applies at once to live subscriptions. */
+  public void documentChanged(String auid, String user) {
+    if (context == null || !settings.get().enabled()) return;
+    if (auid.equals("pres-rules")) {
+      context.runOnContext(v -> changed(user, EVENT).compose(x -> changed(user, WINFO)));
+    }
   }
 
   private static String contentType(String event) {

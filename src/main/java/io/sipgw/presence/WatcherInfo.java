@@ -9,14 +9,15 @@ final class WatcherInfo {
 
   private WatcherInfo() { }
 
-  /** The full state: every watcher of {@code resource}'s {@code pkg}, with {@code status}, at {@code version}. */
-  static String full(String resource, String pkg, List<Subscription> watchers, String status, long version) {
+  /** The full state: every watcher of {@code resource}'s {@code pkg}, each with its {@code status}, at {@code version}. */
+  static String full(String resource, String pkg, List<Subscription> watchers, List<String> status, long version) {
     StringBuilder sb = new StringBuilder(256 + 128 * watchers.size())
         .append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<watcherinfo xmlns=\"").append(NS).append("\" version=\"").append(version)
         .append("\" state=\"full\"><watcher-list resource=\"").append(Pidf.escape(resource)).append("\" package=\"").append(pkg).append("\">");
-    for (Subscription w : watchers) {
+    for (int i = 0; i < watchers.size(); i++) {
+      Subscription w = watchers.get(i);
       String uri = w.watcher().substring(w.watcher().lastIndexOf('<') + 1, w.watcher().lastIndexOf('>'));
-      sb.append("<watcher id=\"").append(Integer.toHexString(w.id().hashCode())).append("\" event=\"subscribe\" status=\"").append(status).append("\">")
+      sb.append("<watcher id=\"").append(Integer.toHexString(w.id().hashCode())).append("\" event=\"subscribe\" status=\"").append(status.get(i)).append("\">")
           .append(Pidf.escape(uri)).append("</watcher>");
     }
     return sb.append("</watcher-list></watcherinfo>").toString();

@@ -13,6 +13,7 @@ import io.vertx.ext.web.handler.FileSystemAccess;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
@@ -30,14 +31,20 @@ public final class WebSocketListenerVerticle extends VerticleBase {
   private final Transports transports;
   private final TlsCertificates tls;
   private final Supplier<WebSocketConfig> settings;
+  private final Consumer<Router> services;
   private HttpServer server;
 
-  /** A WS listener when {@code tls} is null, else a WSS listener presenting its certificate. */
-  public WebSocketListenerVerticle(Listener listener, Transports transports, TlsCertificates tls, Supplier<WebSocketConfig> settings) {
+  /**
+   * A WS listener when {@code tls} is null, else a WSS listener presenting its certificate;
+   * {@code services} adds the HTTP services of other capabilities (XCAP) before the web root.
+   */
+  public WebSocketListenerVerticle(Listener listener, Transports transports, TlsCertificates tls, Supplier<WebSocketConfig> settings,
+      Consumer<Router> services) {
     this.listener = listener;
     this.transports = transports;
     this.tls = tls;
     this.settings = settings;
+    this.services = services;
   }
 
   @Override
@@ -54,6 +61,7 @@ public final class WebSocketListenerVerticle extends VerticleBase {
     server = tls == null ? vertx.createHttpServer(options)
         : vertx.createHttpServer(new HttpServerConfig(options.setSsl(true)), tls.serverOptions());
     Router router = Router.router(vertx);
+    services.accept(router);
     String webroot = settings.get().webroot();
     // a relative web root is looked up in the working directory, then in the jar (the bundled softphone)
     StaticHandler files = Path.of(webroot).isAbsolute() ? StaticHandler.create(FileSystemAccess.ROOT, webroot) : StaticHandler.create(webroot);

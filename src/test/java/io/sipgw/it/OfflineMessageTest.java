@@ -24,7 +24,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Timeout(90)
 class OfflineMessageTest extends StoreGatewayTest {
-  private static final Duration ANSWER = Duration.ofSeconds(5);
 
 
   /** A REGISTER of {@code user} binding {@code phone}'s own address (Expires 0: removes it); its final status. */
@@ -54,8 +53,6 @@ class OfflineMessageTest extends StoreGatewayTest {
     assertEquals(200, register(phone, user, 0), user + " goes offline");
     return phone;
   }
-
-  private static String body(SipMessageText m) { return m.text().substring(m.text().indexOf("\r\n\r\n") + 4); }
 
   @ParameterizedTest
   @ValueSource(strings = {"memory", "redis"})

@@ -24,7 +24,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Timeout(60)
 class PresenceTest extends StoreGatewayTest {
-  private static final Duration ANSWER = Duration.ofSeconds(5);
   private static final String PIDF = "application/pidf+xml";
 
 
@@ -50,16 +49,6 @@ class PresenceTest extends StoreGatewayTest {
     return ask(peer, "PUBLISH", aor(user), aor(user), "Event: presence\r\n" + headers, body == null ? null : PIDF, body);
   }
 
-  /** The next request to {@code peer}, a NOTIFY, answered 200. */
-  private static SipMessageText notified(SipPeer peer) throws IOException {
-    SipMessageText m = peer.receive(ANSWER);
-    assertNotNull(m, "no NOTIFY");
-    assertEquals("NOTIFY", m.method(), m::toString);
-    peer.send(SipPeer.response(m, 200, "OK", null, ""));
-    return m;
-  }
-
-  private static String body(SipMessageText m) { return m.text().substring(m.text().indexOf("\r\n\r\n") + 4); }
 
   @ParameterizedTest
   @ValueSource(strings = {"memory", "redis"})

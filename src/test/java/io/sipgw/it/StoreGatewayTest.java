@@ -1,8 +1,12 @@
 package io.sipgw.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -15,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 abstract class StoreGatewayTest {
   static final String HOST = FreePorts.IPV4_LOOPBACK;
+  /** How long a peer waits for an answer or a NOTIFY. */
+  static final Duration ANSWER = Duration.ofSeconds(5);
 
   @TempDir Path dir;
   TestGateway gateway;
@@ -46,4 +52,15 @@ abstract class StoreGatewayTest {
   }
 
   static String aor(String user) { return "sip:" + user + "@" + TestGateway.DOMAIN; }
+
+  /** The next request to {@code peer}, a NOTIFY, answered 200. */
+  static SipMessageText notified(SipPeer peer) throws IOException {
+    SipMessageText m = peer.receive(ANSWER);
+    assertNotNull(m, "no NOTIFY");
+    assertEquals("NOTIFY", m.method(), m::toString);
+    peer.send(SipPeer.response(m, 200, "OK", null, ""));
+    return m;
+  }
+
+  static String body(SipMessageText m) { return m.text().substring(m.text().indexOf("\r\n\r\n") + 4); }
 }
