@@ -2,7 +2,9 @@ package io.sipgw.it;
 
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -15,6 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 abstract class StoreGatewayTest {
   static final String HOST = FreePorts.IPV4_LOOPBACK;
+  /** How long a test waits for an answer from the gateway. */
+  static final Duration ANSWER = Duration.ofSeconds(5);
 
   @TempDir Path dir;
   TestGateway gateway;
@@ -43,6 +47,23 @@ abstract class StoreGatewayTest {
     SipPeer p = SipPeer.open(SippTransport.UDP, HOST, gateway.port());
     peers.add(p);
     return p;
+  }
+
+  /** A request from {@code peer} (From: tester) with {@code headers} and a body of {@code type}, and its final response. */
+  static SipMessageText ask(SipPeer peer, String method, String uri, String to, String headers, String type, String body)
+      throws IOException {
+    String m = peer.request(method, uri, to, headers + (type == null ? "" : "Content-Type: " + type + "\r\n"));
+    if (body != null) {
+      m = m.replace("Content-Length: 0\r\n\r\n", "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body);
+    }
+    peer.send(m);
+    return peer.finalResponse(ANSWER);
+  }
+
+  /** A REGISTER of {@code user} binding {@code phone}'s own address (Expires 0: removes it); its final status. */
+  static int register(SipPeer phone, String user, int expires) throws IOException {
+    phone.send(phone.request("REGISTER", "sip:" + TestGateway.DOMAIN, aor(user), "Expires: " + expires + "\r\n"));
+    return phone.finalResponse(ANSWER).status();
   }
 
   static String aor(String user) { return "sip:" + user + "@" + TestGateway.DOMAIN; }
