@@ -2,7 +2,8 @@
 # Runs the test suite. Installs what the tests need when it is missing:
 # sipp (Debian/Ubuntu package sip-tester), socat (TLS phones in front of and behind SIPp), redis-server and
 # rtpengine (package rtpengine-daemon alone: the rtpengine metapackage would build a kernel module), sipsak and
-# sipvicious (svmap, svwar, svcrack, run by the security tests); for the
+# sipvicious (svmap, svwar, svcrack, run by the security tests), baresip-core (baresip, a real SIP client for the IM and
+# presence tests: the baresip metapackage would add GUI, video and GStreamer modules); for the
 # browser tests chromium and iproute2 (ip netns), and, with npm ci, the Node driver's packages in
 # src/test/browser (needs Node.js >= 20 and npm). Exits with Maven's exit code.
 set -euo pipefail
@@ -19,6 +20,8 @@ command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 # the attack tools the security tests run against the gateway, in a namespace with only lo
 command -v sipsak >/dev/null 2>&1 || missing+=(sipsak)
 command -v svwar >/dev/null 2>&1 || missing+=(sipvicious)
+# a real SIP client, run headless by the IM and presence tests
+command -v baresip >/dev/null 2>&1 || missing+=(baresip-core)
 
 if ((${#missing[@]})); then
   echo "==> installing ${missing[*]}"
@@ -28,7 +31,7 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-echo "==> sipp: $(command -v sipp), socat: $(command -v socat), redis-server: $(command -v redis-server), rtpengine: $(command -v rtpengine), sipsak: $(command -v sipsak), svwar: $(command -v svwar)"
+echo "==> sipp: $(command -v sipp), socat: $(command -v socat), redis-server: $(command -v redis-server), rtpengine: $(command -v rtpengine), sipsak: $(command -v sipsak), svwar: $(command -v svwar), baresip: $(command -v baresip)"
 
 # The browser tests' driver (playwright-core, which runs Debian's chromium: it never downloads a browser).
 if [[ ! -d src/test/browser/node_modules/playwright-core ]]; then

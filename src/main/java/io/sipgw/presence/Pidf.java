@@ -3,7 +3,10 @@ package io.sipgw.presence;
 import io.sipgw.sip.XmlBody;
 import java.io.ByteArrayInputStream;
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import javax.xml.parsers.DocumentBuilder;
 import javax.xml.transform.OutputKeys;
 import javax.xml.transform.Transformer;
@@ -19,8 +22,8 @@ import org.xml.sax.SAXException;
 /**
  * PIDF documents (RFC 3863): a published one checked, and the presentity's document composed from
  * all its live publications, as presence_xml does: one {@code <presence entity="…">} holding every
- * element of every publication (tuples, RPID person and device elements, notes) in publication
- * order. XML read with no DTD and no external entities.
+ * element of every publication (tuples, RPID person and device elements, notes) in the order their
+ * states were published, one tuple to an id. XML read with no DTD and no external entities.
  */
 public final class Pidf {
   public static final String NS = "urn:ietf:params:xml:ns:pidf";
@@ -50,18 +53,43 @@ public final class Pidf {
     return d;
   }
 
-  /** The document of {@code entity} made of the children of every document in {@code parts}, in order. */
+  /**
+   * The document of {@code entity} made of the children of the documents in {@code parts} (in the
+   * order their states were published), in that order; a part with a tuple whose id a later part's tuple
+   * has too is left out, as presence_xml leaves it out: a tuple's id is unique in its document
+   * (RFC 3863 §4.1.2, an xs:ID), and a client that made a second publication of the same tuple
+   * (baresip does, when its first PUBLISH is still unanswered as it registers) is shown by the state
+   * it published last, not by the one it left behind in the other publication.
+   */
   public static String compose(String entity, List<Document> parts) {
     Document out = builder().newDocument();
     Element presence = out.createElementNS(NS, "presence");
     presence.setAttribute("entity", entity);
     out.appendChild(presence);
-    for (Document part : parts) {
+    Set<String> laterTuples = new HashSet<>();
+    List<Document> shown = new ArrayList<>();
+    for (int i = parts.size() - 1; i >= 0; i--) {
+      List<String> ids = tupleIds(parts.get(i));
+      if (ids.stream().noneMatch(laterTuples::contains)) shown.add(0, parts.get(i));
+      laterTuples.addAll(ids);
+    }
+    for (Document part : shown) {
       for (Node n = part.getDocumentElement().getFirstChild(); n != null; n = n.getNextSibling()) {
         if (n.getNodeType() == Node.ELEMENT_NODE) presence.appendChild(out.importNode(n, true));
       }
     }
     return write(out);
+  }
+
+  /** The ids of the PIDF tuples of {@code part}. */
+  private static List<String> tupleIds(Document part) {
+    List<String> ids = new ArrayList<>();
+    for (Node n = part.getDocumentElement().getFirstChild(); n != null; n = n.getNextSibling()) {
+      if (n instanceof Element e && NS.equals(e.getNamespaceURI()) && "tuple".equals(e.getLocalName()) && e.hasAttribute("id")) {
+        ids.add(e.getAttribute("id"));
+      }
+    }
+    return ids;
   }
 
   /** A document of one tuple with a basic status, as presence from registrations publishes it. */

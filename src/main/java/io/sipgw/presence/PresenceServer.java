@@ -178,7 +178,7 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
       if (expires == 0) {
         return store.removePublication(entity, etag).compose(x -> changed(entity)).map(x -> published(req, etag, 0));
       }
-      Publication p = old.with(newEtag(), now + expires * 1000, hasBody ? req.body() : null);
+      Publication p = old.with(newEtag(), now + expires * 1000, hasBody ? req.body() : null, now);
       Future<Void> stored = store.put(p, etag);
       // a refresh changes nothing watchers see; a modification does
       return (hasBody ? stored.compose(x -> changed(entity)) : stored).map(x -> published(req, p.etag(), expires));

@@ -26,12 +26,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 class OfflineMessageTest extends StoreGatewayTest {
 
 
-  /** A REGISTER of {@code user} binding {@code phone}'s own address (Expires 0: removes it); its final status. */
-  private static int register(SipPeer phone, String user, int expires) throws IOException {
-    phone.send(phone.request("REGISTER", "sip:" + TestGateway.DOMAIN, aor(user), "Expires: " + expires + "\r\n"));
-    return phone.finalResponse(ANSWER).status();
-  }
-
   private static SipMessageText message(SipPeer sender, String to, String date, String text) throws IOException {
     sender.send(sender.request("MESSAGE", aor(to), aor(to), "Date: " + date + "\r\nContent-Type: text/plain\r\n")
         .replace("Content-Length: 0\r\n\r\n", "Content-Length: " + text.length() + "\r\n\r\n" + text));
@@ -72,7 +66,7 @@ class OfflineMessageTest extends StoreGatewayTest {
     for (int i = 0; i < 3; i++) {
       SipMessageText delivered = receiveAndAnswer(carol, 200);
       assertEquals("MESSAGE", delivered.method(), delivered::toString);
-      assertEquals("message " + i, body(delivered), "in the order they came");
+      assertEquals("message " + i, delivered.body(), "in the order they came");
       assertEquals(dates[i], delivered.header("Date"), "with their original Date");
       assertTrue(delivered.header("From").contains("sip:tester@" + TestGateway.DOMAIN), delivered::toString);
       assertEquals("text/plain", delivered.header("Content-Type"));
@@ -92,12 +86,12 @@ class OfflineMessageTest extends StoreGatewayTest {
     assertEquals(202, message(sender, "dora", "Sat, 13 Nov 2010 23:29:01 GMT", "second").status());
 
     assertEquals(200, register(dora, "dora", 600));
-    assertEquals("first", body(receiveAndAnswer(dora, 486)));
+    assertEquals("first", receiveAndAnswer(dora, 486).body());
     assertNull(dora.receive(Duration.ofMillis(1500)), "delivery stops at the first that fails, so the order holds");
 
     assertEquals(200, register(dora, "dora", 600));
-    assertEquals("first", body(receiveAndAnswer(dora, 200)), "tried again at the next registration");
-    assertEquals("second", body(receiveAndAnswer(dora, 200)));
+    assertEquals("first", receiveAndAnswer(dora, 200).body(), "tried again at the next registration");
+    assertEquals("second", receiveAndAnswer(dora, 200).body());
   }
 
   @Test
@@ -168,12 +162,12 @@ class OfflineMessageTest extends StoreGatewayTest {
             "ivy-Pa55") + "Content-Length: 0\r\n"));
     assertEquals(200, ivy.finalResponse(ANSWER).status());
     SipMessageText delivered = receiveAndAnswer(ivy, 200);
-    assertEquals(text, body(delivered), "delivered without a challenge of its own");
+    assertEquals(text, delivered.body(), "delivered without a challenge of its own");
 
     SipMessageText notice = receiveAndAnswer(sender, 200);
     assertEquals("MESSAGE", notice.method(), notice::toString);
     assertTrue(notice.header("From").contains("sip:messages@" + TestGateway.DOMAIN), notice::toString);
-    assertTrue(body(notice).startsWith("Your message to sip:ivy@localhost of ") && body(notice).endsWith(" was delivered."), notice::toString);
+    assertTrue(notice.body().startsWith("Your message to sip:ivy@localhost of ") && notice.body().endsWith(" was delivered."), notice::toString);
   }
 
   /** With {@code im.noticeExpired}, a message that expires undelivered is dropped and its sender told so. */
@@ -190,7 +184,7 @@ class OfflineMessageTest extends StoreGatewayTest {
     assertTrue(notice != null && !notice.isResponse(), "no notice of the expiry: " + notice);
     sender.send(SipPeer.response(notice, 200, "OK", "s1", ""));
     assertTrue(notice.header("From").contains("sip:messages@" + TestGateway.DOMAIN), notice::toString);
-    assertEquals("Your message to sip:kim@localhost of Sat, 13 Nov 2010 23:29:00 GMT could not be delivered: it expired.", body(notice));
+    assertEquals("Your message to sip:kim@localhost of Sat, 13 Nov 2010 23:29:00 GMT could not be delivered: it expired.", notice.body());
 
     assertEquals(200, register(kim, "kim", 600));
     assertNull(kim.receive(Duration.ofMillis(1500)), "an expired message is never delivered");

@@ -36,15 +36,6 @@ class PresenceTest extends StoreGatewayTest {
         + "</tuple></presence>";
   }
 
-  /** A request from {@code peer} (From: tester) with {@code headers} and a body of {@code type}, and its final response. */
-  private static SipMessageText ask(SipPeer peer, String method, String uri, String to, String headers, String type, String body)
-      throws IOException {
-    String m = peer.request(method, uri, to, headers + (type == null ? "" : "Content-Type: " + type + "\r\n"));
-    if (body != null) m = m.replace("Content-Length: 0\r\n\r\n", "Content-Length: " + body.getBytes().length + "\r\n\r\n" + body);
-    peer.send(m);
-    return peer.finalResponse(ANSWER);
-  }
-
   private static SipMessageText publish(SipPeer peer, String user, String headers, String body) throws IOException {
     return ask(peer, "PUBLISH", aor(user), aor(user), "Event: presence\r\n" + headers, body == null ? null : PIDF, body);
   }
@@ -110,18 +101,18 @@ class PresenceTest extends StoreGatewayTest {
     SipMessageText first = notified(watcher);
     assertTrue(first.header("Subscription-State").startsWith("active;expires="), first::toString);
     assertEquals("presence", first.header("Event"));
-    assertTrue(body(first).contains("entity=\"sip:alice@localhost\""), first::toString);
-    assertFalse(body(first).contains("<tuple"), "nothing published yet: " + body(first));
+    assertTrue(first.body().contains("entity=\"sip:alice@localhost\""), first::toString);
+    assertFalse(first.body().contains("<tuple"), "nothing published yet: " + first.body());
 
     assertEquals(200, publish(alice, "alice", "", pidf("alice", "pc", "open", "at my desk")).status());
     SipMessageText changed = notified(watcher);
-    assertTrue(body(changed).contains("at my desk") && body(changed).contains("<basic>open</basic>"), changed::toString);
+    assertTrue(changed.body().contains("at my desk") && changed.body().contains("<basic>open</basic>"), changed::toString);
     assertTrue(changed.header("CSeq").startsWith("2 "), "NOTIFYs count up in their dialog: " + changed.header("CSeq"));
 
     SipMessageText phone = publish(alice, "alice", "", pidf("alice", "phone", "closed", "on the phone"));
     assertEquals(200, phone.status());
     SipMessageText both = notified(watcher);
-    assertTrue(body(both).contains("at my desk") && body(both).contains("on the phone"), "one document of both publications: " + body(both));
+    assertTrue(both.body().contains("at my desk") && both.body().contains("on the phone"), "one document of both publications: " + both.body());
 
     String inDialog = subscribe.replaceFirst("SUBSCRIBE [^ ]+ ", "SUBSCRIBE " + contact + " ")
         .replaceFirst("(?m)^(To: [^\r]*)", "$1;tag=" + toTag).replace("CSeq: 1 SUBSCRIBE", "CSeq: 2 SUBSCRIBE")
@@ -153,7 +144,7 @@ class PresenceTest extends StoreGatewayTest {
     SipMessageText first = notified(watcher);
     assertTrue(first.header("Via").contains("TCP"), first::toString);
     assertEquals(200, publish(fay, "fay", "", pidf("fay", "t", "open", "over tcp")).status());
-    assertTrue(body(notified(watcher)).contains("over tcp"));
+    assertTrue(notified(watcher).body().contains("over tcp"));
   }
 
   @Test
@@ -176,10 +167,10 @@ class PresenceTest extends StoreGatewayTest {
     notified(watcher);
     dan.send(dan.request("REGISTER", "sip:" + TestGateway.DOMAIN, aor("dan"), "Expires: 600\r\n"));
     assertEquals(200, dan.finalResponse(ANSWER).status());
-    assertTrue(body(notified(watcher)).contains("<basic>open</basic>"), "open while registered");
+    assertTrue(notified(watcher).body().contains("<basic>open</basic>"), "open while registered");
     dan.send(dan.request("REGISTER", "sip:" + TestGateway.DOMAIN, aor("dan"), "Expires: 0\r\n"));
     assertEquals(200, dan.finalResponse(ANSWER).status());
-    assertTrue(body(notified(watcher)).contains("<basic>closed</basic>"), "closed when the last binding went");
+    assertTrue(notified(watcher).body().contains("<basic>closed</basic>"), "closed when the last binding went");
   }
 
   @Test
@@ -225,8 +216,8 @@ class PresenceTest extends StoreGatewayTest {
     SipMessageText none = notified(hana);
     assertEquals("presence.winfo", none.header("Event"));
     assertEquals("application/watcherinfo+xml", none.header("Content-Type"));
-    assertTrue(body(none).contains("version=\"0\"") && body(none).contains("resource=\"sip:hana@localhost\"")
-        && !body(none).contains("<watcher "), body(none));
+    assertTrue(none.body().contains("version=\"0\"") && none.body().contains("resource=\"sip:hana@localhost\"")
+        && !none.body().contains("<watcher "), none.body());
 
     String subscribe = watcher.request("SUBSCRIBE", aor("hana"), aor("hana"), "Event: presence\r\nExpires: 600\r\n");
     watcher.send(subscribe);
@@ -234,7 +225,7 @@ class PresenceTest extends StoreGatewayTest {
     assertEquals(200, ok.status());
     notified(watcher);
     SipMessageText one = notified(hana);
-    assertTrue(body(one).contains(">sip:tester@localhost</watcher>") && body(one).contains("version=\"1\""), body(one));
+    assertTrue(one.body().contains(">sip:tester@localhost</watcher>") && one.body().contains("version=\"1\""), one.body());
 
     String contact = ok.header("Contact").replaceAll("[<>]", "");
     watcher.send(subscribe.replaceFirst("SUBSCRIBE [^ ]+ ", "SUBSCRIBE " + contact + " ")
@@ -243,7 +234,7 @@ class PresenceTest extends StoreGatewayTest {
     assertEquals(200, watcher.finalResponse(ANSWER).status());
     notified(watcher);
     SipMessageText gone = notified(hana);
-    assertFalse(body(gone).contains("<watcher "), "the watcher left: " + body(gone));
+    assertFalse(gone.body().contains("<watcher "), "the watcher left: " + gone.body());
 
     SipMessageText nosy = ask(peer(), "SUBSCRIBE", aor("hana"), aor("hana"), "Event: presence.winfo\r\nExpires: 600\r\n", null, null);
     assertEquals(403, nosy.status(), nosy::toString);
@@ -264,14 +255,14 @@ class PresenceTest extends StoreGatewayTest {
       assertEquals(200, ok.status(), ok::toString);
       SipMessageText first = notified(lamp);
       assertEquals("application/dialog-info+xml", first.header("Content-Type"));
-      assertFalse(body(first).contains("<dialog "), "no call yet: " + body(first));
+      assertFalse(first.body().contains("<dialog "), "no call yet: " + first.body());
 
       SippRun caller = Sipp.scenario("uac.xml").remote(HOST, gateway.port()).local(HOST).service("bob").calls(1)
           .timeout(Duration.ofSeconds(20)).arg("-d", "300").workDir(dir).start();
       List<String> states = new ArrayList<>();
       String last = "";
       while (!last.contains("<state>terminated</state>")) {
-        last = body(notified(lamp));
+        last = notified(lamp).body();
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("<state>([a-z]+)</state>").matcher(last);
         if (m.find()) states.add(m.group(1));
       }
@@ -295,9 +286,9 @@ class PresenceTest extends StoreGatewayTest {
       ken.send(ken.request("REGISTER", "sip:" + TestGateway.DOMAIN, aor("ken"),
           "Contact: <sip:ken@k3n.invalid;transport=tcp>\r\nExpires: 600\r\n"));
       assertEquals(200, ken.finalResponse(ANSWER).status());
-      assertTrue(body(notified(watcher)).contains("<basic>open</basic>"));
+      assertTrue(notified(watcher).body().contains("<basic>open</basic>"));
     }
-    assertTrue(body(notified(watcher)).contains("<basic>closed</basic>"), "closed when its connection closed");
+    assertTrue(notified(watcher).body().contains("<basic>closed</basic>"), "closed when its connection closed");
   }
 
   /**
@@ -313,12 +304,12 @@ class PresenceTest extends StoreGatewayTest {
     assertEquals(200, ask(watcher, "SUBSCRIBE", aor("lily"), aor("lily"), "Event: presence\r\nExpires: 600\r\n", null, null).status());
     SipMessageText pending = notified(watcher);
     assertTrue(pending.header("Subscription-State").startsWith("pending;expires="), pending::toString);
-    assertEquals("", body(pending), "a pending watcher is shown nothing");
+    assertEquals("", pending.body(), "a pending watcher is shown nothing");
     String own = lily.request("SUBSCRIBE", aor("lily"), aor("lily"), "Event: presence.winfo\r\nExpires: 600\r\n")
         .replace("sip:tester@" + TestGateway.DOMAIN, "sip:lily@" + TestGateway.DOMAIN);
     lily.send(own);
     assertEquals(200, lily.finalResponse(ANSWER).status());
-    assertTrue(body(notified(lily)).contains("status=\"pending\""), "lily sees a watcher waiting for her");
+    assertTrue(notified(lily).body().contains("status=\"pending\""), "lily sees a watcher waiting for her");
     gateway.close();
 
     gateway = TestGateway.start(new JsonObject().put("presence", new JsonObject().put("defaultPolicy", "polite-block")));
@@ -330,7 +321,7 @@ class PresenceTest extends StoreGatewayTest {
     assertEquals(200, ask(watcher2, "SUBSCRIBE", aor("mona"), aor("mona"), "Event: presence\r\nExpires: 600\r\n", null, null).status());
     SipMessageText blocked = notified(watcher2);
     assertTrue(blocked.header("Subscription-State").startsWith("active"), blocked::toString);
-    assertTrue(body(blocked).contains("<basic>closed</basic>") && !body(blocked).contains("secret plans"), body(blocked));
+    assertTrue(blocked.body().contains("<basic>closed</basic>") && !blocked.body().contains("secret plans"), blocked.body());
     gateway.close();
 
     gateway = TestGateway.start(new JsonObject().put("presence", new JsonObject().put("defaultPolicy", "block")));

@@ -47,6 +47,12 @@ public record SipMessageText(String text) {
     return values;
   }
 
+  /** What follows the blank line that ends the headers (empty when there is none). */
+  public String body() {
+    int end = text.indexOf("\r\n\r\n");
+    return end < 0 ? "" : text.substring(end + 4);
+  }
+
   public boolean isResponse() { return text.startsWith("SIP/2.0 "); }
 
   /** The status code of a response; fails for a request. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,6 +52,23 @@ abstract class StoreGatewayTest {
     return p;
   }
 
+  /** A request from {@code peer} (From: tester) with {@code headers} and a body of {@code type}, and its final response. */
+  static SipMessageText ask(SipPeer peer, String method, String uri, String to, String headers, String type, String body)
+      throws IOException {
+    String m = peer.request(method, uri, to, headers + (type == null ? "" : "Content-Type: " + type + "\r\n"));
+    if (body != null) {
+      m = m.replace("Content-Length: 0\r\n\r\n", "Content-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body);
+    }
+    peer.send(m);
+    return peer.finalResponse(ANSWER);
+  }
+
+  /** A REGISTER of {@code user} binding {@code phone}'s own address (Expires 0: removes it); its final status. */
+  static int register(SipPeer phone, String user, int expires) throws IOException {
+    phone.send(phone.request("REGISTER", "sip:" + TestGateway.DOMAIN, aor(user), "Expires: " + expires + "\r\n"));
+    return phone.finalResponse(ANSWER).status();
+  }
+
   static String aor(String user) { return "sip:" + user + "@" + TestGateway.DOMAIN; }
 
   /** The next request to {@code peer}, a NOTIFY, answered 200. */
@@ -62,5 +80,5 @@ abstract class StoreGatewayTest {
     return m;
   }
 
-  static String body(SipMessageText m) { return m.text().substring(m.text().indexOf("\r\n\r\n") + 4); }
+  static String body(SipMessageText m) { return m.body(); }
 }
