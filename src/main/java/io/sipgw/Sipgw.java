@@ -24,11 +24,11 @@ import io.sipgw.presence.MemoryPresenceStore;
 import io.sipgw.presence.PresenceServer;
 import io.sipgw.presence.PresenceStore;
 import io.sipgw.presence.RedisPresenceStore;
-import io.sipgw.xcap.DocumentKey;
 import io.sipgw.xcap.MemoryXcapStore;
 import io.sipgw.xcap.RedisXcapStore;
 import io.sipgw.xcap.XcapServer;
 import io.sipgw.xcap.XcapStore;
+import io.sipgw.xcap.XcapUserDocuments;
 import io.sipgw.im.MessageDelivery;
 import io.sipgw.im.MessageStore;
 import io.sipgw.im.OfflineMessages;
@@ -68,6 +68,9 @@ import io.sipgw.transport.WebSocketKeepalive;
 import io.sipgw.transport.WebSocketListenerVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.sipgw.sip.SipRequest;
+import io.sipgw.sip.Escapes;
+import io.sipgw.sip.SipParseException;
+import io.sipgw.sip.SipUri;
 import io.sipgw.transport.Flow;
 import io.sipgw.store.Binding;
 import io.vertx.core.Future;
@@ -263,9 +266,8 @@ public final class Sipgw {
         : authenticator.knows(aor.substring(0, aor.lastIndexOf('@')), aor.substring(aor.lastIndexOf('@') + 1)),
         System::currentTimeMillis, () -> transactionCfg.get().retryAfter());
     AtomicReference<PresenceConfig> presenceCfg = new AtomicReference<>(config.presence());
-    XcapStore documents = xcapStore;
     PresenceServer presence = new PresenceServer(transports, dispatcher, presenceStore, store, presenceCfg::get,
-        System::currentTimeMillis, (auid, user) -> documents.get(new DocumentKey(auid, user, "index")).map(d -> d == null ? null : d.body()));
+        System::currentTimeMillis, new XcapUserDocuments(xcapStore), uri -> localAor(routing.get().domains(), uri));
     XcapServer xcap = new XcapServer(xcapStore, authenticator, key -> presence.documentChanged(key.auid(), key.user()),
         () -> presenceCfg.get().enabled() && presenceCfg.get().xcap());
     Registrar registrar = new Registrar(store, registrarCfg::get, System::currentTimeMillis, new RegistrationListener() {
@@ -409,5 +411,16 @@ public final class Sipgw {
     List<Future<Void>> undo = new ArrayList<>();
     for (int i = deployments.size() - 1; i >= 0; i--) undo.add(vertx.undeploy(deployments.get(i)));
     return Future.join(undo).transform(x -> transports.close()).transform(x -> store.close());
+  }
+
+  /** The address of record of {@code uri} when it is a user of a local domain (aliases made canonical), else null. */
+  private static String localAor(LocalDomains domains, String uri) {
+    try {
+      SipUri u = SipUri.parse(uri);
+      if (u.user() == null || !domains.isLocal(u.host())) return null;
+      return Escapes.unescape(u.user()) + "@" + domains.canonical(u.host());
+    } catch (SipParseException e) {
+      return null;
+    }
   }
 }

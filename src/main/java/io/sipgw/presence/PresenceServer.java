@@ -30,7 +30,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -58,6 +58,10 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
   static final String DIALOG = "dialog";
   /** A dialog that never ends (a lost BYE) leaves the document after this long. */
   static final long DIALOG_MILLIS = 12 * 3600_000L;
+  /** A subscription to a resource list (RFC 4662), its Event header {@code presence}. */
+  static final String LIST = "eventlist";
+  /** One member of a resource list's subscription: its id the list's, {@code |}, the member. */
+  static final String MEMBER = "eventlist-member";
   /** The id of the tuple presence from registrations adds. */
   static final String USRLOC_TUPLE = "usrloc";
   static final long SWEEP_MILLIS = 1000;
@@ -68,7 +72,8 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
   private final LocationStore location;
   private final Supplier<PresenceConfig> settings;
   private final LongSupplier clock;
-  private final BiFunction<String, String, Future<byte[]>> documents;
+  private final UserDocuments documents;
+  private final Function<String, String> localAor;
   private final String node = Long.toHexString(new SecureRandom().nextLong() >>> 16);
   private long sequence;
   private Context context;
@@ -76,7 +81,7 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
   private long sweepTimer = -1;
 
   public PresenceServer(Transports transports, Dispatcher dispatcher, PresenceStore store, LocationStore location,
-      Supplier<PresenceConfig> settings, LongSupplier clock, BiFunction<String, String, Future<byte[]>> documents) {
+      Supplier<PresenceConfig> settings, LongSupplier clock, UserDocuments documents, Function<String, String> localAor) {
     this.transports = transports;
     this.dispatcher = dispatcher;
     this.store = store;
@@ -84,6 +89,7 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
     this.settings = settings;
     this.clock = clock;
     this.documents = documents;
+    this.localAor = localAor;
   }
 
   @Override
@@ -207,26 +213,57 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
       return Future.succeededFuture(ResponseBuilder.of(req, 403, "Forbidden (only the presentity may watch its watchers)").toBuffer());
     }
     if (toTag == null && event.equals(EVENT)) {
-      Future<Buffer> refused = rules(entity).map(r -> handling(r, entity, from.uri().toString(), now).equals("block")
-          ? ResponseBuilder.of(req, 403, "Forbidden (the presentity takes no such watcher)").toBuffer() : null);
-      return refused.compose(no -> {
-        if (no != null) return Future.succeededFuture(no);
+      return documents.listMembers(entity).compose(members -> {
         try {
-          return subscribed(req, entity, flow, nodeRoute, expires, now);
+          return members != null ? listSubscribe(req, entity, flow, nodeRoute, expires, now) : watch(req, entity, flow, nodeRoute, expires, now);
         } catch (SipParseException e) {
           return Future.succeededFuture(ResponseBuilder.of(req, 400, "Bad Request (" + e.reason() + ")").toBuffer());
         }
       });
     }
-    return subscribed(req, entity, flow, nodeRoute, expires, now);
+    return subscribed(req, entity, flow, nodeRoute, expires, now, event);
+  }
+
+  /** A new subscription to a user's presence, if the user's rules let the watcher in. */
+  private Future<Buffer> watch(SipRequest req, String entity, Flow flow, String nodeRoute, long expires, long now) throws SipParseException {
+    String watcher = req.from().uri().toString();
+    return rules(entity).compose(r -> {
+      if (handling(r, entity, watcher, now).equals("block")) {
+        return Future.succeededFuture(ResponseBuilder.of(req, 403, "Forbidden (the presentity takes no such watcher)").toBuffer());
+      }
+      try {
+        return subscribed(req, entity, flow, nodeRoute, expires, now, EVENT);
+      } catch (SipParseException e) {
+        return Future.succeededFuture(ResponseBuilder.of(req, 400, "Bad Request (" + e.reason() + ")").toBuffer());
+      }
+    });
+  }
+
+  /**
+   * A SUBSCRIBE to a resource-list service (RFC 4662 §5): it must support {@code eventlist} (421
+   * otherwise, §5.1); the list's members are watched with the subscriber's identity, each as that
+   * member's rules say (§6).
+   */
+  private Future<Buffer> listSubscribe(SipRequest req, String entity, Flow flow, String nodeRoute, long expires, long now)
+      throws SipParseException {
+    if (!supports(req, "eventlist")) {
+      return Future.succeededFuture(ResponseBuilder.of(req, 421, "Extension Required (eventlist)").header(HeaderName.REQUIRE, "eventlist").toBuffer());
+    }
+    return subscribed(req, entity, flow, nodeRoute, expires, now, LIST);
+  }
+
+  private static boolean supports(SipRequest req, String option) {
+    for (HeaderField f : req.fields(HeaderName.SUPPORTED)) {
+      for (String o : f.value().split(",")) if (o.trim().equalsIgnoreCase(option)) return true;
+    }
+    return false;
   }
 
   /** A SUBSCRIBE this server takes: a refresh of a subscription it has, or a new one. */
-  private Future<Buffer> subscribed(SipRequest req, String entity, Flow flow, String nodeRoute, long expires, long now)
+  private Future<Buffer> subscribed(SipRequest req, String entity, Flow flow, String nodeRoute, long expires, long now, String event)
       throws SipParseException {
     NameAddr from = req.from();
     String toTag = req.to().tag();
-    String event = eventPackage(req);
     if (toTag != null) {
       String id = req.callId() + ";" + from.tag();
       return store.subscription(id, now).compose(s -> {
@@ -256,10 +293,13 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
 
   /** 200 for the SUBSCRIBE, and at once a NOTIFY with the current state (terminated for Expires: 0). */
   private Future<Buffer> accept(SipRequest req, Subscription s, long expires) {
-    Buffer ok = ResponseBuilder.of(req, 200).toTag(s.localTag()).header(HeaderName.EXPIRES, Long.toString(expires))
-        .header(HeaderName.CONTACT, "<sip:" + s.entity().substring(0, s.entity().lastIndexOf('@')) + "@" + client.sentBy() + ">").toBuffer();
+    ResponseBuilder rb = ResponseBuilder.of(req, 200).toTag(s.localTag()).header(HeaderName.EXPIRES, Long.toString(expires))
+        .header(HeaderName.CONTACT, "<sip:" + s.entity().substring(0, s.entity().lastIndexOf('@')) + "@" + client.sentBy() + ">");
+    if (s.event().equals(LIST)) rb.header(HeaderName.REQUIRE, "eventlist"); // RFC 4662 §5.2
+    Buffer ok = rb.toBuffer();
     boolean fresh = s.cseq() == 0;
     Future<Void> kept = expires == 0 ? store.removeSubscription(s.id()).mapEmpty() : store.put(s);
+    if (s.event().equals(LIST)) kept = kept.compose(x -> members(s, expires == 0));
     return kept.map(x -> {
       // after the 200 has left: the NOTIFY goes through routing, on this loop, after this answer
       vertx.setTimer(1, id -> {
@@ -283,6 +323,10 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
   private Future<Void> changed(String entity, String event, boolean pendingToo) {
     long now = clock.getAsLong();
     return store.watchers(entity, now).compose(watchers -> {
+      if (event.equals(EVENT)) {
+        // the lists the presentity is in: each told of this member alone (RFC 4662 §5.3, partial state)
+        for (Subscription m : watchers) if (m.event().equals(MEMBER)) memberChanged(m, now);
+      }
       List<Subscription> told = watchers.stream().filter(s -> s.event().equals(event)).toList();
       if (told.isEmpty()) return Future.succeededFuture();
       Future<String> doc = event.equals(EVENT) ? document(entity, now) : null;
@@ -307,6 +351,10 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
 
   /** As {@link #notify(Subscription, String)}, with the presence document and the presentity's rules when they are read already. */
   private void notify(Subscription s, String terminated, Future<String> presenceDocument, Future<PresRules> rulesRead) {
+    if (s.event().equals(LIST)) {
+      listNotify(s, terminated, null);
+      return;
+    }
     long now = clock.getAsLong();
     boolean presence = s.event().equals(EVENT);
     Future<PresRules> rules = !presence ? Future.succeededFuture(PresRules.NONE) : rulesRead != null ? rulesRead : rules(s.entity());
@@ -329,12 +377,25 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
   /** Sends the NOTIFY of {@link #notify(Subscription, String)}, the watcher's sub-handling decided. */
   private void send(Subscription s, String terminated, Future<String> presenceDocument, String handling) {
     long now = clock.getAsLong();
+    // RFC 6665 §4.2.2: a pending subscription is told nothing of the state, a rejected one nothing either
+    boolean silent = handling.equals("confirm") || handling.equals("block");
+    String shown = handling.equals("polite-block") ? Pidf.basic("sip:" + s.entity(), "blocked", false, null) : null; // RFC 5025 §3.2.1: as if offline
+    send(s, terminated, handling.equals("confirm"), silent ? null : contentType(s.event()), "",
+        seq -> silent ? Future.succeededFuture("") : shown != null ? Future.succeededFuture(shown)
+            : s.event().equals(WINFO) ? watcherInfo(s, now) : s.event().equals(DIALOG) ? dialogInfo(s, now)
+            : presenceDocument != null ? presenceDocument : document(s.entity(), now));
+  }
+
+  /**
+   * Sends a NOTIFY in {@code s}'s dialog with the next CSeq, the body {@code body} makes of that CSeq
+   * ({@code type} null: none), {@code extra} header lines after the others; ends the subscription
+   * when the watcher is gone (481, 408).
+   */
+  private void send(Subscription s, String terminated, boolean pending, String type, String extra, Function<Long, Future<String>> body) {
+    long now = clock.getAsLong();
     // a subscription that ended was taken out of the store with its last count
     Future<Long> counted = terminated == null ? store.nextCseq(s.id()) : Future.succeededFuture(s.cseq() + 1);
-    Future<String> body = s.event().equals(WINFO) ? watcherInfo(s, now)
-        : s.event().equals(DIALOG) ? dialogInfo(s, now) : presenceDocument != null ? presenceDocument : document(s.entity(), now);
-    counted.compose(seq -> seq == 0 ? Future.succeededFuture(200) : body.compose(doc -> {
-      boolean pending = handling.equals("confirm");
+    counted.compose(seq -> seq == 0 ? Future.succeededFuture(200) : body.apply(seq).compose(doc -> {
       String state = terminated == null ? (pending ? "pending" : "active") + ";expires=" + Math.max(0, (s.expires() - now + 999) / 1000)
           : "terminated" + (terminated.equals("terminated") ? "" : ";reason=" + terminated);
       StringBuilder head = new StringBuilder(512).append("NOTIFY ").append(s.target()).append(" SIP/2.0\r\n")
@@ -346,14 +407,11 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
           .append("Call-ID: ").append(s.callId()).append("\r\n")
           .append("CSeq: ").append(seq).append(" NOTIFY\r\n")
           .append("Contact: <sip:").append(s.entity(), 0, s.entity().lastIndexOf('@')).append('@').append(client.sentBy()).append(">\r\n")
-          .append("Event: ").append(s.event()).append("\r\n")
-          .append("Subscription-State: ").append(state).append("\r\n");
-      // RFC 6665 §4.2.2: a pending subscription is told nothing of the state, a rejected one nothing either
-      if (pending || handling.equals("block")) return client.send(head.toString(), new byte[0]);
-      head.append("Content-Type: ").append(contentType(s.event())).append("\r\n");
-      String shown = handling.equals("polite-block")
-          ? Pidf.basic("sip:" + s.entity(), "blocked", false, null) : doc; // RFC 5025 §3.2.1: as if it were offline
-      return client.send(head.toString(), shown.getBytes(StandardCharsets.UTF_8));
+          .append("Event: ").append(s.event().equals(LIST) ? EVENT : s.event()).append("\r\n")
+          .append("Subscription-State: ").append(state).append("\r\n").append(extra);
+      if (type == null) return client.send(head.toString(), new byte[0]);
+      head.append("Content-Type: ").append(type).append("\r\n");
+      return client.send(head.toString(), doc.getBytes(StandardCharsets.UTF_8));
     })).onComplete(ar -> {
       int status = ar.succeeded() ? ar.result() : 500;
       if (status == 481 || status == 408) {
@@ -393,7 +451,7 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
 
   /** The presentity's pres-rules; none when it has none or they cannot be read. */
   private Future<PresRules> rules(String entity) {
-    return documents.apply("pres-rules", entity).map(PresRules::parse).recover(e -> {
+    return documents.presRules(entity).map(PresRules::parse).recover(e -> {
       LOG.warning("the pres-rules of " + entity + " cannot be read: " + e.getMessage() + " (presence.defaultPolicy applies)");
       return Future.succeededFuture(PresRules.NONE);
     });
@@ -414,7 +472,98 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
     if (context == null || !settings.get().enabled()) return;
     if (auid.equals("pres-rules")) {
       context.runOnContext(v -> changed(user, EVENT).compose(x -> changed(user, WINFO)));
+    } else if (auid.equals("resource-lists") || auid.equals("rls-services")) {
+      // the user's lists may have changed: each subscription to them is told the lists' full state
+      context.runOnContext(v -> documents.servicesOf(user).onSuccess(services -> {
+        long now = clock.getAsLong();
+        for (String service : services) {
+          store.watchers(service, now).onSuccess(subs -> {
+            for (Subscription s : subs) {
+              if (s.event().equals(LIST)) members(s, false).onSuccess(x -> listNotify(s, null, null));
+            }
+          });
+        }
+      }));
     }
+  }
+
+  // ---- resource lists (RFC 4662, as Kamailio's rls)
+
+  /**
+   * Keeps (or, {@code gone}, removes) a record per local member of {@code list} under that member,
+   * so that a change of the member reaches the list's subscription; a record of a member that left
+   * the list goes at its first change.
+   */
+  private Future<Void> members(Subscription list, boolean gone) {
+    return documents.listMembers(list.entity()).compose(members -> {
+      List<Future<?>> done = new ArrayList<>();
+      for (UserDocuments.Member m : members == null ? List.<UserDocuments.Member>of() : members) {
+        String aor = localAor.apply(m.uri());
+        if (aor == null) continue;
+        String id = list.id() + "|" + aor;
+        done.add(gone ? store.removeSubscription(id)
+            : store.put(new Subscription(id, MEMBER, aor, list.callId(), list.watcher(), list.remoteTag(), list.localTag(), list.id(),
+                List.of(), 0, list.expires())));
+      }
+      return Future.join(done).mapEmpty();
+    });
+  }
+
+  /** A list member's state changed: its list's subscription (the record's target) gets a partial NOTIFY. */
+  private void memberChanged(Subscription member, long now) {
+    store.subscription(member.target(), now).onSuccess(list -> {
+      if (list == null) store.removeSubscription(member.id()); // the list's subscription ended
+      else listNotify(list, null, member.entity());
+    });
+  }
+
+  /**
+   * A NOTIFY of a list's subscription: full state ({@code only} null), or the state of the member
+   * {@code only}; a service that is gone ends the subscription (noresource).
+   */
+  private void listNotify(Subscription list, String terminated, String only) {
+    documents.listMembers(list.entity()).onSuccess(found -> {
+      if (found == null && terminated == null) {
+        store.removeSubscription(list.id()).onSuccess(removed -> {
+          if (removed) sendList(list, "noresource", List.of(), true);
+        });
+        return;
+      }
+      List<UserDocuments.Member> members = found == null ? List.of() : found;
+      if (only == null) {
+        sendList(list, terminated, members, true);
+        return;
+      }
+      List<UserDocuments.Member> told = members.stream().filter(m -> only.equals(localAor.apply(m.uri()))).toList();
+      if (told.isEmpty()) store.removeSubscription(list.id() + "|" + only); // it left the list
+      else sendList(list, terminated, told, false);
+    });
+  }
+
+  private void sendList(Subscription list, String terminated, List<UserDocuments.Member> members, boolean full) {
+    long now = clock.getAsLong();
+    String start = "rlmi." + list.localTag() + "@" + list.entity().substring(list.entity().lastIndexOf('@') + 1);
+    send(list, terminated, false, Rlmi.contentType(start), "Require: eventlist\r\n", seq -> {
+      List<Future<Rlmi.Resource>> resources = new ArrayList<>();
+      for (UserDocuments.Member m : members) resources.add(resource(list, m, now));
+      return Future.all(resources).map(all -> Rlmi.body("sip:" + list.entity(), start, seq - 1, full, all.list()));
+    });
+  }
+
+  /** A member as the list's subscriber sees it: as the member's rules treat the subscriber (RFC 4662 §6). */
+  private Future<Rlmi.Resource> resource(Subscription list, UserDocuments.Member m, long now) {
+    String aor = localAor.apply(m.uri());
+    if (aor == null) return Future.succeededFuture(new Rlmi.Resource(m.uri(), m.name(), null, null, null, null));
+    String instance = Integer.toHexString((list.id() + "|" + aor).hashCode());
+    return Future.all(document(aor, now), rules(aor)).map(both -> {
+      String handling = handling(both.resultAt(1), aor, list.watcher(), now);
+      return switch (handling) {
+        case "block" -> new Rlmi.Resource(m.uri(), m.name(), instance, "terminated", "rejected", null);
+        case "confirm" -> new Rlmi.Resource(m.uri(), m.name(), instance, "pending", null, null);
+        case "polite-block" -> new Rlmi.Resource(m.uri(), m.name(), instance, "active", null, Pidf.basic("sip:" + aor, "blocked", false, null));
+        default -> new Rlmi.Resource(m.uri(), m.name(), instance, "active", null, both.resultAt(0));
+      };
+    });
   }
 
   private static String contentType(String event) {
@@ -494,6 +643,7 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
     long now = clock.getAsLong();
     store.expiredSubscriptions(now).onSuccess(ended -> {
       for (Subscription s : ended) {
+        if (s.event().equals(MEMBER)) continue; // its list ends by itself
         notify(s, "timeout");
         ended(s);
       }

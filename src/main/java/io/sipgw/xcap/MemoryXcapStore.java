@@ -37,6 +37,15 @@ public final class MemoryXcapStore implements XcapStore {
   public synchronized Future<String> serviceOwner(String serviceUri) { return Future.succeededFuture(services.get(serviceUri)); }
 
   @Override
+  public synchronized Future<Set<String>> servicesOf(String owner) {
+    Set<String> out = new java.util.TreeSet<>();
+    services.forEach((uri, o) -> {
+      if (o.equals(owner)) out.add(uri);
+    });
+    return Future.succeededFuture(out);
+  }
+
+  @Override
   public synchronized Future<Void> ownServices(String owner, Set<String> uris) {
     for (String uri : uris) {
       String o = services.get(uri);

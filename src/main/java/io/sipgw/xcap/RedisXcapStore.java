@@ -16,7 +16,8 @@ import java.util.Set;
  * hash tag:
  * <ul>
  *   <li>{@code <prefix>{xcap}:doc:<auid>/<user@domain>/<name>}: hash with {@code body} and {@code etag};</li>
- *   <li>{@code <prefix>{xcap}:services}: hash, service URI to the user whose rls-services has it.</li>
+ *   <li>{@code <prefix>{xcap}:services}: hash, service URI to the user whose rls-services has it;</li>
+ *   <li>{@code <prefix>{xcap}:owned:<user@domain>}: set, the service URIs of that user.</li>
  * </ul>
  * Each conditional write is one script, so a write never lands on a document another changed since.
  */
@@ -34,25 +35,30 @@ public final class RedisXcapStore implements XcapStore {
       "if ARGV[1] == 'etag' and had ~= ARGV[2] then return 0 end",
       "redis.call('DEL', KEYS[1])",
       "return 1"));
-  /** KEYS[1] the services hash; ARGV[1] the owner, ARGV[2..] its URIs: 0 and the URI another owns, or 1. */
+  /**
+   * KEYS[1] the services hash, KEYS[2] the owner's set of services; ARGV[1] the owner, ARGV[2..] its
+   * URIs: {0, the URI another owns}, or {1, ''}.
+   */
   private static final RedisEndpoint.Script OWN = new RedisEndpoint.Script(String.join("\n",
       "for i = 2, #ARGV do",
       "  local o = redis.call('HGET', KEYS[1], ARGV[i])",
       "  if o and o ~= ARGV[1] then return {0, ARGV[i]} end",
       "end",
-      "local all = redis.call('HGETALL', KEYS[1])",
-      "for i = 1, #all, 2 do if all[i + 1] == ARGV[1] then redis.call('HDEL', KEYS[1], all[i]) end end",
-      "for i = 2, #ARGV do redis.call('HSET', KEYS[1], ARGV[i], ARGV[1]) end",
+      "for _, uri in ipairs(redis.call('SMEMBERS', KEYS[2])) do redis.call('HDEL', KEYS[1], uri) end",
+      "redis.call('DEL', KEYS[2])",
+      "for i = 2, #ARGV do redis.call('HSET', KEYS[1], ARGV[i], ARGV[1]); redis.call('SADD', KEYS[2], ARGV[i]) end",
       "return {1, ''}"));
 
   private final RedisEndpoint redis;
   private final String doc;
   private final String services;
+  private final String owned;
 
   public RedisXcapStore(RedisEndpoint redis) {
     this.redis = redis;
     this.doc = redis.key("{xcap}:doc:");
     this.services = redis.key("{xcap}:services");
+    this.owned = redis.key("{xcap}:owned:");
   }
 
   @Override
@@ -82,11 +88,20 @@ public final class RedisXcapStore implements XcapStore {
   }
 
   @Override
+  public Future<Set<String>> servicesOf(String owner) {
+    return redis.send(Request.cmd(Command.SMEMBERS).arg(owned + owner)).map(r -> {
+      Set<String> out = new java.util.TreeSet<>();
+      for (Response uri : r) out.add(uri.toString());
+      return out;
+    });
+  }
+
+  @Override
   public Future<Void> ownServices(String owner, Set<String> uris) {
     List<Object> args = new ArrayList<>();
     args.add(owner);
     args.addAll(uris);
-    return redis.eval(OWN, List.of(services), args).compose(r -> {
+    return redis.eval(OWN, List.of(services, owned + owner), args).compose(r -> {
       Response ok = r.get(0);
       return ok.toInteger() == 1 ? Future.<Void>succeededFuture() : Future.failedFuture(new ServiceTaken(r.get(1).toString()));
     });

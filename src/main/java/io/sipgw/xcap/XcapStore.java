@@ -21,6 +21,9 @@ public interface XcapStore {
   /** Removes the document if its entity tag is {@code expected} (null: whatever it is); false when not removed. */
   Future<Boolean> delete(DocumentKey key, String expected);
 
+  /** The service URIs {@code owner}'s rls-services document has. */
+  Future<java.util.Set<String>> servicesOf(String owner);
+
   /** Who owns the resource-list service of this URI ({@code user@domain}, RFC 4826 §4.4.8), or null. */
   Future<String> serviceOwner(String serviceUri);
 

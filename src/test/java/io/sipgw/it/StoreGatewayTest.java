@@ -3,6 +3,10 @@ package io.sipgw.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import io.sipgw.auth.Credentials;
+import io.sipgw.auth.CredentialsFile;
+import io.sipgw.auth.DigestAlgorithm;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +48,29 @@ abstract class StoreGatewayTest {
     }
     gateway = TestGateway.start(config);
   }
+
+  /**
+   * A gateway with a WebSocket (HTTP) listener, for XCAP, on the {@code "memory"} or {@code "redis"}
+   * store, with auth on for {@code users} (password {@code <user>-Pa55}, in the file or in Redis)
+   * and SIP from loopback trusted (not challenged).
+   */
+  void startXcap(String store, String... users) throws IOException {
+    JsonObject auth = new JsonObject().put("enabled", true).put("trusted", new JsonArray().add("127.0.0.0/8"));
+    List<Credentials> credentials = new ArrayList<>();
+    for (String u : users) credentials.add(CredentialsFile.hash(u, TestGateway.DOMAIN, u + "-Pa55"));
+    if (store.equals("redis")) {
+      redis = RedisServer.start(dir.resolve("redis"));
+      for (Credentials c : credentials) redis.cli("HSET", "sipgw:cred:" + c.user() + "@" + c.domain(), "ha1", c.ha1().get(DigestAlgorithm.MD5));
+      gateway = TestGateway.startWebSocket(new JsonObject().put("auth", auth)
+          .put("store", new JsonObject().put("type", "redis").put("redis", redis.url())));
+    } else {
+      CredentialsFile.write(dir.resolve("users.json"), credentials);
+      gateway = TestGateway.startWebSocket(new JsonObject().put("auth", auth.put("users", dir.resolve("users.json").toString())));
+    }
+  }
+
+  /** An XCAP client of {@link #startXcap}'s gateway with {@code user}'s credentials. */
+  XcapClient as(String user) { return new XcapClient(gateway.wsPort(), user, user + "-Pa55"); }
 
   /** A UDP peer of the gateway, closed after the test. */
   SipPeer peer() throws IOException {

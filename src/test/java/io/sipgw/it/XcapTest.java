@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sipgw.auth.CredentialsFile;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -29,25 +26,7 @@ class XcapTest extends StoreGatewayTest {
   private static final String ALICE_LISTS = "resource-lists/users/sip:alice@localhost/index";
   private static final String ALICE_RULES = "pres-rules/users/sip:alice@localhost/index";
 
-  /** A gateway with a WebSocket (HTTP) listener and auth on for alice and bob; SIP from loopback trusted. */
-  private void startWithUsers(String store) throws IOException {
-    JsonObject auth = new JsonObject().put("enabled", true).put("trusted", new JsonArray().add("127.0.0.0/8"));
-    if (store.equals("redis")) {
-      redis = RedisServer.start(dir.resolve("redis"));
-      for (String u : List.of("alice", "bob")) {
-        redis.cli("HSET", "sipgw:cred:" + u + "@localhost", "ha1", CredentialsFile.hash(u, TestGateway.DOMAIN, u + "-Pa55").ha1()
-            .get(io.sipgw.auth.DigestAlgorithm.MD5));
-      }
-      gateway = TestGateway.startWebSocket(new JsonObject().put("auth", auth)
-          .put("store", new JsonObject().put("type", "redis").put("redis", redis.url())));
-    } else {
-      CredentialsFile.write(dir.resolve("users.json"), List.of(CredentialsFile.hash("alice", TestGateway.DOMAIN, "alice-Pa55"),
-          CredentialsFile.hash("bob", TestGateway.DOMAIN, "bob-Pa55")));
-      gateway = TestGateway.startWebSocket(new JsonObject().put("auth", auth.put("users", dir.resolve("users.json").toString())));
-    }
-  }
-
-  private XcapClient as(String user) { return new XcapClient(gateway.wsPort(), user, user + "-Pa55"); }
+  private void startWithUsers(String store) throws IOException { startXcap(store, "alice", "bob"); }
 
   private static String lists(String... entries) {
     StringBuilder sb = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
