@@ -28,7 +28,9 @@ import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -65,6 +67,8 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
   /** The id of the tuple presence from registrations adds. */
   static final String USRLOC_TUPLE = "usrloc";
   static final long SWEEP_MILLIS = 1000;
+  /** After a binding's end, how long before its presentity's document is made again (the store sees it gone). */
+  static final long EXPIRY_SLACK_MILLIS = 250;
 
   private final Transports transports;
   private final Dispatcher dispatcher;
@@ -79,6 +83,8 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
   private Context context;
   private LocalClient client;
   private long sweepTimer = -1;
+  /** Per watched presentity with bindings, the timer of {@link #lookAgainWhenExpired}; touched on this verticle's loop only. */
+  private final Map<String, Long> expiryTimers = new HashMap<>();
 
   public PresenceServer(Transports transports, Dispatcher dispatcher, PresenceStore store, LocationStore location,
       Supplier<PresenceConfig> settings, LongSupplier clock, UserDocuments documents, Function<String, String> localAor) {
@@ -103,6 +109,7 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(sweepTimer);
+    expiryTimers.values().forEach(vertx::cancelTimer);
     return Future.succeededFuture();
   }
 
@@ -628,6 +635,7 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
         }
       }
       if (reg != null && reg.known()) {
+        if (!reg.bindings().isEmpty()) lookAgainWhenExpired(entity, reg.bindings());
         try {
           parts.add(Pidf.parse(Pidf.basic("sip:" + entity, USRLOC_TUPLE, !reg.bindings().isEmpty(), null)
               .getBytes(StandardCharsets.UTF_8)));
@@ -637,6 +645,28 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
       }
       return Pidf.compose("sip:" + entity, parts);
     }));
+  }
+
+  /**
+   * Presence from registrations when no REGISTER comes: a watched user whose last binding runs out
+   * (RFC 3261 §10.3: it expires by itself) is shown closed then. One timer per presentity, on this
+   * loop, set for when its latest binding ends; when it fires the document is made again (and, if
+   * a binding was refreshed meanwhile, the timer set again for the new end).
+   */
+  private void lookAgainWhenExpired(String entity, List<Binding> bindings) {
+    if (!store.mayBeWatched(entity)) return;
+    long last = 0;
+    for (Binding b : bindings) last = Math.max(last, b.expiresAtMillis());
+    long end = last;
+    context.runOnContext(v -> {
+      Long old = expiryTimers.remove(entity);
+      if (old != null) vertx.cancelTimer(old);
+      long delay = Math.max(1, end - clock.getAsLong() + EXPIRY_SLACK_MILLIS);
+      expiryTimers.put(entity, vertx.setTimer(delay, id -> {
+        expiryTimers.remove(entity);
+        changed(entity);
+      }));
+    });
   }
 
   private void sweep() {
@@ -659,6 +689,7 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
   @Override
   public void saved(SipRequest register, Flow flow, String aor, List<Binding> bindings, boolean cameOnline) {
     if (cameOnline || bindings.isEmpty()) registered(aor);
+    else if (context != null && settings.get().enabled()) lookAgainWhenExpired(aor, bindings); // a refresh: only the end moved
   }
 
   /** A user whose last connection-bound binding (a browser's WebSocket) went when it closed is closed. */

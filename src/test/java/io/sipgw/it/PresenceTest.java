@@ -173,6 +173,24 @@ class PresenceTest extends StoreGatewayTest {
     assertTrue(notified(watcher).body().contains("<basic>closed</basic>"), "closed when the last binding went");
   }
 
+  /** pua_usrloc without a REGISTER: a binding that runs out by itself shows its user closed then. */
+  @ParameterizedTest
+  @ValueSource(strings = {"memory", "redis"})
+  void aUserWhoseLastBindingExpiresIsShownClosedWithoutARegister(String store) throws IOException {
+    start(store, new JsonObject().put("registrar", new JsonObject().put("minExpires", 1)));
+    SipPeer watcher = peer();
+    SipPeer ivy = peer();
+    assertEquals(200, ask(watcher, "SUBSCRIBE", aor("ivy"), aor("ivy"), "Event: presence\r\nExpires: 600\r\n", null, null).status());
+    notified(watcher);
+    assertEquals(200, register(ivy, "ivy", 2));
+    assertTrue(body(notified(watcher)).contains("<basic>open</basic>"), "open while registered");
+    long registered = System.nanoTime();
+    SipMessageText closed = notified(watcher);
+    assertTrue(body(closed).contains("<basic>closed</basic>"), closed::toString);
+    long after = (System.nanoTime() - registered) / 1_000_000;
+    assertTrue(after >= 1000 && after < 4000, "closed when the two seconds ran out, not before: after " + after + " ms");
+  }
+
   @Test
   void aSubscribeForAnotherPackageGoesToTheUser() throws IOException {
     gateway = TestGateway.start();
