@@ -9,6 +9,8 @@
 //   invoke  {page, method, args, timeoutMs?}  window.softphone[method](...args), awaited
 //   fill    {page, selector, value}       types into a form field, as a person would
 //   click   {page, selector}              clicks a button
+//   select  {page, selector, value}       chooses an option of a select element
+//   text    {page, selector}              the text content of an element
 //   screenshot {page, path}               a PNG of the page, for a person to look at
 //   close   {page}                        closes that context
 //   quit    {}                            closes the browser and exits (so does the end of stdin)
@@ -99,6 +101,14 @@ function click({ page: name, selector }) {
   return pageNamed(name).click(selector);
 }
 
+function select({ page: name, selector, value }) {
+  return pageNamed(name).selectOption(selector, value);
+}
+
+function text({ page: name, selector }) {
+  return pageNamed(name).textContent(selector);
+}
+
 async function screenshot({ page: name, path }) {
   await pageNamed(name).screenshot({ path, fullPage: true });
   return path;
@@ -123,7 +133,7 @@ async function quit() {
   process.exit(0);
 }
 
-const commands = { open, invoke, fill, click, screenshot, close, quit: async () => { setImmediate(quit); return true; } };
+const commands = { open, invoke, fill, click, select, text, screenshot, close, quit: async () => { setImmediate(quit); return true; } };
 
 async function handle(line) {
   let command;
