@@ -159,6 +159,22 @@ class DigestAuthTest {
     }
   }
 
+  /**
+   * Who watches alice (presence.winfo, RFC 3857) is alice's business alone: a user of another domain
+   * who happens to be called alice too (not challenged: not a local user) gets 403, not the list.
+   */
+  @Test
+  void aNamesakeFromAnotherDomainDoesNotSeeWhoWatchesALocalUser() throws IOException {
+    start("MD5");
+    String alice = "sip:alice@" + TestGateway.DOMAIN;
+    try (SipPeer peer = SipPeer.open(SippTransport.UDP, HOST, gateway.port())) {
+      peer.send(peer.request("SUBSCRIBE", alice, alice, "Event: presence.winfo\r\nExpires: 600\r\n")
+          .replaceFirst("From: <sip:tester@" + TestGateway.DOMAIN + ">", "From: <sip:alice@example.net>"));
+      SipMessageText answer = peer.finalResponse(ANSWER);
+      assertEquals(403, answer.status(), answer::toString);
+    }
+  }
+
   /** A PUBLISH of an open PIDF for {@code presentity} from {@code from} with {@code headers}: its final answer. */
   private static SipMessageText publish(SipPeer phone, String presentity, String from, String headers) throws IOException {
     String body = "<presence xmlns=\"urn:ietf:params:xml:ns:pidf\" entity=\"" + presentity + "\"><tuple id=\"t\"><status><basic>open"
