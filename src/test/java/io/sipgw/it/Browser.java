@@ -266,6 +266,9 @@ public final class Browser implements AutoCloseable {
       command(new JsonObject().put("cmd", "screenshot").put("page", name).put("path", file.toAbsolutePath().toString()));
     }
 
+    /** Loads the page again in its context (its localStorage stays), and waits for the softphone to load. */
+    public void reload() { command(new JsonObject().put("cmd", "reload").put("page", name)); }
+
     /** Closes this page's context. */
     public void close() { command(new JsonObject().put("cmd", "close").put("page", name)); }
   }

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * registration alone, busy with a note once it publishes, offline when it unregisters and online when
  * it registers again; the same through the page's forms and buttons; chat both ways in order with
  * unread counts; a message to an offline buddy kept (202) and shown in its conversation when it
- * registers; publications and subscriptions refreshed before they expire; and a SIPp phone over UDP
+ * registers; publications and subscriptions refreshed before they expire; buddies unsubscribed when
+ * removed or at unregister, and back from localStorage after a reload; and a SIPp phone over UDP
  * whose PUBLISH the browser sees.
  */
 class BrowserPresenceTest extends BrowserTestCase {
@@ -28,7 +29,7 @@ class BrowserPresenceTest extends BrowserTestCase {
   private static final Duration POLL = Duration.ofMillis(250);
 
   BrowserPresenceTest() {
-    super(false, false, "ann", "ben", "cid", "dee", "eli", "fay", "gil", "hana", "ike", "jo", "kim", "lou");
+    super(false, false, "ann", "ben", "cid", "dee", "eli", "fay", "gil", "hana", "ike", "jo", "kim", "lou", "mo", "nel", "oz");
   }
 
   /** Presence expiries down to 5 s, so that the refresh test sees refreshes within seconds. */
@@ -87,6 +88,31 @@ class BrowserPresenceTest extends BrowserTestCase {
         "ben registered again");
     JsonObject back = awaitBuddy(ann, mark, "ben", "online", null);
     assertEquals("registration", back.getString("basis"), "a new registration starts online, with nothing published");
+  }
+
+  @Test
+  void buddiesAreUnsubscribedWhenRemovedOrUnregisteredAndKeptPerAccountAcrossAReload() {
+    Browser.Page mo = registered("mo");
+    registered("nel");
+    watch(mo, "nel");
+    mo.invoke("addBuddy", aor("oz"));
+    JsonObject nobody = awaitBuddy(mo, 0, "oz", "offline", null);
+    assertEquals("none", nobody.getString("basis"), "oz never registered nor published: an empty document");
+
+    mo.invoke("removeBuddy", "oz");
+    awaitUnsubscribed(mo, "oz");
+    assertEquals(List.of(buddy("nel", "online", null)), summaries(mo));
+
+    mo.invoke("unregister");
+    awaitUnsubscribed(mo, "nel");
+    assertEquals(List.of(buddy("nel", "unknown", null)), summaries(mo), "unregistered: nothing known");
+
+    // the buddy list is in localStorage for mo@localhost: a reloaded page has it back at the registration
+    mo.reload();
+    int mark = mo.mark();
+    mo.register("mo", bed.password("mo"), DOMAIN, null);
+    awaitBuddy(mo, mark, "nel", "online", null);
+    assertEquals(List.of(buddy("nel", "online", null)), summaries(mo));
   }
 
   @Test
@@ -279,6 +305,17 @@ class BrowserPresenceTest extends BrowserTestCase {
     int mark = from.mark();
     from.sendMessage(aor(user), text);
     from.awaitEvent(mark, e -> "messageSent".equals(e.getString("type")) && text.equals(e.getString("text")), BOUND, "the 2xx to " + text);
+  }
+
+  /** The page's SUBSCRIBE with Expires: 0 for {@code user}'s presence, answered 200, and the terminated NOTIFY. */
+  private static void awaitUnsubscribed(Browser.Page page, String user) {
+    Predicate<TracedMessage> toUser = m -> m.message().header("To") != null && m.message().header("To").contains(aor(user));
+    TracedMessage unsubscribe = awaitTrace(page, toUser.and(m -> m.sent() && m.isRequest("SUBSCRIBE") && "0".equals(m.message().header("Expires"))),
+        "the SUBSCRIBE with Expires: 0 to " + user);
+    String cseq = unsubscribe.message().header("CSeq");
+    awaitTrace(page, toUser.and(m -> m.isResponse(200, "SUBSCRIBE") && cseq.equals(m.message().header("CSeq"))), "its 200");
+    awaitTrace(page, m -> m.received() && m.isRequest("NOTIFY") && m.message().header("From").contains(aor(user))
+        && m.message().header("Subscription-State").startsWith("terminated"), "the terminated NOTIFY from " + user);
   }
 
   private static List<TracedMessage> publishes(Browser.Page page) {
