@@ -7,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
@@ -20,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * it registers again; the same through the page's forms and buttons; chat both ways in order with
  * unread counts; a message to an offline buddy kept (202) and shown in its conversation when it
  * registers; publications and subscriptions refreshed before they expire; buddies unsubscribed when
- * removed or at unregister, and back from localStorage after a reload; and a SIPp phone over UDP
+ * removed or at unregister, and back from localStorage after a reload; pending while the gateway's
+ * policy asks the presentity to confirm watchers; and a SIPp phone over UDP
  * whose PUBLISH the browser sees.
  */
 class BrowserPresenceTest extends BrowserTestCase {
@@ -29,7 +34,7 @@ class BrowserPresenceTest extends BrowserTestCase {
   private static final Duration POLL = Duration.ofMillis(250);
 
   BrowserPresenceTest() {
-    super(false, false, "ann", "ben", "cid", "dee", "eli", "fay", "gil", "hana", "ike", "jo", "kim", "lou", "mo", "nel", "oz");
+    super(false, false, "ann", "ben", "cid", "dee", "eli", "fay", "gil", "hana", "ike", "jo", "kim", "lou", "mo", "nel", "oz", "pia", "quin");
   }
 
   /** Presence expiries down to 5 s, so that the refresh test sees refreshes within seconds. */
@@ -113,6 +118,28 @@ class BrowserPresenceTest extends BrowserTestCase {
     mo.register("mo", bed.password("mo"), DOMAIN, null);
     awaitBuddy(mo, mark, "nel", "online", null);
     assertEquals(List.of(buddy("nel", "online", null)), summaries(mo));
+  }
+
+  /**
+   * With presence.defaultPolicy confirm (the gateway's config changed under it and reloaded) a new
+   * watcher's subscription is pending, its NOTIFYs without state: the buddy shows pending.
+   */
+  @Test
+  void aWatcherNotYetAllowedSeesPending() throws IOException {
+    Browser.Page pia = registered("pia");
+    registered("quin");
+    Path config = bed.dir().resolve("sipgw.json");
+    String allowing = Files.readString(config, StandardCharsets.UTF_8);
+    try {
+      reloadGateway(config, new JsonObject(allowing).mergeIn(new JsonObject()
+          .put("presence", new JsonObject().put("defaultPolicy", "confirm")), true).encodePrettily());
+      pia.invoke("addBuddy", aor("quin"));
+      JsonObject pending = awaitBuddy(pia, 0, "quin", "pending", null);
+      assertEquals("pending", pending.getString("subscription"), pending::encode);
+      assertEquals(List.of(buddy("quin", "pending", null)), summaries(pia));
+    } finally {
+      reloadGateway(config, allowing);
+    }
   }
 
   @Test
@@ -331,6 +358,31 @@ class BrowserPresenceTest extends BrowserTestCase {
     return page;
   }
 
+  /** Writes {@code content} as the gateway's config file and waits until the gateway has reloaded it. */
+  private void reloadGateway(Path config, String content) throws IOException {
+    Path log = bed.dir().resolve("sipgw.log");
+    long before = reloads(log);
+    Files.writeString(config, content, StandardCharsets.UTF_8);
+    long deadline = System.nanoTime() + BOUND.toNanos();
+    while (reloads(log) == before) {
+      if (System.nanoTime() > deadline) throw new AssertionError("the gateway did not reload " + config + " within " + BOUND);
+      pause();
+    }
+  }
+
+  private static long reloads(Path log) throws IOException {
+    return Files.readAllLines(log, StandardCharsets.UTF_8).stream().filter(l -> l.contains("configuration reloaded")).count();
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(POLL.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** The first message of the page's SIP trace that {@code matches}, polled for up to {@link #BOUND}. */
   private static TracedMessage awaitTrace(Browser.Page page, Predicate<TracedMessage> matches, String what) {
     awaitCount(page, matches, 1, BOUND, what);
@@ -344,12 +396,7 @@ class BrowserPresenceTest extends BrowserTestCase {
       if (System.nanoTime() > deadline) {
         throw new AssertionError(page.name() + ": no " + what + " within " + bound + ": " + TracedMessage.summary(page.sipTrace()));
       }
-      try {
-        Thread.sleep(POLL.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
+      pause();
     }
   }
 }
