@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -363,23 +364,14 @@ class BrowserPresenceTest extends BrowserTestCase {
     Path log = bed.dir().resolve("sipgw.log");
     long before = reloads(log);
     Files.writeString(config, content, StandardCharsets.UTF_8);
-    long deadline = System.nanoTime() + BOUND.toNanos();
-    while (reloads(log) == before) {
-      if (System.nanoTime() > deadline) throw new AssertionError("the gateway did not reload " + config + " within " + BOUND);
-      pause();
-    }
+    Polling.await(() -> reloads(log) > before, POLL, BOUND, () -> "the gateway did not reload " + config);
   }
 
-  private static long reloads(Path log) throws IOException {
-    return Files.readAllLines(log, StandardCharsets.UTF_8).stream().filter(l -> l.contains("configuration reloaded")).count();
-  }
-
-  private static void pause() {
+  private static long reloads(Path log) {
     try {
-      Thread.sleep(POLL.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+      return Files.readAllLines(log, StandardCharsets.UTF_8).stream().filter(l -> l.contains("configuration reloaded")).count();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -391,12 +383,7 @@ class BrowserPresenceTest extends BrowserTestCase {
 
   /** Polls the page's SIP trace until {@code count} messages match; fails with the trace after {@code bound}. */
   private static void awaitCount(Browser.Page page, Predicate<TracedMessage> matches, int count, Duration bound, String what) {
-    long deadline = System.nanoTime() + bound.toNanos();
-    while (page.sipTrace().stream().filter(matches).count() < count) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(page.name() + ": no " + what + " within " + bound + ": " + TracedMessage.summary(page.sipTrace()));
-      }
-      pause();
-    }
+    Polling.await(() -> page.sipTrace().stream().filter(matches).count() >= count, POLL, bound,
+        () -> page.name() + ": no " + what + " in " + TracedMessage.summary(page.sipTrace()));
   }
 }
