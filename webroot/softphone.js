@@ -1,4 +1,5 @@
-// sipgw softphone: one SIP account over WebSocket (JsSIP), one call at a time, page-mode MESSAGE.
+// sipgw softphone: one SIP account over WebSocket (JsSIP), one call at a time, page-mode MESSAGE,
+// a buddy list with presence (SUBSCRIBE/NOTIFY) and our own status (PUBLISH, presence.js), chat per buddy.
 //
 // The buttons and the tests drive the same API, window.softphone:
 //   register({user, password, domain, wsUrl})  connect and REGISTER (wsUrl defaults to this page's host)
@@ -11,6 +12,10 @@
 //   stats()                                    Promise of RTP packet counts from RTCPeerConnection.getStats()
 //   on(listener)                               listener({type, ...}) for every state change and message
 //   debug(namespaces)                          JsSIP's debug log, e.g. 'JsSIP:Transport' (SIP messages)
+//   addBuddy(uri) / removeBuddy(uri)           watch a user's presence (kept in localStorage per account)
+//   buddies()                                  [{uri, status, note, basis, subscription, cause, unread}]
+//   setStatus(status, note)                    our own status: online, away, busy, offline (appear offline)
+//   openConversation(uri) / conversation(uri)  the chat with a user: opened (unread cleared) / its messages
 // Each call returns at once; progress comes as events and in state().
 (function () {
   'use strict';
@@ -18,8 +23,17 @@
   const AUDIO_ONLY = { audio: true, video: false };
   const PC_CONFIG = { iceServers: [] };
 
+  /** Our own status, as the selector offers it; 'offline' publishes closed (appear offline). */
+  const STATUSES = ['online', 'away', 'busy', 'offline'];
+  /** How long an unregister waits for unsubscribes and the unpublish before it disconnects. */
+  const CLOSE_GRACE_MS = 2000;
+  /** After a subscription failed, or was ended with no reason to give up, it is tried again after this. */
+  const RESUBSCRIBE_MS = 30000;
+
   let ua = null;
   let session = null;
+  /** The presence of the current UA: {ua, aor, expires, tupleId, publication, subscribers, timers, started}. */
+  let presence = null;
   let lastStats = null;
   const listeners = [];
   const model = {
@@ -32,6 +46,11 @@
     direction: null,
     peer: null,
     messages: [],
+    own: { status: 'online', note: '', publication: 'idle', cause: null },
+    buddies: [],
+    conversations: {},
+    unread: {},
+    chat: null,
   };
 
   function emit(type, fields) {
@@ -69,8 +88,13 @@
     if (!account.user || !account.domain || !wsUrl) {
       throw new Error('register needs user, domain and a WebSocket URL');
     }
+    if (account.status) checkStatus(account.status);
     if (ua) stopUa();
+    const previous = model.account;
     model.account = { user: account.user, domain: account.domain, wsUrl: wsUrl };
+    if (!previous || previous.user !== account.user || previous.domain !== account.domain) switchAccount();
+    // our status is that of this registration: online unless it says otherwise
+    model.own = { status: account.status || 'online', note: account.note || '', publication: 'idle', cause: null };
     showAccount(model.account);
     ua = new JsSIP.UA({
       sockets: [new JsSIP.WebSocketInterface(wsUrl)],
@@ -84,13 +108,19 @@
     });
     const current = ua;
     const mine = (handler) => function (e) { if (ua === current) handler(e); };
+    presence = newPresence(ua, account.presenceExpires || 600);
     ua.on('connecting', mine(() => { model.transport = 'connecting'; emit('transport', { state: 'connecting' }); }));
     ua.on('connected', mine(() => { model.transport = 'connected'; emit('transport', { state: 'connected' }); }));
     ua.on('disconnected', mine((e) => {
       model.transport = 'disconnected';
+      // the dialogs of our subscriptions were on that connection: subscribe again once registered again
+      restartPresence();
       emit('transport', { state: 'disconnected', cause: e && e.reason ? String(e.reason) : null });
     }));
-    ua.on('registered', mine(() => setRegistration('registered')));
+    ua.on('registered', mine(() => {
+      setRegistration('registered');
+      startPresence();
+    }));
     ua.on('unregistered', mine((e) => setRegistration('unregistered', e && e.cause)));
     ua.on('registrationFailed', mine((e) => setRegistration('failed', describeCause(e))));
     ua.on('newRTCSession', mine(onNewSession));
@@ -108,10 +138,14 @@
     return state();
   }
 
+  /** Unsubscribes, unpublishes, then un-REGISTERs and disconnects (JsSIP's stop). */
   function stopUa() {
     const old = ua;
+    const closing = presence;
     ua = null;
-    old.stop();
+    presence = null;
+    closePresence(closing).then(() => old.stop());
+    for (const b of model.buddies) Object.assign(b, unknown(), { subscription: 'none', cause: null });
   }
 
   function describeCause(e) {
@@ -190,8 +224,9 @@
 
   function sendMessage(uri, text) {
     const agent = requireUa();
-    const entry = { direction: 'out', peer: uri, text: String(text), status: 'sending', at: Date.now() };
+    const entry = { direction: 'out', peer: uri, text: String(text), status: 'sending', at: Date.now(), sent: null };
     model.messages.push(entry);
+    addToConversation(peerKey(uri), entry);
     agent.sendMessage(uri, entry.text, {
       contentType: 'text/plain',
       eventHandlers: {
@@ -209,8 +244,260 @@
     if (e.originator !== 'remote') return;
     const peer = e.request.from.uri.toString();
     const text = e.request.body || '';
-    model.messages.push({ direction: 'in', peer: peer, text: text, status: 'received', at: Date.now() });
-    emit('message', { peer: peer, text: text });
+    // a message kept for us while we were offline comes with its original Date: it goes where it belongs
+    const date = Date.parse(e.request.getHeader('Date') || '');
+    const entry = { direction: 'in', peer: peer, text: text, status: 'received', at: Date.now(), sent: isNaN(date) ? null : date };
+    model.messages.push(entry);
+    const key = peerKey(peer);
+    addToConversation(key, entry);
+    if (model.chat !== key) model.unread[key] = (model.unread[key] || 0) + 1;
+    emit('message', { peer: peer, text: text, conversation: key, sent: entry.sent, unread: model.unread[key] || 0 });
+  }
+
+  // ---- conversations
+
+  /** The conversation key of a URI: its AOR (sip:user@host), else the URI as given. */
+  function peerKey(uri) {
+    try {
+      return aorOf(uri);
+    } catch (e) {
+      return String(uri);
+    }
+  }
+
+  /**
+   * Into the conversation in time order: when it was sent if the message says so (a Date, to the
+   * second: it goes before only what came a second or more after it), else when it came.
+   */
+  function addToConversation(key, entry) {
+    const list = model.conversations[key] || (model.conversations[key] = []);
+    const when = (m) => m.sent || m.at;
+    const latest = entry.sent ? entry.sent + 999 : entry.at;
+    let i = list.length;
+    while (i > 0 && when(list[i - 1]) > latest) i--;
+    list.splice(i, 0, entry);
+  }
+
+  function openConversation(uri) {
+    const key = peerKey(uri);
+    model.chat = key;
+    model.unread[key] = 0;
+    emit('conversation', { peer: key });
+    return conversation(key);
+  }
+
+  function conversation(uri) {
+    return JSON.parse(JSON.stringify(model.conversations[peerKey(uri)] || []));
+  }
+
+  // ---- buddies and presence
+
+  /** 'bob', 'bob@host' or a SIP URI with parameters, as sip:bob@host (the account's domain by default). */
+  function aorOf(uri) {
+    let s = String(uri).trim();
+    if (!/^sips?:/i.test(s)) {
+      if (!s.includes('@')) {
+        if (!model.account) throw new Error('no domain for ' + s + ': register first');
+        s += '@' + model.account.domain;
+      }
+      s = 'sip:' + s;
+    }
+    const parsed = JsSIP.URI.parse(s);
+    if (!parsed || !parsed.user) throw new Error('not the SIP URI of a user: ' + uri);
+    return parsed.scheme + ':' + parsed.user + '@' + parsed.host.toLowerCase() + (parsed.port ? ':' + parsed.port : '');
+  }
+
+  function storageKey() {
+    return 'sipgw.buddies.' + model.account.user + '@' + model.account.domain;
+  }
+
+  function unknown() {
+    return { status: 'unknown', note: null, basis: 'none' };
+  }
+
+  /** Another account: its own buddies (from localStorage), no conversations of the last one. */
+  function switchAccount() {
+    let uris = [];
+    try {
+      uris = JSON.parse(localStorage.getItem(storageKey()) || '[]');
+    } catch (e) {
+      console.warn('buddy list in localStorage unreadable', e);
+    }
+    model.buddies = uris.map((uri) => Object.assign({ uri: uri }, unknown(), { subscription: 'none', cause: null }));
+    model.conversations = {};
+    model.unread = {};
+    model.chat = null;
+  }
+
+  function saveBuddies() {
+    localStorage.setItem(storageKey(), JSON.stringify(model.buddies.map((b) => b.uri)));
+  }
+
+  function findBuddy(uri) {
+    return model.buddies.find((b) => b.uri === uri);
+  }
+
+  function addBuddy(uri) {
+    if (!model.account) throw new Error('no account: register first');
+    const key = aorOf(uri);
+    if (!findBuddy(key)) {
+      model.buddies.push(Object.assign({ uri: key }, unknown(), { subscription: 'none', cause: null }));
+      saveBuddies();
+      emit('buddy', buddyOf(key));
+      watch(key);
+    }
+    return buddies();
+  }
+
+  function removeBuddy(uri) {
+    const key = aorOf(uri);
+    if (!findBuddy(key)) return buddies();
+    if (presence) unwatch(presence, key);
+    model.buddies = model.buddies.filter((b) => b.uri !== key);
+    saveBuddies();
+    emit('buddy', { uri: key, removed: true });
+    return buddies();
+  }
+
+  function buddyOf(uri) {
+    const b = findBuddy(uri);
+    return Object.assign({}, b, { unread: model.unread[uri] || 0 });
+  }
+
+  function buddies() {
+    return model.buddies.map((b) => buddyOf(b.uri));
+  }
+
+  function setBuddy(uri, fields) {
+    const b = findBuddy(uri);
+    if (!b) return;
+    Object.assign(b, fields);
+    emit('buddy', buddyOf(uri));
+  }
+
+  function checkStatus(status) {
+    if (!STATUSES.includes(status)) throw new Error('status is one of ' + STATUSES.join(', ') + ', not ' + status);
+  }
+
+  function setStatus(status, note) {
+    checkStatus(status);
+    model.own.status = status;
+    model.own.note = note ? String(note) : '';
+    emit('status', Object.assign({}, model.own));
+    publishOwnStatus();
+    return state();
+  }
+
+  function newPresence(agent, expires) {
+    const aor = 'sip:' + model.account.user + '@' + model.account.domain;
+    const p = {
+      ua: agent, aor: aor, expires: expires, tupleId: 'sp-' + JsSIP.Utils.createRandomToken(8),
+      subscribers: new Map(), timers: [], started: false, publication: null,
+    };
+    p.publication = new SipgwPresence.Publication(agent, aor, {
+      expires: expires,
+      userAgent: 'sipgw-softphone JsSIP/' + JsSIP.version,
+      onChange: (st) => {
+        if (presence !== p) return;
+        model.own.publication = st.state;
+        model.own.cause = st.cause;
+        emit('status', Object.assign({ etag: st.etag }, model.own));
+      },
+    });
+    return p;
+  }
+
+  /** Registered: our status published (unless it is what the registration says already), buddies watched. */
+  function startPresence() {
+    const p = presence;
+    if (!p || p.started) return;
+    p.started = true;
+    publishOwnStatus();
+    for (const b of model.buddies) watch(b.uri);
+  }
+
+  /** The connection went: the subscriptions are gone with it; all starts again at the next registration. */
+  function restartPresence() {
+    const p = presence;
+    if (!p || !p.started) return;
+    p.started = false;
+    p.timers.splice(0).forEach(clearTimeout);
+    for (const uri of Array.from(p.subscribers.keys())) unwatch(p, uri); // ends each JsSIP Subscriber and its refresh timer
+    for (const b of model.buddies) setBuddy(b.uri, Object.assign(unknown(), { subscription: 'none' }));
+  }
+
+  /** Online with no note is what our registration tells watchers anyway: nothing published; else our PIDF. */
+  function publishOwnStatus() {
+    const p = presence;
+    if (!p || !p.started) return;
+    if (model.own.status === 'online' && !model.own.note) p.publication.remove();
+    else p.publication.set(SipgwPresence.document(p.aor, p.tupleId, model.own));
+  }
+
+  /** SUBSCRIBE to {@code uri}'s presence; its NOTIFYs update the buddy; JsSIP refreshes it. */
+  function watch(uri) {
+    const p = presence;
+    if (!p || !p.started || p.subscribers.has(uri) || !findBuddy(uri)) return;
+    const subscriber = p.ua.subscribe(uri, 'presence', 'application/pidf+xml', { expires: p.expires });
+    p.subscribers.set(uri, subscriber);
+    const live = () => presence === p && p.subscribers.get(uri) === subscriber;
+    setBuddy(uri, { subscription: 'subscribing', cause: null });
+    subscriber.on('accepted', () => { if (live()) setBuddy(uri, { subscription: 'accepted' }); });
+    subscriber.on('pending', () => { if (live()) setBuddy(uri, { subscription: 'pending', status: 'pending', note: null, basis: 'none' }); });
+    subscriber.on('active', () => { if (live()) setBuddy(uri, { subscription: 'active' }); });
+    subscriber.on('notify', (isFinal, request, body) => {
+      if (!live()) return;
+      const seen = SipgwPresence.read(body);
+      if (seen) setBuddy(uri, seen);
+      else console.warn('a NOTIFY for ' + uri + ' without a PIDF document', body);
+    });
+    subscriber.on('terminated', (code, reason, retryAfter) => {
+      if (!live()) return;
+      p.subscribers.delete(uri);
+      const C = subscriber.C;
+      const cause = code === C.FINAL_NOTIFY_RECEIVED ? 'ended' + (reason ? ' (' + reason + ')' : '')
+        : code === C.SUBSCRIBE_AUTHENTICATION_FAILED ? 'authentication failed'
+        : code === C.SUBSCRIBE_NON_OK_RESPONSE ? 'refused' : 'failed (' + code + ')';
+      setBuddy(uri, Object.assign(unknown(), { subscription: 'terminated', cause: cause }));
+      // RFC 6665 §4.1.3: after rejected or noresource do not ask again; after a timeout or deactivated at once
+      if (reason === 'rejected' || reason === 'noresource') return;
+      const again = retryAfter ? retryAfter * 1000
+        : code === C.FINAL_NOTIFY_RECEIVED && (reason === 'timeout' || reason === 'deactivated') ? 0 : RESUBSCRIBE_MS;
+      p.timers.push(setTimeout(() => watch(uri), again));
+    });
+    subscriber.subscribe();
+  }
+
+  /** Unsubscribes (Expires: 0); resolves when the subscription has ended. */
+  function unwatch(p, uri) {
+    const subscriber = p.subscribers.get(uri);
+    if (!subscriber) return Promise.resolve();
+    p.subscribers.delete(uri);
+    return new Promise((resolve) => {
+      if (subscriber.state === subscriber.C.STATE_TERMINATED) {
+        resolve();
+        return;
+      }
+      subscriber.on('terminated', () => resolve());
+      try {
+        subscriber.terminate();
+      } catch (e) {
+        resolve(); // never sent: nothing to end
+      }
+    });
+  }
+
+  /** Every subscription ended and our publication removed, or {@link CLOSE_GRACE_MS} passed. */
+  function closePresence(p) {
+    p.timers.splice(0).forEach(clearTimeout);
+    const ended = Array.from(p.subscribers.keys()).map((uri) => unwatch(p, uri));
+    ended.push(p.publication.remove());
+    let grace;
+    const late = new Promise((resolve) => { grace = setTimeout(resolve, CLOSE_GRACE_MS); });
+    return Promise.race([Promise.all(ended), late]).then(() => {
+      clearTimeout(grace);
+      p.publication.close();
+    });
   }
 
   function state() {
@@ -278,6 +565,7 @@
     $('answer').disabled = model.call !== 'incoming' || !session;
     $('hangup').disabled = !session;
     $('send').disabled = !registered;
+    renderPresence(registered);
     const list = $('messages');
     list.replaceChildren(...model.messages.map((m) => {
       const li = document.createElement('li');
@@ -286,6 +574,57 @@
         + (m.status === 'failed' ? ' (failed)' : '');
       return li;
     }));
+  }
+
+  function renderPresence(registered) {
+    show($('ownState'), model.own.status, model.own.publication === 'failed' ? 'not published: ' + model.own.cause : null);
+    $('addBuddy').disabled = !model.account;
+    $('chatSend').disabled = !registered || !model.chat;
+    // buddies, then whoever else we have a conversation with
+    const others = Object.keys(model.conversations).filter((key) => !findBuddy(key));
+    $('buddies').replaceChildren(...model.buddies.map((b) => buddyItem(b.uri, b)), ...others.map((key) => buddyItem(key, null)));
+    $('chatPeer').textContent = model.chat || 'nobody: pick a buddy';
+    $('conversation').replaceChildren(...(model.conversations[model.chat] || []).map((m) => {
+      const li = document.createElement('li');
+      li.className = m.direction;
+      const time = document.createElement('time');
+      time.dateTime = new Date(m.sent || m.at).toISOString();
+      time.textContent = new Date(m.sent || m.at).toLocaleTimeString();
+      li.append(time, ' ' + (m.direction === 'in' ? '« ' : '» ') + m.text
+        + (m.status === 'failed' ? ' (failed)' : m.status === 'sending' ? ' …' : ''));
+      return li;
+    }));
+  }
+
+  /** One line of the buddy list: name (opens the chat), status, note, unread count, remove (or add). */
+  function buddyItem(uri, buddy) {
+    const li = document.createElement('li');
+    li.dataset.uri = uri;
+    li.dataset.status = buddy ? buddy.status : 'none';
+    if (uri === model.chat) li.classList.add('open');
+    const name = document.createElement('button');
+    name.type = 'button';
+    name.className = 'name';
+    name.textContent = uri.replace(/^sips?:/, '');
+    name.addEventListener('click', () => openConversation(uri));
+    const status = document.createElement('span');
+    status.className = 'status';
+    status.textContent = buddy ? buddy.status : 'not a buddy';
+    const note = document.createElement('span');
+    note.className = 'note';
+    note.textContent = buddy && buddy.note ? buddy.note : '';
+    const unread = document.createElement('span');
+    unread.className = 'unread';
+    unread.textContent = model.unread[uri] ? String(model.unread[uri]) : '';
+    const action = document.createElement('button');
+    action.type = 'button';
+    action.className = buddy ? 'remove' : 'add';
+    action.textContent = buddy ? 'Remove' : 'Add';
+    action.addEventListener('click', () => {
+      try { if (buddy) removeBuddy(uri); else addBuddy(uri); } catch (err) { reportError(err); }
+    });
+    li.append(name, status, note, unread, action);
+    return li;
   }
 
   /** The account in the form, when it came from the API rather than from the form. */
@@ -333,6 +672,16 @@
     onSubmit('callForm', () => call($('target').value.trim()));
     onClick('answer', answer);
     onClick('hangup', hangup);
+    onSubmit('statusForm', () => setStatus($('status').value, $('note').value.trim()));
+    onSubmit('buddyForm', () => {
+      addBuddy($('buddyUri').value);
+      $('buddyUri').value = '';
+    });
+    onSubmit('chatForm', () => {
+      if (!model.chat) throw new Error('pick a buddy to chat with');
+      sendMessage(model.chat, $('chatText').value);
+      $('chatText').value = '';
+    });
     onSubmit('messageForm', () => {
       sendMessage($('messageTarget').value.trim(), $('messageText').value);
       $('messageText').value = '';
@@ -342,6 +691,7 @@
 
   window.softphone = {
     register, unregister, call, answer, hangup, sendMessage, state, stats, on, debug,
+    addBuddy, removeBuddy, buddies, setStatus, openConversation, conversation,
   };
   initPage();
 })();

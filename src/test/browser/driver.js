@@ -6,9 +6,12 @@
 // or {"id": N, "ok": false, "error": "..."} within its timeout):
 //   open    {page, url, timeoutMs?}       a new browser context (own cookies, own fake microphone)
 //                                         with one tab on url; waits for window.softphone
+//   reload  {page, timeoutMs?}            loads the page again (same context: its localStorage stays)
 //   invoke  {page, method, args, timeoutMs?}  window.softphone[method](...args), awaited
 //   fill    {page, selector, value}       types into a form field, as a person would
 //   click   {page, selector}              clicks a button
+//   select  {page, selector, value}       chooses an option of a select element
+//   text    {page, selector}              the text content of an element
 //   screenshot {page, path}               a PNG of the page, for a person to look at
 //   close   {page}                        closes that context
 //   quit    {}                            closes the browser and exits (so does the end of stdin)
@@ -76,11 +79,23 @@ async function open({ page: name, url, timeoutMs }) {
   await page.exposeFunction('sipgwTestEvent', (event) => out({ page: name, event }));
   const limit = timeoutMs || DEFAULT_TIMEOUT_MS;
   await page.goto(url, { timeout: limit, waitUntil: 'load' });
+  return loaded(page, limit);
+}
+
+/** Once the softphone has loaded: its events go to the test. */
+async function loaded(page, limit) {
   await page.waitForFunction(() => window.softphone && window.JsSIP, null, { timeout: limit });
   return page.evaluate(() => {
     window.softphone.on((e) => window.sipgwTestEvent(e));
     return { title: document.title, jssip: window.JsSIP.version, userAgent: navigator.userAgent };
   });
+}
+
+async function reload({ page: name, timeoutMs }) {
+  const page = pageNamed(name);
+  const limit = timeoutMs || DEFAULT_TIMEOUT_MS;
+  await page.reload({ timeout: limit, waitUntil: 'load' });
+  return loaded(page, limit);
 }
 
 function invoke({ page: name, method, args }) {
@@ -97,6 +112,14 @@ function fill({ page: name, selector, value }) {
 
 function click({ page: name, selector }) {
   return pageNamed(name).click(selector);
+}
+
+function select({ page: name, selector, value }) {
+  return pageNamed(name).selectOption(selector, value);
+}
+
+function text({ page: name, selector }) {
+  return pageNamed(name).textContent(selector);
 }
 
 async function screenshot({ page: name, path }) {
@@ -123,7 +146,7 @@ async function quit() {
   process.exit(0);
 }
 
-const commands = { open, invoke, fill, click, screenshot, close, quit: async () => { setImmediate(quit); return true; } };
+const commands = { open, reload, invoke, fill, click, select, text, screenshot, close, quit: async () => { setImmediate(quit); return true; } };
 
 async function handle(line) {
   let command;

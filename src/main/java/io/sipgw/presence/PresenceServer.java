@@ -130,13 +130,13 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
   }
 
   @Override
-  public Future<Buffer> answer(SipRequest req, Flow flow, String aor) {
+  public Future<Buffer> answer(SipRequest req, Flow flow, String aor, String fromAor) {
     Promise<Buffer> answer = Promise.promise();
     // over a connection, the NOTIFYs go back down it (a flow token only this node turns into it)
     String nodeRoute = flow.connectionId() != 0 ? transports.nodeRoute(flow) : null;
     context.runOnContext(v -> {
       try {
-        (req.isMethod(Methods.PUBLISH) ? publish(req, aor) : subscribe(req, aor, flow, nodeRoute)).onComplete(answer);
+        (req.isMethod(Methods.PUBLISH) ? publish(req, aor) : subscribe(req, aor, fromAor, flow, nodeRoute)).onComplete(answer);
       } catch (SipParseException e) {
         answer.complete(ResponseBuilder.of(req, 400, "Bad Request (" + e.reason() + ")").toBuffer());
       }
@@ -208,15 +208,15 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
 
   // ---- SUBSCRIBE (RFC 6665 §4.2, RFC 3856)
 
-  private Future<Buffer> subscribe(SipRequest req, String entity, Flow flow, String nodeRoute) throws SipParseException {
+  private Future<Buffer> subscribe(SipRequest req, String entity, String fromAor, Flow flow, String nodeRoute) throws SipParseException {
     long expires = expiresOf(req);
     if (expires > 0 && expires < settings.get().minExpires()) return Future.succeededFuture(tooBrief(req));
     NameAddr from = req.from();
     String toTag = req.to().tag();
     long now = clock.getAsLong();
     String event = eventPackage(req);
-    if (event.equals(WINFO) && !entity.substring(0, entity.lastIndexOf('@')).equals(from.uri().user())) {
-      // RFC 3857 §5.2: who watches a user is that user's business alone
+    if (event.equals(WINFO) && !entity.equals(fromAor)) {
+      // RFC 3857 §5.2: who watches a user is that user's business alone (user and domain: a namesake elsewhere is not the user)
       return Future.succeededFuture(ResponseBuilder.of(req, 403, "Forbidden (only the presentity may watch its watchers)").toBuffer());
     }
     if (toTag == null && event.equals(EVENT)) {

@@ -19,8 +19,10 @@ import java.util.logging.Logger;
  * script does with auth_check()): with {@code auth.enabled}, a REGISTER for a local domain is
  * challenged with 401 and must then be for the authenticated AOR (To); a request that starts
  * something ({@code auth.methods}, no To tag) from a user of a local domain (From) is challenged with
- * 407 and must then come from the authenticated user, unless it arrives from a trusted address. ACK
- * and CANCEL never are (RFC 3261 §22.1). The realm is the domain of the request.
+ * 407 and must then come from the authenticated user, unless it arrives from a trusted address; a
+ * PUBLISH to a local user, which sets that user's state (RFC 3903 §6), is challenged whoever From
+ * names and must be published by that user. ACK and CANCEL never are (RFC 3261 §22.1). The realm is
+ * the domain of the request.
  */
 public final class Authentication {
   private static final Logger LOG = Logger.getLogger("sipgw.auth");
@@ -55,10 +57,13 @@ public final class Authentication {
     if (!cfg.enabled() || authenticator == null || !Authenticator.challengeable(req.method())) return Future.succeededFuture();
     if (!cfg.methods().contains(req.method()) || cfg.trusts(flow.remoteHost()) || internal.test(flow)) return Future.succeededFuture();
     boolean register = req.isMethod("REGISTER");
+    boolean publish;
     SipUri identity;
     try {
       if (!register && req.to().tag() != null) return Future.succeededFuture(); // in a dialog: along its Record-Route
-      identity = register ? req.to().uri() : req.from().uri();
+      SipUri target = req.isMethod("PUBLISH") ? req.requestUri() : null;
+      publish = target != null && target.isSip() && domains.isLocal(target.host());
+      identity = register ? req.to().uri() : publish ? target : req.from().uri();
     } catch (SipParseException e) {
       return Future.succeededFuture(); // validated before: not reached
     }
@@ -75,8 +80,8 @@ public final class Authentication {
       }
       String claimed = identity.user() == null ? "" : identity.user();
       if (!claimed.equals(o.user())) {
-        // RFC 3261 §10.3 step 3 for REGISTER; for the rest, no one speaks as another local user
-        String what = register ? "To" : "From";
+        // RFC 3261 §10.3 step 3 for REGISTER; for the rest, no one speaks (or publishes) as another local user
+        String what = register ? "To" : publish ? "Request-URI" : "From";
         LOG.info(req.method() + " from " + flow + " refused with 403: authenticated as " + o.user() + "@" + realm + " but " + what + " is "
             + claimed + "@" + realm + " (Call-ID " + req.callId() + ")");
         return new Refusal(403, ResponseBuilder.of(req, 403, "Forbidden (" + what + " is not the authenticated user)").toBuffer());

@@ -16,12 +16,16 @@ public interface PresenceService {
     public boolean takes(SipRequest req) { return false; }
 
     @Override
-    public Future<Buffer> answer(SipRequest req, Flow flow, String aor) { return Future.failedFuture("no presence server"); }
+    public Future<Buffer> answer(SipRequest req, Flow flow, String aor, String fromAor) { return Future.failedFuture("no presence server"); }
   };
 
   /** Whether {@code req}, for a user of a local domain, is the presence server's to answer. Quick. */
   boolean takes(SipRequest req);
 
-  /** The response to {@code req}, received on {@code flow}, about {@code aor}'s presence. */
-  Future<Buffer> answer(SipRequest req, Flow flow, String aor);
+  /**
+   * The response to {@code req}, received on {@code flow}, about {@code aor}'s presence;
+   * {@code fromAor}: who sends it, {@code user@domain} (canonical) when From is a user of a local
+   * domain, else null.
+   */
+  Future<Buffer> answer(SipRequest req, Flow flow, String aor, String fromAor);
 }

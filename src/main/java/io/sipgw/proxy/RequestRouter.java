@@ -298,7 +298,7 @@ public final class RequestRouter {
       return;
     }
     if (target.user() != null && in.tx() != null && presence.takes(req)) {
-      answerForPresence(in, Escapes.unescape(target.user()) + "@" + domains.canonical(target.host()));
+      answerForPresence(in, Escapes.unescape(target.user()) + "@" + domains.canonical(target.host()), localAor(req.from().uri(), domains));
       return;
     }
     if (target.user() == null) {
@@ -345,9 +345,9 @@ public final class RequestRouter {
   }
 
   /** The presence server answers (on its own loop); the answer leaves from this one, by the transaction. */
-  private void answerForPresence(IncomingRequest in, String aor) {
+  private void answerForPresence(IncomingRequest in, String aor, String fromAor) {
     Context here = Vertx.currentContext();
-    presence.answer(in.req(), in.flow(), aor).onComplete(ar -> here.runOnContext(v -> {
+    presence.answer(in.req(), in.flow(), aor, fromAor).onComplete(ar -> here.runOnContext(v -> {
       if (ar.succeeded()) {
         send(in, statusOf(ar.result()), ar.result());
       } else {

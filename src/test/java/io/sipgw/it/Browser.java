@@ -202,10 +202,26 @@ public final class Browser implements AutoCloseable {
 
     /** Waits for the first event of this page, from its opening on, that {@code matches}. */
     public JsonObject awaitEvent(Predicate<JsonObject> matches, Duration bound, String what) {
+      return awaitEvent(0, matches, bound, what);
+    }
+
+    /** How many events this page has sent so far: a mark for {@link #awaitEvent(int, Predicate, Duration, String)}. */
+    public int mark() { return events().size(); }
+
+    /** The events this page has sent so far, in order. */
+    public List<JsonObject> events() {
+      List<JsonObject> mine = events.computeIfAbsent(name, n -> new ArrayList<>());
+      synchronized (mine) {
+        return List.copyOf(mine);
+      }
+    }
+
+    /** Waits for the first event after the first {@code since} ({@link #mark}) that {@code matches}. */
+    public JsonObject awaitEvent(int since, Predicate<JsonObject> matches, Duration bound, String what) {
       long deadline = System.nanoTime() + bound.toNanos();
       List<JsonObject> mine = events.computeIfAbsent(name, n -> new ArrayList<>());
       synchronized (mine) {
-        int seen = 0;
+        int seen = since;
         while (true) {
           for (; seen < mine.size(); seen++) {
             if (matches.test(mine.get(seen))) return mine.get(seen);
@@ -230,6 +246,16 @@ public final class Browser implements AutoCloseable {
       command(new JsonObject().put("cmd", "fill").put("page", name).put("selector", selector).put("value", value));
     }
 
+    /** Chooses the option of value {@code value} in the select element {@code selector} (e.g. {@code #status}). */
+    public void select(String selector, String value) {
+      command(new JsonObject().put("cmd", "select").put("page", name).put("selector", selector).put("value", value));
+    }
+
+    /** The text the element {@code selector} shows ({@code textContent}). */
+    public String text(String selector) {
+      return command(new JsonObject().put("cmd", "text").put("page", name).put("selector", selector)).getString("result");
+    }
+
     /** Clicks the element {@code selector} (e.g. {@code #register}). */
     public void click(String selector) {
       command(new JsonObject().put("cmd", "click").put("page", name).put("selector", selector));
@@ -239,6 +265,9 @@ public final class Browser implements AutoCloseable {
     public void screenshot(Path file) {
       command(new JsonObject().put("cmd", "screenshot").put("page", name).put("path", file.toAbsolutePath().toString()));
     }
+
+    /** Loads the page again in its context (its localStorage stays), and waits for the softphone to load. */
+    public void reload() { command(new JsonObject().put("cmd", "reload").put("page", name)); }
 
     /** Closes this page's context. */
     public void close() { command(new JsonObject().put("cmd", "close").put("page", name)); }

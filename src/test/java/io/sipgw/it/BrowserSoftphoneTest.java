@@ -131,7 +131,7 @@ class BrowserSoftphoneTest extends BrowserTestCase {
     JsonObject notFound = grace.awaitEvent(e -> "call".equals(e.getString("type")) && "failed".equals(e.getString("state")),
         BOUND, "the call to fail");
     assertTrue(List.of("Not Found", "Unavailable").contains(notFound.getString("cause")), notFound::encode);
-    List<String> answers = summary(grace.sipTrace()).stream().filter(m -> m.endsWith(" INVITE")).toList();
+    List<String> answers = TracedMessage.summary(grace.sipTrace()).stream().filter(m -> m.endsWith(" INVITE")).toList();
     assertTrue(answers.equals(List.of("407 INVITE", "404 INVITE")) || answers.equals(List.of("407 INVITE", "480 INVITE")),
         () -> "grace's INVITE to frank: challenged, then 404 or 480: " + answers);
     assertEquals("failed", guess.state().getString("registration"));
@@ -145,8 +145,8 @@ class BrowserSoftphoneTest extends BrowserTestCase {
     frank.awaitCall("ended", BOUND);
     assertEquals("idle", guess.state().getString("call"), "the page that failed to register does not ring");
     // JsSIP answered the challenge once with the wrong password, and that answer was refused
-    assertEquals(List.of("REGISTER", "401 REGISTER", "REGISTER", "401 REGISTER"), summary(guess.sipTrace()));
-    assertEquals(List.of("REGISTER", "401 REGISTER", "REGISTER", "200 REGISTER"), summary(frank.sipTrace()).subList(0, 4));
+    assertEquals(List.of("REGISTER", "401 REGISTER", "REGISTER", "401 REGISTER"), TracedMessage.summary(guess.sipTrace()));
+    assertEquals(List.of("REGISTER", "401 REGISTER", "REGISTER", "200 REGISTER"), TracedMessage.summary(frank.sipTrace()).subList(0, 4));
   }
 
   @Test
@@ -160,14 +160,14 @@ class BrowserSoftphoneTest extends BrowserTestCase {
     judy.awaitCall("ended", BOUND);
 
     List<TracedMessage> trace = ivan.sipTrace();
-    List<String> invites = summary(trace.stream().filter(m -> m.cseqMethod().equals("INVITE")).toList());
+    List<String> invites = TracedMessage.summary(trace.stream().filter(m -> m.cseqMethod().equals("INVITE")).toList());
     assertEquals(List.of("INVITE", "407 INVITE", "INVITE"), invites.subList(0, 3), () -> "ivan's INVITEs: " + invites);
     assertEquals("200 INVITE", invites.get(invites.size() - 1), invites::toString);
     assertEquals(List.of("MESSAGE", "407 MESSAGE", "MESSAGE", "200 MESSAGE"),
-        summary(trace.stream().filter(m -> m.cseqMethod().equals("MESSAGE")).toList()));
+        TracedMessage.summary(trace.stream().filter(m -> m.cseqMethod().equals("MESSAGE")).toList()));
     List<String> credentials = trace.stream().filter(m -> m.sent() && !m.message().isResponse())
         .map(m -> m.message().header("Proxy-Authorization")).filter(Objects::nonNull).toList();
-    assertEquals(2, credentials.size(), () -> "the INVITE and the MESSAGE again, with credentials: " + summary(trace));
+    assertEquals(2, credentials.size(), () -> "the INVITE and the MESSAGE again, with credentials: " + TracedMessage.summary(trace));
     for (String c : credentials) {
       assertTrue(c.startsWith("Digest ") && c.contains("username=\"ivan\"") && c.contains("realm=\"" + DOMAIN + "\""), c);
     }
@@ -182,7 +182,7 @@ class BrowserSoftphoneTest extends BrowserTestCase {
         .recvTimeout(Duration.ofSeconds(2)).run();
     assertEquals(0, impostor.successfulCalls(), impostor::describe);
     List<TracedMessage> invites = impostor.traced().stream().filter(m -> m.cseqMethod().equals("INVITE")).toList();
-    List<String> shape = summary(invites);
+    List<String> shape = TracedMessage.summary(invites);
     assertEquals(List.of("INVITE", "407 INVITE", "INVITE", "407 INVITE"), shape.subList(0, Math.min(4, shape.size())),
         "the INVITE without credentials and the one with wrong ones are both challenged: " + shape);
     assertTrue(shape.stream().allMatch(a -> a.equals("INVITE") || a.equals("407 INVITE")), () -> "nothing but 407s: " + shape);
@@ -199,16 +199,6 @@ class BrowserSoftphoneTest extends BrowserTestCase {
     callee.answer();
     caller.awaitCall("confirmed", BOUND);
     callee.awaitCall("confirmed", BOUND);
-  }
-
-  /**
-   * {@code METHOD} for a request, {@code STATUS METHOD} (of its CSeq) for a final response, provisional
-   * responses left out: the shape of a trace.
-   */
-  private static List<String> summary(List<TracedMessage> trace) {
-    return trace.stream().filter(m -> !m.message().isResponse() || m.message().status() >= 200)
-        .map(m -> m.message().isResponse() ? m.message().status() + " " + m.cseqMethod() : m.message().method())
-        .toList();
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.sipgw.it;
 
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,8 +47,11 @@ abstract class BrowserTestCase {
 
   @BeforeAll
   void startTestbed() throws Exception {
-    bed = BrowserTestbed.start(Files.createTempDirectory(getClass().getSimpleName() + "-"), wss, media, users);
+    bed = BrowserTestbed.start(Files.createTempDirectory(getClass().getSimpleName() + "-"), wss, media, users, gatewaySettings());
   }
+
+  /** Settings of the class's own, merged into the gateway's config (e.g. shorter presence expiries); none by default. */
+  JsonObject gatewaySettings() { return new JsonObject(); }
 
   @AfterAll
   void stopTestbed() {

@@ -51,6 +51,11 @@ public final class BrowserTestbed implements AutoCloseable {
    * the ones the credentials file knows.
    */
   public static BrowserTestbed start(Path dir, boolean wss, boolean media, Set<String> users) {
+    return start(dir, wss, media, users, new JsonObject());
+  }
+
+  /** As {@link #start(Path, boolean, boolean, Set)}, with {@code settings} merged into the gateway's config last. */
+  public static BrowserTestbed start(Path dir, boolean wss, boolean media, Set<String> users, JsonObject settings) {
     int sipPort = FreePorts.udpAndTcp(FreePorts.IPV4_LOOPBACK);
     int wsPort = FreePorts.udpAndTcp(FreePorts.IPV4_LOOPBACK);
     int wssPort = wss ? FreePorts.udpAndTcp(FreePorts.IPV4_LOOPBACK) : 0;
@@ -77,6 +82,7 @@ public final class BrowserTestbed implements AutoCloseable {
         config.put("media", new JsonObject().put("rtpengine", new JsonArray().add(bed.rtpengine.ngAddress()))
             .put("mode", "webrtc"));
       }
+      config.mergeIn(settings, true);
       bed.gateway = GatewayProcess.start(bed.ns, config, dir);
       bed.browser = Browser.start(bed.ns, dir);
       return bed;

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * only): SIPp registers with a password (401 then 200) and calls with one (407 then 200, the call
  * completes); SHA-256 and SHA-512-256 answered by the tests' own digest client; a wrong password or
  * an unknown user gets the same fresh challenge and leaves no binding; an authenticated user cannot
- * register or call as another.
+ * register or call as another, nor publish another's presence.
  */
 @Timeout(90)
 class DigestAuthTest {
@@ -131,6 +131,58 @@ class DigestAuthTest {
       assertEquals(403, answer.status(), answer::toString);
     }
     assertEquals(404, callFromOutside("bob"));
+  }
+
+  /**
+   * A PUBLISH sets the presence of the user in its Request-URI (RFC 3903): it is that user who must
+   * authenticate. One from another domain is challenged for that user, not taken as its state; bob
+   * with his own password cannot publish for alice (403); alice can.
+   */
+  @Test
+  void onlyThePresentityPublishesItsPresence() throws IOException {
+    start("MD5");
+    String alice = "sip:alice@" + TestGateway.DOMAIN;
+    try (SipPeer phone = SipPeer.open(SippTransport.UDP, HOST, gateway.port())) {
+      assertEquals(407, publish(phone, alice, "sip:visitor@example.net", "").status(), "a visitor's PUBLISH for alice is challenged");
+
+      SipMessageText challenge = publish(phone, alice, "sip:bob@" + TestGateway.DOMAIN, "");
+      assertEquals(407, challenge.status(), challenge::toString);
+      SipMessageText asBob = publish(phone, alice, "sip:bob@" + TestGateway.DOMAIN, "CSeq: 2 PUBLISH\r\n"
+          + DigestClient.answer(challenge, "MD5", "PUBLISH", alice, "bob", "bob-Pa55"));
+      assertEquals(403, asBob.status(), asBob::toString);
+
+      challenge = publish(phone, alice, alice, "");
+      assertEquals(407, challenge.status(), challenge::toString);
+      SipMessageText own = publish(phone, alice, alice, "CSeq: 2 PUBLISH\r\n"
+          + DigestClient.answer(challenge, "MD5", "PUBLISH", alice, "alice", "alice-Pa55"));
+      assertEquals(200, own.status(), own::toString);
+    }
+  }
+
+  /**
+   * Who watches alice (presence.winfo, RFC 3857) is alice's business alone: a user of another domain
+   * who happens to be called alice too (not challenged: not a local user) gets 403, not the list.
+   */
+  @Test
+  void aNamesakeFromAnotherDomainDoesNotSeeWhoWatchesALocalUser() throws IOException {
+    start("MD5");
+    String alice = "sip:alice@" + TestGateway.DOMAIN;
+    try (SipPeer peer = SipPeer.open(SippTransport.UDP, HOST, gateway.port())) {
+      peer.send(peer.request("SUBSCRIBE", alice, alice, "Event: presence.winfo\r\nExpires: 600\r\n")
+          .replaceFirst("From: <sip:tester@" + TestGateway.DOMAIN + ">", "From: <sip:alice@example.net>"));
+      SipMessageText answer = peer.finalResponse(ANSWER);
+      assertEquals(403, answer.status(), answer::toString);
+    }
+  }
+
+  /** A PUBLISH of an open PIDF for {@code presentity} from {@code from} with {@code headers}: its final answer. */
+  private static SipMessageText publish(SipPeer phone, String presentity, String from, String headers) throws IOException {
+    String body = "<presence xmlns=\"urn:ietf:params:xml:ns:pidf\" entity=\"" + presentity + "\"><tuple id=\"t\"><status><basic>open"
+        + "</basic></status></tuple></presence>";
+    phone.send(phone.request("PUBLISH", presentity, presentity, "Event: presence\r\nContent-Type: application/pidf+xml\r\n" + headers)
+        .replaceFirst("From: <sip:tester@" + TestGateway.DOMAIN + ">", "From: <" + from + ">")
+        .replace("Content-Length: 0\r\n\r\n", "Content-Length: " + body.length() + "\r\n\r\n" + body));
+    return phone.finalResponse(ANSWER);
   }
 
   /**

@@ -49,7 +49,7 @@ public final class SippRun implements AutoCloseable {
         throw new IllegalStateException("sipp did not listen on " + Sipp.hostPort(host, port) + " within " + bound
             + "\n" + result(true).describe());
       }
-      pause();
+      Polling.pause(POLL);
     }
   }
 
@@ -98,14 +98,5 @@ public final class SippRun implements AutoCloseable {
   private SippResult result(boolean killed) {
     Integer exitCode = process.isAlive() ? null : process.exitValue();
     return SippResult.read(command, exitCode, killed, stats, errors, messages, screen);
-  }
-
-  private static void pause() {
-    try {
-      Thread.sleep(POLL.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

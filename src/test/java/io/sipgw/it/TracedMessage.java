@@ -33,6 +33,16 @@ public record TracedMessage(LocalDateTime time, boolean sent, SipMessageText mes
     return cseq == null ? "" : cseq.substring(cseq.indexOf(' ') + 1).trim();
   }
 
+  /**
+   * {@code METHOD} for a request, {@code STATUS METHOD} (of its CSeq) for a final response, provisional
+   * responses left out: the shape of a trace.
+   */
+  static List<String> summary(List<TracedMessage> trace) {
+    return trace.stream().filter(m -> !m.message().isResponse() || m.message().status() >= 200)
+        .map(m -> m.message().isResponse() ? m.message().status() + " " + m.cseqMethod() : m.message().method())
+        .toList();
+  }
+
   /** Every message of a SIPp message log, in order. */
   static List<TracedMessage> parse(String log) {
     List<TracedMessage> messages = new ArrayList<>();
