@@ -13,7 +13,6 @@ import io.sipgw.sip.ResponseBuilder;
 import io.sipgw.sip.SipParseException;
 import io.sipgw.sip.SipRequest;
 import io.sipgw.sip.SipUri;
-import io.sipgw.store.AorRecord;
 import io.sipgw.store.Binding;
 import io.sipgw.store.LocationStore;
 import io.sipgw.transport.Dispatcher;
@@ -36,7 +35,6 @@ import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
-import org.w3c.dom.Document;
 
 /**
  * The presence server (RFC 3856) as Kamailio's presence and presence_xml modules: the event state
@@ -64,8 +62,6 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
   static final String LIST = "eventlist";
   /** One member of a resource list's subscription: its id the list's, {@code |}, the member. */
   static final String MEMBER = "eventlist-member";
-  /** The id of the tuple presence from registrations adds. */
-  static final String USRLOC_TUPLE = "usrloc";
   static final long SWEEP_MILLIS = 1000;
   /** After a binding's end, how long before its presentity's document is made again (the store sees it gone). */
   static final long EXPIRY_SLACK_MILLIS = 250;
@@ -81,7 +77,9 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
   private final String node = Long.toHexString(new SecureRandom().nextLong() >>> 16);
   private long sequence;
   private Context context;
-  private LocalClient client;
+  private Notifier notifier;
+  private Presentities presentities;
+  private ListServer lists;
   private long sweepTimer = -1;
   /** Per watched presentity with bindings, the timer of {@link #lookAgainWhenExpired}; touched on this verticle's loop only. */
   private final Map<String, Long> expiryTimers = new HashMap<>();
@@ -101,7 +99,9 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
   @Override
   public Future<?> start() {
     context = vertx.getOrCreateContext();
-    client = new LocalClient(vertx, transports, dispatcher, "ps");
+    notifier = new Notifier(store, new LocalClient(vertx, transports, dispatcher, "ps"), clock);
+    presentities = new Presentities(store, location, documents, settings, this::lookAgainWhenExpired);
+    lists = new ListServer(store, documents, localAor, presentities, notifier, clock, this::ended);
     sweepTimer = vertx.setPeriodic(SWEEP_MILLIS, id -> sweep());
     return Future.succeededFuture();
   }
@@ -234,8 +234,8 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
   /** A new subscription to a user's presence, if the user's rules let the watcher in. */
   private Future<Buffer> watch(SipRequest req, String entity, Flow flow, String nodeRoute, long expires, long now) throws SipParseException {
     String watcher = req.from().uri().toString();
-    return rules(entity).compose(r -> {
-      if (handling(r, entity, watcher, now).equals("block")) {
+    return presentities.rules(entity).compose(r -> {
+      if (presentities.handling(r, entity, watcher, now).equals("block")) {
         return Future.succeededFuture(ResponseBuilder.of(req, 403, "Forbidden (the presentity takes no such watcher)").toBuffer());
       }
       try {
@@ -253,17 +253,10 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
    */
   private Future<Buffer> listSubscribe(SipRequest req, String entity, Flow flow, String nodeRoute, long expires, long now)
       throws SipParseException {
-    if (!supports(req, "eventlist")) {
+    if (!ListServer.supports(req, "eventlist")) {
       return Future.succeededFuture(ResponseBuilder.of(req, 421, "Extension Required (eventlist)").header(HeaderName.REQUIRE, "eventlist").toBuffer());
     }
     return subscribed(req, entity, flow, nodeRoute, expires, now, LIST);
-  }
-
-  private static boolean supports(SipRequest req, String option) {
-    for (HeaderField f : req.fields(HeaderName.SUPPORTED)) {
-      for (String o : f.value().split(",")) if (o.trim().equalsIgnoreCase(option)) return true;
-    }
-    return false;
   }
 
   /** A SUBSCRIBE this server takes: a refresh of a subscription it has, or a new one. */
@@ -301,12 +294,12 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
   /** 200 for the SUBSCRIBE, and at once a NOTIFY with the current state (terminated for Expires: 0). */
   private Future<Buffer> accept(SipRequest req, Subscription s, long expires) {
     ResponseBuilder rb = ResponseBuilder.of(req, 200).toTag(s.localTag()).header(HeaderName.EXPIRES, Long.toString(expires))
-        .header(HeaderName.CONTACT, "<sip:" + s.entity().substring(0, s.entity().lastIndexOf('@')) + "@" + client.sentBy() + ">");
+        .header(HeaderName.CONTACT, "<sip:" + s.entity().substring(0, s.entity().lastIndexOf('@')) + "@" + notifier.sentBy() + ">");
     if (s.event().equals(LIST)) rb.header(HeaderName.REQUIRE, "eventlist"); // RFC 4662 §5.2
     Buffer ok = rb.toBuffer();
     boolean fresh = s.cseq() == 0;
     Future<Void> kept = expires == 0 ? store.removeSubscription(s.id()).mapEmpty() : store.put(s);
-    if (s.event().equals(LIST)) kept = kept.compose(x -> members(s, expires == 0));
+    if (s.event().equals(LIST)) kept = kept.compose(x -> lists.members(s, expires == 0));
     return kept.map(x -> {
       // after the 200 has left: the NOTIFY goes through routing, on this loop, after this answer
       vertx.setTimer(1, id -> {
@@ -332,16 +325,16 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
     return store.watchers(entity, now).compose(watchers -> {
       if (event.equals(EVENT)) {
         // the lists the presentity is in: each told of this member alone (RFC 4662 §5.3, partial state)
-        for (Subscription m : watchers) if (m.event().equals(MEMBER)) memberChanged(m, now);
+        for (Subscription m : watchers) if (m.event().equals(MEMBER)) lists.memberChanged(m, now);
       }
       List<Subscription> told = watchers.stream().filter(s -> s.event().equals(event)).toList();
       if (told.isEmpty()) return Future.succeededFuture();
-      Future<String> doc = event.equals(EVENT) ? document(entity, now) : null;
-      Future<PresRules> rules = event.equals(EVENT) ? rules(entity) : null;
+      Future<String> doc = event.equals(EVENT) ? presentities.document(entity, now) : null;
+      Future<PresRules> rules = event.equals(EVENT) ? presentities.rules(entity) : null;
       Future<?> ready = doc != null ? Future.all(doc, rules) : Future.succeededFuture();
       return ready.map(x -> {
         for (Subscription s : told) {
-          if (pendingToo || rules == null || !handling(rules.result(), entity, s.watcher(), now).equals("confirm")) notify(s, null, doc, rules);
+          if (pendingToo || rules == null || !presentities.handling(rules.result(), entity, s.watcher(), now).equals("confirm")) notify(s, null, doc, rules);
         }
         return null;
       });
@@ -359,14 +352,14 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
   /** As {@link #notify(Subscription, String)}, with the presence document and the presentity's rules when they are read already. */
   private void notify(Subscription s, String terminated, Future<String> presenceDocument, Future<PresRules> rulesRead) {
     if (s.event().equals(LIST)) {
-      listNotify(s, terminated, null);
+      lists.notify(s, terminated, null);
       return;
     }
     long now = clock.getAsLong();
     boolean presence = s.event().equals(EVENT);
-    Future<PresRules> rules = !presence ? Future.succeededFuture(PresRules.NONE) : rulesRead != null ? rulesRead : rules(s.entity());
+    Future<PresRules> rules = !presence ? Future.succeededFuture(PresRules.NONE) : rulesRead != null ? rulesRead : presentities.rules(s.entity());
     rules.onSuccess(r -> {
-      String handling = presence ? handling(r, s.entity(), s.watcher(), now) : "allow";
+      String handling = presence ? presentities.handling(r, s.entity(), s.watcher(), now) : "allow";
       if (terminated == null && handling.equals("block")) {
         // RFC 6665 §4.2.2: the presentity's rules now refuse this watcher
         store.removeSubscription(s.id()).onSuccess(removed -> {
@@ -387,50 +380,10 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
     // RFC 6665 §4.2.2: a pending subscription is told nothing of the state, a rejected one nothing either
     boolean silent = handling.equals("confirm") || handling.equals("block");
     String shown = handling.equals("polite-block") ? Pidf.basic("sip:" + s.entity(), "blocked", false, null) : null; // RFC 5025 §3.2.1: as if offline
-    send(s, terminated, handling.equals("confirm"), silent ? null : contentType(s.event()), "",
+    notifier.send(s, terminated, handling.equals("confirm"), silent ? null : contentType(s.event()), "",
         seq -> silent ? Future.succeededFuture("") : shown != null ? Future.succeededFuture(shown)
             : s.event().equals(WINFO) ? watcherInfo(s, now) : s.event().equals(DIALOG) ? dialogInfo(s, now)
-            : presenceDocument != null ? presenceDocument : document(s.entity(), now));
-  }
-
-  /**
-   * Sends a NOTIFY in {@code s}'s dialog with the next CSeq, the body {@code body} makes of that CSeq
-   * ({@code type} null: none), {@code extra} header lines after the others; ends the subscription
-   * when the watcher is gone (481, 408).
-   */
-  private void send(Subscription s, String terminated, boolean pending, String type, String extra, Function<Long, Future<String>> body) {
-    long now = clock.getAsLong();
-    // a subscription that ended was taken out of the store with its last count
-    Future<Long> counted = terminated == null ? store.nextCseq(s.id()) : Future.succeededFuture(s.cseq() + 1);
-    counted.compose(seq -> seq == 0 ? Future.succeededFuture(200) : body.apply(seq).compose(doc -> {
-      String state = terminated == null ? (pending ? "pending" : "active") + ";expires=" + Math.max(0, (s.expires() - now + 999) / 1000)
-          : "terminated" + (terminated.equals("terminated") ? "" : ";reason=" + terminated);
-      StringBuilder head = new StringBuilder(512).append("NOTIFY ").append(s.target()).append(" SIP/2.0\r\n")
-          .append("Via: SIP/2.0/TCP ").append(client.sentBy()).append(";branch=z9hG4bK-").append(client.nextId()).append("\r\n")
-          .append("Max-Forwards: 70\r\n");
-      for (String r : s.routes()) head.append("Route: ").append(r).append("\r\n");
-      head.append("From: <sip:").append(s.entity()).append(">;tag=").append(s.localTag()).append("\r\n")
-          .append("To: ").append(s.watcher()).append(";tag=").append(s.remoteTag()).append("\r\n")
-          .append("Call-ID: ").append(s.callId()).append("\r\n")
-          .append("CSeq: ").append(seq).append(" NOTIFY\r\n")
-          .append("Contact: <sip:").append(s.entity(), 0, s.entity().lastIndexOf('@')).append('@').append(client.sentBy()).append(">\r\n")
-          .append("Event: ").append(s.event().equals(LIST) ? EVENT : s.event()).append("\r\n")
-          .append("Subscription-State: ").append(state).append("\r\n").append(extra);
-      if (type == null) return client.send(head.toString(), new byte[0]);
-      head.append("Content-Type: ").append(type).append("\r\n");
-      return client.send(head.toString(), doc.getBytes(StandardCharsets.UTF_8));
-    })).onComplete(ar -> {
-      int status = ar.succeeded() ? ar.result() : 500;
-      if (status == 481 || status == 408) {
-        // RFC 6665 §4.2.2: the watcher is gone; the subscription ends
-        LOG.info("subscription of " + s.watcher() + " to " + s.entity() + " ended: its NOTIFY got " + status + " (Call-ID " + s.callId() + ")");
-        store.removeSubscription(s.id()).onSuccess(removed -> {
-          if (removed) ended(s);
-        });
-      } else if (status >= 300) {
-        LOG.fine(() -> "NOTIFY to " + s.watcher() + " got " + status + " (Call-ID " + s.callId() + ")");
-      }
-    });
+            : presenceDocument != null ? presenceDocument : presentities.document(s.entity(), now), this::ended);
   }
 
   /**
@@ -438,40 +391,20 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
    * the NOTIFYs of that subscription.
    */
   private Future<String> watcherInfo(Subscription winfo, long now) {
-    return Future.all(store.watchers(winfo.entity(), now), rules(winfo.entity())).map(both -> {
+    return Future.all(store.watchers(winfo.entity(), now), presentities.rules(winfo.entity())).map(both -> {
       List<Subscription> all = both.resultAt(0);
       PresRules rules = both.resultAt(1);
       List<Subscription> shown = new ArrayList<>();
       List<String> status = new ArrayList<>();
       for (Subscription w : all) {
         if (!w.event().equals(EVENT)) continue;
-        String h = handling(rules, w.entity(), w.watcher(), now);
+        String h = presentities.handling(rules, w.entity(), w.watcher(), now);
         if (h.equals("block")) continue; // on its way out (RFC 3857 §3.4: terminated)
         shown.add(w);
         status.add(h.equals("confirm") ? "pending" : "active");
       }
       return WatcherInfo.full("sip:" + winfo.entity(), EVENT, shown, status, winfo.cseq());
     });
-  }
-
-  // ---- authorization (RFC 5025 pres-rules, kept by the XCAP server)
-
-  /** The presentity's pres-rules; none when it has none or they cannot be read. */
-  private Future<PresRules> rules(String entity) {
-    return documents.presRules(entity).map(PresRules::parse).recover(e -> {
-      LOG.warning("the pres-rules of " + entity + " cannot be read: " + e.getMessage() + " (presence.defaultPolicy applies)");
-      return Future.succeededFuture(PresRules.NONE);
-    });
-  }
-
-  /**
-   * What {@code watcher} (a URI or name-addr) gets from {@code entity}: itself always everything;
-   * others what the rules say, else {@code presence.defaultPolicy}.
-   */
-  private String handling(PresRules rules, String entity, String watcher, long now) {
-    if (PresRules.canonical(watcher.substring(Math.max(0, watcher.lastIndexOf('<')))).equals(entity)) return "allow";
-    String h = rules.handling(watcher.substring(Math.max(0, watcher.lastIndexOf('<'))), now);
-    return h != null ? h : settings.get().defaultPolicy();
   }
 
   /** An XCAP document of {@code user} changed: what it governs applies at once to live subscriptions. */
@@ -481,96 +414,8 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
       context.runOnContext(v -> changed(user, EVENT).compose(x -> changed(user, WINFO)));
     } else if (auid.equals("resource-lists") || auid.equals("rls-services")) {
       // the user's lists may have changed: each subscription to them is told the lists' full state
-      context.runOnContext(v -> documents.servicesOf(user).onSuccess(services -> {
-        long now = clock.getAsLong();
-        for (String service : services) {
-          store.watchers(service, now).onSuccess(subs -> {
-            for (Subscription s : subs) {
-              if (s.event().equals(LIST)) members(s, false).onSuccess(x -> listNotify(s, null, null));
-            }
-          });
-        }
-      }));
+      context.runOnContext(v -> documents.servicesOf(user).onSuccess(lists::listsChanged));
     }
-  }
-
-  // ---- resource lists (RFC 4662, as Kamailio's rls)
-
-  /**
-   * Keeps (or, {@code gone}, removes) a record per local member of {@code list} under that member,
-   * so that a change of the member reaches the list's subscription; a record of a member that left
-   * the list goes at its first change.
-   */
-  private Future<Void> members(Subscription list, boolean gone) {
-    return documents.listMembers(list.entity()).compose(members -> {
-      List<Future<?>> done = new ArrayList<>();
-      for (UserDocuments.Member m : members == null ? List.<UserDocuments.Member>of() : members) {
-        String aor = localAor.apply(m.uri());
-        if (aor == null) continue;
-        String id = list.id() + "|" + aor;
-        done.add(gone ? store.removeSubscription(id)
-            : store.put(new Subscription(id, MEMBER, aor, list.callId(), list.watcher(), list.remoteTag(), list.localTag(), list.id(),
-                List.of(), 0, list.expires())));
-      }
-      return Future.join(done).mapEmpty();
-    });
-  }
-
-  /** A list member's state changed: its list's subscription (the record's target) gets a partial NOTIFY. */
-  private void memberChanged(Subscription member, long now) {
-    store.subscription(member.target(), now).onSuccess(list -> {
-      if (list == null) store.removeSubscription(member.id()); // the list's subscription ended
-      else listNotify(list, null, member.entity());
-    });
-  }
-
-  /**
-   * A NOTIFY of a list's subscription: full state ({@code only} null), or the state of the member
-   * {@code only}; a service that is gone ends the subscription (noresource).
-   */
-  private void listNotify(Subscription list, String terminated, String only) {
-    documents.listMembers(list.entity()).onSuccess(found -> {
-      if (found == null && terminated == null) {
-        store.removeSubscription(list.id()).onSuccess(removed -> {
-          if (removed) sendList(list, "noresource", List.of(), true);
-        });
-        return;
-      }
-      List<UserDocuments.Member> members = found == null ? List.of() : found;
-      if (only == null) {
-        sendList(list, terminated, members, true);
-        return;
-      }
-      List<UserDocuments.Member> told = members.stream().filter(m -> only.equals(localAor.apply(m.uri()))).toList();
-      if (told.isEmpty()) store.removeSubscription(list.id() + "|" + only); // it left the list
-      else sendList(list, terminated, told, false);
-    });
-  }
-
-  private void sendList(Subscription list, String terminated, List<UserDocuments.Member> members, boolean full) {
-    long now = clock.getAsLong();
-    String start = "rlmi." + list.localTag() + "@" + list.entity().substring(list.entity().lastIndexOf('@') + 1);
-    send(list, terminated, false, Rlmi.contentType(start), "Require: eventlist\r\n", seq -> {
-      List<Future<Rlmi.Resource>> resources = new ArrayList<>();
-      for (UserDocuments.Member m : members) resources.add(resource(list, m, now));
-      return Future.all(resources).map(all -> Rlmi.body("sip:" + list.entity(), start, seq - 1, full, all.list()));
-    });
-  }
-
-  /** A member as the list's subscriber sees it: as the member's rules treat the subscriber (RFC 4662 §6). */
-  private Future<Rlmi.Resource> resource(Subscription list, UserDocuments.Member m, long now) {
-    String aor = localAor.apply(m.uri());
-    if (aor == null) return Future.succeededFuture(new Rlmi.Resource(m.uri(), m.name(), null, null, null, null));
-    String instance = Integer.toHexString((list.id() + "|" + aor).hashCode());
-    return Future.all(document(aor, now), rules(aor)).map(both -> {
-      String handling = handling(both.resultAt(1), aor, list.watcher(), now);
-      return switch (handling) {
-        case "block" -> new Rlmi.Resource(m.uri(), m.name(), instance, "terminated", "rejected", null);
-        case "confirm" -> new Rlmi.Resource(m.uri(), m.name(), instance, "pending", null, null);
-        case "polite-block" -> new Rlmi.Resource(m.uri(), m.name(), instance, "active", null, Pidf.basic("sip:" + aor, "blocked", false, null));
-        default -> new Rlmi.Resource(m.uri(), m.name(), instance, "active", null, both.resultAt(0));
-      };
-    });
   }
 
   private static String contentType(String event) {
@@ -617,34 +462,6 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
         return state.equals("terminated") ? store.removePublication(key, callId).mapEmpty() : Future.<Void>succeededFuture();
       });
     });
-  }
-
-  /**
-   * The presentity's document: its live publications, and, for a user the location service knows, a
-   * tuple of its own (as pua_usrloc publishes it): open while it has a binding, closed when none.
-   */
-  private Future<String> document(String entity, long now) {
-    Future<AorRecord> registration = location.lookup(entity).recover(e -> Future.succeededFuture(null));
-    return store.publications(entity, now).compose(pubs -> registration.map(reg -> {
-      List<Document> parts = new ArrayList<>();
-      for (Publication p : pubs) {
-        try {
-          parts.add(Pidf.parse(p.body()));
-        } catch (Pidf.NotPidf e) {
-          // checked when it was published: not reached
-        }
-      }
-      if (reg != null && reg.known()) {
-        if (!reg.bindings().isEmpty()) lookAgainWhenExpired(entity, reg.bindings());
-        try {
-          parts.add(Pidf.parse(Pidf.basic("sip:" + entity, USRLOC_TUPLE, !reg.bindings().isEmpty(), null)
-              .getBytes(StandardCharsets.UTF_8)));
-        } catch (Pidf.NotPidf e) {
-          throw new IllegalStateException("the registration tuple is not PIDF", e);
-        }
-      }
-      return Pidf.compose("sip:" + entity, parts);
-    }));
   }
 
   /**
