@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The presence server driven by SIPp scenarios (issue 12): a presence user agent publishing with
- * entity-tags (publish-presence.xml). The
+ * entity-tags (publish-presence.xml) and a presentity watching its watchers (subscribe-winfo.xml). The
  * scenarios check what they receive themselves (regexp actions with check_it fail the call); the
  * test makes the changes between their steps with peers of its own and asserts SIPp's verdict,
  * against the memory store and a real redis-server.
@@ -75,5 +75,35 @@ class PresenceSippTest extends StoreGatewayTest {
         .map(m -> m.message().header("SIP-ETag")).filter(t -> t != null).distinct().toList();
     assertEquals(3, tags.size(), "a new entity-tag at the create, the refresh and the modification: " + tags + "\n" + r.messages());
     assertEquals(2, r.traced().stream().filter(m -> m.received() && m.isResponse(412, "PUBLISH")).count(), r::messages);
+  }
+
+  /**
+   * subscribe-winfo.xml: the presentity hana (SIPp) watches her watchers: none, then the watcher the
+   * test subscribes (active), then none when it unsubscribes; then she unsubscribes.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"memory", "redis"})
+  void aSippPresentitySeesAWatcherComeAndGo(String store) throws IOException {
+    start(store, new JsonObject());
+    SippRun hana = sipp("subscribe-winfo.xml", "hana");
+    hana.awaitReceived("NOTIFY", 1, ANSWER);
+
+    SipPeer watcher = peer();
+    String subscribe = watcher.request("SUBSCRIBE", aor("hana"), aor("hana"), "Event: presence\r\nExpires: 600\r\n");
+    watcher.send(subscribe);
+    SipMessageText ok = watcher.finalResponse(ANSWER);
+    assertEquals(200, ok.status(), ok::toString);
+    notified(watcher);
+    hana.awaitReceived("NOTIFY", 2, ANSWER);
+
+    watcher.send(inDialog(subscribe, ok, 2, 0));
+    assertEquals(200, watcher.finalResponse(ANSWER).status(), "unsubscribed");
+    assertTrue(notified(watcher).header("Subscription-State").startsWith("terminated"));
+    SippResult r = hana.awaitExit(EXIT).assertSucceeded(1);
+
+    List<SipMessageText> notifies = received(r, "NOTIFY");
+    assertEquals(4, notifies.size(), r::messages);
+    assertTrue(notifies.get(0).body().contains("resource=\"sip:hana@localhost\""), notifies.get(0)::toString);
+    assertTrue(notifies.get(1).body().contains(">sip:tester@localhost</watcher>"), "the watcher by its From: " + notifies.get(1));
   }
 }
