@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The presence server driven by SIPp scenarios (issue 12): a presence user agent publishing with
- * entity-tags (publish-presence.xml) and a presentity watching its watchers (subscribe-winfo.xml). The
+ * entity-tags (publish-presence.xml), a presentity watching its watchers (subscribe-winfo.xml) and a
+ * resource-list subscriber (subscribe-eventlist.xml). The
  * scenarios check what they receive themselves (regexp actions with check_it fail the call); the
  * test makes the changes between their steps with peers of its own and asserts SIPp's verdict,
  * against the memory store and a real redis-server.
@@ -105,5 +106,37 @@ class PresenceSippTest extends StoreGatewayTest {
     assertEquals(4, notifies.size(), r::messages);
     assertTrue(notifies.get(0).body().contains("resource=\"sip:hana@localhost\""), notifies.get(0)::toString);
     assertTrue(notifies.get(1).body().contains(">sip:tester@localhost</watcher>"), "the watcher by its From: " + notifies.get(1));
+  }
+
+  /**
+   * subscribe-eventlist.xml: alice (SIPp) subscribes to her list service: 421 without eventlist,
+   * then 200, the full state of bob and carol, a partial NOTIFY of carol alone when she registers,
+   * and the end.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"memory", "redis"})
+  void aSippListSubscriberGetsFullThenPartialState(String store) throws IOException {
+    startXcap(store, "alice");
+    XcapClient alice = as("alice");
+    HttpResponse<String> lists = alice.put(ResourceListTest.LISTS, "application/resource-lists+xml",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<resource-lists xmlns=\"urn:ietf:params:xml:ns:resource-lists\"><list name=\"friends\">"
+            + "<entry uri=\"sip:bob@localhost\"/><entry uri=\"sip:carol@localhost\"/></list></resource-lists>");
+    assertEquals(201, lists.statusCode(), lists::body);
+    HttpResponse<String> service = alice.put(ResourceListTest.SERVICES, "application/rls-services+xml",
+        ResourceListTest.services("sip:alice-buddies@localhost", ResourceListTest.friends(gateway.wsPort())));
+    assertEquals(201, service.statusCode(), service::body);
+
+    SippRun list = sipp("subscribe-eventlist.xml", "alice-buddies", "-key", "user", "alice");
+    list.awaitReceived("NOTIFY", 1, ANSWER);
+    assertEquals(200, register(peer(), "carol", 600));
+    SippResult r = list.awaitExit(EXIT).assertSucceeded(1);
+
+    List<SipMessageText> notifies = received(r, "NOTIFY");
+    assertEquals(3, notifies.size(), r::messages);
+    String full = notifies.get(0).body();
+    assertTrue(full.contains("uri=\"sip:alice-buddies@localhost\"") && full.contains("<resource uri=\"sip:bob@localhost\">")
+        && full.contains("<resource uri=\"sip:carol@localhost\">"), full);
+    String partial = notifies.get(1).body();
+    assertTrue(partial.contains("<resource uri=\"sip:carol@localhost\">") && partial.contains("entity=\"sip:carol@localhost\""), partial);
   }
 }
