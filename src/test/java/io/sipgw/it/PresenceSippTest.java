@@ -165,13 +165,7 @@ class PresenceSippTest extends StoreGatewayTest {
         Matcher m = STATE.matcher(n.body());
         if (m.find()) states.add(m.group(1));
       }
-      if (store.equals("memory")) {
-        assertEquals(List.of("trying", "early", "confirmed", "terminated"), states, r::messages);
-      } else {
-        // Redis: the NOTIFY of "trying" reads the document after the 180 has made it "early", so it
-        // says early, as does the next (a gateway bug, reported); the scenario takes either there
-        assertEquals(List.of("early", "confirmed", "terminated"), states.subList(1, states.size()), r::messages);
-      }
+      assertEquals(List.of("trying", "early", "confirmed", "terminated"), states, r::messages);
       bob.awaitExit(EXIT).assertSucceeded(1);
     } finally {
       bob.close();
