@@ -81,6 +81,8 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
   private Presentities presentities;
   private ListServer lists;
   private long sweepTimer = -1;
+  /** Per user, the change of its dialogs under way, which the next one waits for (on this verticle's loop). */
+  private final Map<String, Future<Void>> dialogChanges = new HashMap<>();
   /** Per watched presentity with bindings, the timer of {@link #lookAgainWhenExpired}; touched on this verticle's loop only. */
   private final Map<String, Long> expiryTimers = new HashMap<>();
 
@@ -331,10 +333,15 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
       if (told.isEmpty()) return Future.succeededFuture();
       Future<String> doc = event.equals(EVENT) ? presentities.document(entity, now) : null;
       Future<PresRules> rules = event.equals(EVENT) ? presentities.rules(entity) : null;
-      Future<?> ready = doc != null ? Future.all(doc, rules) : Future.succeededFuture();
+      // the user's dialogs as this change left them, read before the next change (or an ended call's removal) is stored
+      Future<List<Publication>> dialogs = event.equals(DIALOG) ? store.publications(DialogInfo.key(entity), now) : null;
+      Future<?> ready = doc != null ? Future.all(doc, rules) : dialogs != null ? dialogs : Future.succeededFuture();
       return ready.map(x -> {
         for (Subscription s : told) {
-          if (pendingToo || rules == null || !presentities.handling(rules.result(), entity, s.watcher(), now).equals("confirm")) notify(s, null, doc, rules);
+          Future<String> shown = dialogs == null ? doc : Future.succeededFuture(DialogInfo.full("sip:" + entity, dialogs.result(), s.cseq()));
+          if (pendingToo || rules == null || !presentities.handling(rules.result(), entity, s.watcher(), now).equals("confirm")) {
+            notify(s, null, shown, rules);
+          }
         }
         return null;
       });
@@ -349,7 +356,7 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
   /** A NOTIFY with the presentity's document; {@code terminated}: the reason the subscription ended (null: active). */
   private void notify(Subscription s, String terminated) { notify(s, terminated, null, null); }
 
-  /** As {@link #notify(Subscription, String)}, with the presence document and the presentity's rules when they are read already. */
+  /** As {@link #notify(Subscription, String)}, with the document (presence or dialog-info) and the presentity's rules when they are read already. */
   private void notify(Subscription s, String terminated, Future<String> presenceDocument, Future<PresRules> rulesRead) {
     if (s.event().equals(LIST)) {
       lists.notify(s, terminated, null);
@@ -382,8 +389,9 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
     String shown = handling.equals("polite-block") ? Pidf.basic("sip:" + s.entity(), "blocked", false, null) : null; // RFC 5025 §3.2.1: as if offline
     notifier.send(s, terminated, handling.equals("confirm"), silent ? null : contentType(s.event()), "",
         seq -> silent ? Future.succeededFuture("") : shown != null ? Future.succeededFuture(shown)
-            : s.event().equals(WINFO) ? watcherInfo(s, now) : s.event().equals(DIALOG) ? dialogInfo(s, now)
-            : presenceDocument != null ? presenceDocument : presentities.document(s.entity(), now), this::ended);
+            : presenceDocument != null ? presenceDocument
+            : s.event().equals(WINFO) ? watcherInfo(s, now) : s.event().equals(DIALOG) ? dialogInfo(s, now) : presentities.document(s.entity(), now),
+        this::ended);
   }
 
   /**
@@ -446,10 +454,22 @@ public final class PresenceServer extends VerticleBase implements PresenceServic
     });
   }
 
+  /**
+   * One change of a user's dialogs after the other: each is stored and its NOTIFYs' document read
+   * before the next is stored, so that no state is skipped (a 180 right after the INVITE) or read
+   * after the ended call left the document, with a store whose answers take a round trip.
+   */
   private void dialogState(String aor, String callId, String direction, String state, String localTag, String remoteTag) {
+    Future<Void> change = dialogChanges.getOrDefault(aor, Future.succeededFuture())
+        .transform(x -> dialogChange(aor, callId, direction, state, localTag, remoteTag));
+    dialogChanges.put(aor, change);
+    change.onComplete(x -> dialogChanges.remove(aor, change));
+  }
+
+  private Future<Void> dialogChange(String aor, String callId, String direction, String state, String localTag, String remoteTag) {
     String key = DialogInfo.key(aor);
     long now = clock.getAsLong();
-    store.publication(key, callId, now).compose(known -> {
+    return store.publication(key, callId, now).compose(known -> {
       boolean ends = state.equals("terminated");
       if (known == null && ends) return Future.succeededFuture(); // a BYE of a call not seen starting here
       // a BYE names the sides by its own From and To: an ending keeps the dialog as the INVITE made it

@@ -22,14 +22,20 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Timeout(90)
 class ResourceListTest extends StoreGatewayTest {
-  private static final String LISTS = "resource-lists/users/sip:alice@localhost/index";
-  private static final String SERVICES = "rls-services/users/sip:alice@localhost/index";
+  static final String LISTS = "resource-lists/users/sip:alice@localhost/index";
+  static final String SERVICES = "rls-services/users/sip:alice@localhost/index";
   private static final Pattern VERSION = Pattern.compile("<list [^>]*version=\"(\\d+)\" fullState=\"(true|false)\"");
 
-  private static String services(String uri, String listRef) {
+  /** An rls-services document with one presence service {@code uri} of the list {@code listRef} points at. */
+  static String services(String uri, String listRef) {
     return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rls-services xmlns=\"urn:ietf:params:xml:ns:rls-services\">"
         + "<service uri=\"" + uri + "\"><resource-list>" + listRef + "</resource-list><packages><package>presence</package></packages>"
         + "</service></rls-services>";
+  }
+
+  /** The XCAP URI of alice's list "friends" (RFC 4826 §4.2), for a service's resource-list. */
+  static String friends(int xcapPort) {
+    return "http://127.0.0.1:" + xcapPort + "/xcap-root/" + LISTS + "/~~/" + XcapClient.encode("resource-lists/list[@name=\"friends\"]");
   }
 
   /** A SUBSCRIBE from alice to her list service, with {@code supported} (or none), and its final response. */
@@ -78,7 +84,7 @@ class ResourceListTest extends StoreGatewayTest {
             + "<entry uri=\"sip:bob@localhost\"><display-name>Bob</display-name></entry><entry uri=\"sip:carol@localhost\"/>"
             + "<entry uri=\"sip:dave@example.org\"/></list></resource-lists>");
     assertEquals(201, lists.statusCode(), lists::body);
-    String ref = "http://127.0.0.1:" + gateway.wsPort() + "/xcap-root/" + LISTS + "/~~/" + XcapClient.encode("resource-lists/list[@name=\"friends\"]");
+    String ref = friends(gateway.wsPort());
     HttpResponse<String> service = alice.put(SERVICES, "application/rls-services+xml", services("sip:alice-buddies@localhost", ref));
     assertEquals(201, service.statusCode(), service::body);
     HttpResponse<String> taken = as("bob").put("rls-services/users/sip:bob@localhost/index", "application/rls-services+xml",

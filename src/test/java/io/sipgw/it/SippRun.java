@@ -1,6 +1,9 @@
 package io.sipgw.it;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +53,31 @@ public final class SippRun implements AutoCloseable {
             + "\n" + result(true).describe());
       }
       Polling.pause(POLL);
+    }
+  }
+
+  /**
+   * Waits until SIPp has received {@code count} requests with {@code method}, as its message trace
+   * ({@link Sipp#traceMessages()}, written out at each message) shows: for a test that acts between
+   * two steps of a scenario (a NOTIFY received, then the change that makes the next one). Fails if
+   * SIPp exits first or takes longer than {@code bound}.
+   */
+  public void awaitReceived(String method, int count, Duration bound) {
+    Polling.await(() -> {
+      if (!process.isAlive() && received(method) < count) {
+        throw new AssertionError("sipp exited before it received " + count + " " + method + "\n" + result(false).describe());
+      }
+      return received(method) >= count;
+    }, POLL, bound, () -> "sipp did not receive " + count + " " + method + "\n" + result(false).describe());
+  }
+
+  private long received(String method) {
+    try {
+      if (!Files.exists(messages)) return 0;
+      return TracedMessage.parse(Files.readString(messages, StandardCharsets.ISO_8859_1)).stream()
+          .filter(m -> m.received() && m.isRequest(method)).count();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

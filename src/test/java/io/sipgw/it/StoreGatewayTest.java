@@ -96,6 +96,17 @@ abstract class StoreGatewayTest {
     return phone.finalResponse(ANSWER).status();
   }
 
+  /**
+   * {@code subscribe} again in the dialog its 200 {@code ok} made: to the 200's Contact, with its To
+   * tag, CSeq {@code cseq}, Expires {@code expires} (0: unsubscribe) and a branch of its own.
+   */
+  static String inDialog(String subscribe, SipMessageText ok, int cseq, int expires) {
+    return subscribe.replaceFirst("SUBSCRIBE [^ ]+ ", "SUBSCRIBE " + ok.header("Contact").replaceAll("[<>]", "") + " ")
+        .replaceFirst("(?m)^(To: [^\r]*)", "$1;tag=" + ok.header("To").replaceFirst(".*;tag=", ""))
+        .replaceFirst("(?m)^CSeq: \\d+ SUBSCRIBE", "CSeq: " + cseq + " SUBSCRIBE")
+        .replaceFirst("(?m)^Expires: \\d+", "Expires: " + expires).replaceFirst("branch=([^\r;]+)", "branch=$1-" + cseq);
+  }
+
   static String aor(String user) { return "sip:" + user + "@" + TestGateway.DOMAIN; }
 
   /** The next request to {@code peer}, a NOTIFY, answered 200. */
