@@ -28,6 +28,10 @@ import io.sipgw.xcap.MemoryXcapStore;
 import io.sipgw.xcap.RedisXcapStore;
 import io.sipgw.xcap.XcapServer;
 import io.sipgw.xcap.XcapStore;
+import io.sipgw.config.MsrpConfig;
+import io.sipgw.msrp.MsrpListener;
+import io.sipgw.msrp.MsrpRelay;
+import io.sipgw.msrp.MsrpUri;
 import io.sipgw.xcap.XcapUserDocuments;
 import io.sipgw.im.MessageDelivery;
 import io.sipgw.im.MessageStore;
@@ -156,7 +160,8 @@ public final class Sipgw {
     AtomicReference<AuthConfig> authCfg = new AtomicReference<>(config.auth());
     Future<Authenticator> auth = config.auth().enabled() ? openCredentials(vertx, config, authCfg) : Future.succeededFuture();
     return tls.compose(t -> auth.compose(a -> vertx.executeBlocking(() -> ListenerAddresses.resolve(config.listen()), false)
-        .compose(listeners -> deploy(vertx, config, listeners, t, authCfg, a))
+        .compose(listeners -> vertx.executeBlocking(() -> ListenerAddresses.resolve(config.msrpListen()), false)
+            .compose(msrp -> deploy(vertx, config, listeners, msrp, t, authCfg, a)))
         .onSuccess(g -> {
           g.auth = authCfg;
           g.authenticator = a;
@@ -219,7 +224,7 @@ public final class Sipgw {
     return b;
   }
 
-  private static Future<Sipgw> deploy(Vertx vertx, SipgwConfig config, List<Listener> listeners, TlsCertificates tls,
+  private static Future<Sipgw> deploy(Vertx vertx, SipgwConfig config, List<Listener> listeners, List<Listener> msrpListeners, TlsCertificates tls,
       AtomicReference<AuthConfig> authCfg, Authenticator authenticator) {
     int cores = Runtime.getRuntime().availableProcessors();
     int workers = config.workers();
@@ -289,6 +294,14 @@ public final class Sipgw {
     transports.connectionsPerSource(ip -> banCfg.get().connectionsAllowed(ip));
     dispatcher.admitRequest((req, flow) -> guard.admitAgent(flow.remoteHost(), () -> req.header(HeaderName.USER_AGENT)));
 
+    AtomicReference<MsrpConfig> msrpCfg = new AtomicReference<>(config.msrp());
+    List<MsrpListener> relayAt = new ArrayList<>();
+    for (Listener l : msrpListeners) relayAt.add(new MsrpListener(Hosts.bare(l.host()), l.port(), msrpUri(l, "tcp")));
+    for (Listener l : listeners) {
+      if (l.transport() == Transport.WS || l.transport() == Transport.WSS) relayAt.add(new MsrpListener(Hosts.bare(l.host()), l.port(), msrpUri(l, "ws")));
+    }
+    MsrpRelay relay = new MsrpRelay(relayAt, authenticator, msrpCfg::get, tls);
+
     List<String> deployments = new ArrayList<>();
     Future<Void> chain = vertx.deployVerticle(pinger).compose(id -> {
       deployments.add(id);
@@ -296,6 +309,9 @@ public final class Sipgw {
     }).compose(id -> {
       deployments.add(id);
       return vertx.deployVerticle(presence);
+    }).compose(id -> {
+      deployments.add(id);
+      return vertx.deployVerticle(relay).recover(e -> Future.failedFuture("cannot start the MSRP relay: " + e.getMessage()));
     }).map(id -> {
       deployments.add(id);
       return null;
@@ -317,7 +333,8 @@ public final class Sipgw {
       TlsCertificates certificate = l.transport().secure() ? tls : null;
       chain = chain.compose(v -> (udp
           ? vertx.deployVerticle(() -> new UdpListenerVerticle(l, transports, dispatcher), opts)
-          : ws ? vertx.deployVerticle(() -> new WebSocketListenerVerticle(l, transports, certificate, websocketCfg::get, xcap::mount), opts)
+          : ws ? vertx.deployVerticle(() -> new WebSocketListenerVerticle(l, transports, certificate, websocketCfg::get, xcap::mount,
+              (socket, on) -> relay.acceptWebSocket(socket, msrpUri(on, "ws"))), opts)
           : vertx.deployVerticle(() -> new StreamListenerVerticle(l, transports, certificate), opts))
           .recover(e -> Future.failedFuture("cannot listen on " + l.name() + ": " + e.getMessage()))
           .map(id -> {
@@ -422,5 +439,10 @@ public final class Sipgw {
     } catch (SipParseException e) {
       return null;
     }
+  }
+
+  /** The relay URI of a listener: {@code msrp://host:port;transport} of its advertised address, {@code msrps} over TLS. */
+  private static MsrpUri msrpUri(Listener l, String transport) {
+    return new MsrpUri(l.transport().secure(), Hosts.bare(l.sentByHost()), l.sentByPort(), "", transport);
   }
 }

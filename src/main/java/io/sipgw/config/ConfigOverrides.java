@@ -50,7 +50,8 @@ final class ConfigOverrides {
        "nat": {"keepalive": "", "interval": 0, "maxMissed": 0},
        "im": {"offline": true, "maxPerUser": 0, "maxTotal": 0, "expiry": 0, "noticeDelivered": true, "noticeExpired": true},
        "presence": {"enabled": true, "minExpires": 0, "maxExpires": 0, "defaultExpires": 0, "dialogInfo": true,
-                    "defaultPolicy": "", "xcap": true}}""");
+                    "defaultPolicy": "", "xcap": true},
+       "msrp": {"realm": "", "expires": 0, "maxSessionsPerUser": 0, "idleTimeout": 0}}""");
 
   private ConfigOverrides() { }
 

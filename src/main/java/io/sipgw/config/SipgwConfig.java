@@ -42,12 +42,13 @@ public final class SipgwConfig {
   private final BanConfig bans;
   private final ImConfig im;
   private final PresenceConfig presence;
+  private final MsrpConfig msrp;
   private final JsonObject json;
 
   private SipgwConfig(List<ListenConfig> listen, List<DomainConfig> domains, RegistrarConfig registrar, ProxyConfig proxy,
                       TransactionConfig transaction, StoreConfig store, TransportConfig transport, int workers, ReloadConfig reload,
                       TlsConfig tls, WebSocketConfig websocket, MediaConfig media, NatConfig nat, AuthConfig auth, BanConfig bans,
-                      ImConfig im, PresenceConfig presence) {
+                      ImConfig im, PresenceConfig presence, MsrpConfig msrp) {
     this.listen = List.copyOf(listen);
     this.domains = List.copyOf(domains);
     this.registrar = registrar;
@@ -65,6 +66,7 @@ public final class SipgwConfig {
     this.bans = bans;
     this.im = im;
     this.presence = presence;
+    this.msrp = msrp;
     this.json = toJson();
   }
 
@@ -89,10 +91,11 @@ public final class SipgwConfig {
     BanConfig bans = BanConfig.read(ConfigObject.at(root, "bans"));
     ImConfig im = ImConfig.read(ConfigObject.at(root, "im"));
     PresenceConfig presence = PresenceConfig.read(ConfigObject.at(root, "presence"));
+    MsrpConfig msrp = MsrpConfig.read(ConfigObject.at(root, "msrp"), domains.isEmpty() ? "localhost" : domains.get(0).name());
     root.rejectUnknownKeys();
     requireCertificateForTls(listen, tls);
     return new SipgwConfig(listen, domains, registrar, proxy, transaction, store, transport, workers, reload, tls, websocket, media, nat, auth, bans,
-        im, presence);
+        im, presence, msrp);
   }
 
   /** The embedded default: conf/sipgw.json as packaged in the jar (UDP and TCP on 0.0.0.0:5060, WS on 8080). */
@@ -186,13 +189,19 @@ public final class SipgwConfig {
         .put("transport", transport.toJson()).put("workers", workers).put("reload", reload.toJson()).put("tls", tls.toJson())
         .put("websocket", websocket.toJson()).put("media", media.toJson())
         .put("nat", nat.toJson()).put("auth", auth.toJson()).put("bans", bans.toJson())
-        .put("im", im.toJson()).put("presence", presence.toJson());
+        .put("im", im.toJson()).put("presence", presence.toJson()).put("msrp", msrp.toJson());
   }
 
   /** The effective configuration, defaults included (a copy). */
   public JsonObject json() { return json.copy(); }
 
-  public List<ListenConfig> listen() { return listen; }
+  public List<ListenConfig> listen() { return listen.stream().filter(l -> !l.msrp()).toList(); }
+
+  /** The MSRP relay's listeners ({@code listen} entries with {@code "transport": "msrp"} or {@code "msrps"}). */
+  public List<ListenConfig> msrpListen() { return listen.stream().filter(ListenConfig::msrp).toList(); }
+
+  /** The MSRP relay ({@code msrp}); its listeners are in {@link #msrpListen}. */
+  public MsrpConfig msrp() { return msrp; }
 
   public List<DomainConfig> domains() { return domains; }
 

@@ -7,12 +7,14 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerConfig;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.ServerWebSocketHandshake;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.FileSystemAccess;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -26,12 +28,17 @@ import java.util.logging.Logger;
 public final class WebSocketListenerVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger("sipgw.transport");
   static final String SUBPROTOCOL = "sip";
+  /** RFC 7977: MSRP over WebSocket, handed to the MSRP relay. */
+  static final String MSRP = "msrp";
+  /** The largest WebSocket message: an MSRP chunk of up to 1 MB with its headers. */
+  static final int MSRP_MESSAGE = (1 << 20) + 65536;
 
   private final Listener listener;
   private final Transports transports;
   private final TlsCertificates tls;
   private final Supplier<WebSocketConfig> settings;
   private final Consumer<Router> services;
+  private final BiConsumer<ServerWebSocket, Listener> msrp;
   private HttpServer server;
 
   /**
@@ -39,12 +46,13 @@ public final class WebSocketListenerVerticle extends VerticleBase {
    * {@code services} adds the HTTP services of other capabilities (XCAP) before the web root.
    */
   public WebSocketListenerVerticle(Listener listener, Transports transports, TlsCertificates tls, Supplier<WebSocketConfig> settings,
-      Consumer<Router> services) {
+      Consumer<Router> services, BiConsumer<ServerWebSocket, Listener> msrp) {
     this.listener = listener;
     this.transports = transports;
     this.tls = tls;
     this.settings = settings;
     this.services = services;
+    this.msrp = msrp;
   }
 
   @Override
@@ -55,9 +63,10 @@ public final class WebSocketListenerVerticle extends VerticleBase {
         .setTcpNoDelay(true)
         .setAcceptBacklog(1024)
         .setReuseAddress(true)
-        .setWebSocketSubProtocols(List.of(SUBPROTOCOL))
-        .setMaxWebSocketMessageSize(transports.maxMessageSize())
-        .setMaxWebSocketFrameSize(transports.maxMessageSize());
+        .setWebSocketSubProtocols(List.of(SUBPROTOCOL, MSRP))
+        // an MSRP chunk is one WebSocket message (RFC 7977 §5.2); a SIP message over the cap gets 513 all the same
+        .setMaxWebSocketMessageSize(Math.max(transports.maxMessageSize(), MSRP_MESSAGE))
+        .setMaxWebSocketFrameSize(Math.max(transports.maxMessageSize(), MSRP_MESSAGE));
     server = tls == null ? vertx.createHttpServer(options)
         : vertx.createHttpServer(new HttpServerConfig(options.setSsl(true)), tls.serverOptions());
     Router router = Router.router(vertx);
@@ -68,7 +77,10 @@ public final class WebSocketListenerVerticle extends VerticleBase {
     router.route().handler(files.setCachingEnabled(true));
     server.requestHandler(router);
     server.webSocketHandshakeHandler(this::handshake);
-    server.webSocketHandler(ws -> transports.addWebSocket(ws, listener));
+    server.webSocketHandler(ws -> {
+      if (MSRP.equals(ws.subProtocol())) msrp.accept(ws, listener);
+      else transports.addWebSocket(ws, listener);
+    });
     server.exceptionHandler(e -> LOG.fine(() -> "connection refused on " + listener.name() + ": " + e.getMessage()));
     if (tls != null) tls.register(server);
     return server.listen();
@@ -76,8 +88,9 @@ public final class WebSocketListenerVerticle extends VerticleBase {
 
   private void handshake(ServerWebSocketHandshake h) {
     String from = Hosts.forUri(h.remoteAddress().host()) + ":" + h.remoteAddress().port();
-    if (!offersSip(h.headers().get("Sec-WebSocket-Protocol"))) {
-      LOG.info("WebSocket handshake from " + from + " on " + listener.name() + " refused with 400: the \"sip\" subprotocol was not offered");
+    String offered = h.headers().get("Sec-WebSocket-Protocol");
+    if (!offersSip(offered) && !offers(offered, MSRP)) {
+      LOG.info("WebSocket handshake from " + from + " on " + listener.name() + " refused with 400: neither the \"sip\" nor the \"msrp\" subprotocol was offered");
       h.reject(400);
       return;
     }
@@ -98,9 +111,11 @@ public final class WebSocketListenerVerticle extends VerticleBase {
   }
 
   /** Whether a Sec-WebSocket-Protocol value lists {@code sip} (RFC 6455 §11.3.4: comma-separated tokens). */
-  static boolean offersSip(String value) {
+  static boolean offersSip(String value) { return offers(value, SUBPROTOCOL); }
+
+  static boolean offers(String value, String subprotocol) {
     if (value == null) return false;
-    for (String p : value.split(",")) if (p.trim().equalsIgnoreCase(SUBPROTOCOL)) return true;
+    for (String p : value.split(",")) if (p.trim().equalsIgnoreCase(subprotocol)) return true;
     return false;
   }
 

@@ -1,0 +1,201 @@
+package io.sipgw.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sipgw.auth.CredentialsFile;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The MSRP relay (RFC 4975, 4976, 7977) with clients written in the tests over TCP, TLS and a
+ * WebSocket: AUTH with digest for a session URI, a text message and a 5 MB file in 64 KB chunks
+ * through the relay with the bytes compared, both ends on the same relay (its URIs twice in the
+ * To-Path), an interrupted chunk, a sender that goes mid-transfer, and what is refused.
+ */
+@Timeout(120)
+class MsrpRelayTest {
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  @TempDir Path dir;
+  private TestGateway gateway;
+  private int msrpPort;
+  private int msrpsPort;
+  private int wsPort;
+  private final java.util.List<MsrpTestClient> clients = new java.util.ArrayList<>();
+
+  @BeforeEach
+  void start() throws IOException {
+    CredentialsFile.write(dir.resolve("users.json"), List.of(CredentialsFile.hash("alice", TestGateway.DOMAIN, "alice-Pa55"),
+        CredentialsFile.hash("bob", TestGateway.DOMAIN, "bob-Pa55")));
+    TestCertificate cert = TestCertificate.create(dir, "relay");
+    int port = FreePorts.udpAndTcp(FreePorts.IPV4_LOOPBACK);
+    msrpPort = FreePorts.udpAndTcp(FreePorts.IPV4_LOOPBACK);
+    msrpsPort = FreePorts.udpAndTcp(FreePorts.IPV4_LOOPBACK);
+    wsPort = FreePorts.udpAndTcp(FreePorts.IPV4_LOOPBACK);
+    JsonObject json = TestGateway.config(port, 0);
+    json.getJsonArray("listen").add(listener("msrp", msrpPort)).add(listener("msrps", msrpsPort)).add(listener("ws", wsPort));
+    json.put("tls", new JsonObject().put("certificate", cert.certificatePath().toString()).put("key", cert.keyPath().toString()));
+    json.put("auth", new JsonObject().put("enabled", true).put("users", dir.resolve("users.json").toString())
+        .put("trusted", new JsonArray().add("127.0.0.0/8")));
+    gateway = TestGateway.start(port, 0, json);
+  }
+
+  private static JsonObject listener(String transport, int port) {
+    return new JsonObject().put("transport", transport).put("host", FreePorts.IPV4_LOOPBACK).put("port", port);
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    for (MsrpTestClient c : clients) c.close();
+    if (gateway != null) gateway.close();
+  }
+
+  private MsrpTestClient keep(MsrpTestClient c) {
+    clients.add(c);
+    return c;
+  }
+
+  private String relay() { return "msrp://127.0.0.1:" + msrpPort + ";tcp"; }
+
+  /** Alice and Bob over TCP, each authenticated, with their session URIs {@code a} and {@code b}. */
+  private record Pair(MsrpTestClient alice, MsrpTestClient bob, String a, String b) { }
+
+  private Pair pair() throws IOException {
+    MsrpTestClient alice = keep(MsrpTestClient.tcp(msrpPort));
+    MsrpTestClient bob = keep(MsrpTestClient.tcp(msrpPort));
+    return new Pair(alice, bob, alice.auth(relay(), "alice", "alice-Pa55"), bob.auth(relay(), "bob", "bob-Pa55"));
+  }
+
+  @Test
+  void aTextAndAFileGoThroughTheRelayBetweenTwoAuthenticatedClients() throws IOException {
+    Pair p = pair();
+    MsrpTestClient alice = p.alice();
+    MsrpTestClient bob = p.bob();
+    String a = p.a();
+    String b = p.b();
+    assertTrue(a.startsWith("msrp://127.0.0.1:" + msrpPort + "/") && a.endsWith(";tcp"), a);
+    assertTrue(!a.equals(b), "one session URI each");
+
+    // both on this relay: To-Path alice's Use-Path, bob's Use-Path, bob
+    List<String> toBob = List.of(a, b, bob.uri);
+    String tid = alice.send(toBob, "m1", 1, 5, "hello".getBytes(StandardCharsets.UTF_8), '$');
+    MsrpTestClient.Message got = bob.next(WAIT);
+    assertNotNull(got, "bob got nothing");
+    assertEquals("SEND", got.method());
+    assertEquals("hello", new String(got.body(), StandardCharsets.UTF_8));
+    assertEquals(bob.uri, got.header("To-Path"), "the relay took its own URIs off the To-Path");
+    assertEquals(b + " " + a + " " + alice.uri, got.header("From-Path"), "and put them in front of the From-Path (RFC 4976 §7.1)");
+    assertEquals('$', got.flag());
+    bob.answer(got, 200, "OK");
+    MsrpTestClient.Message ok = alice.response(tid);
+    assertEquals(200, ok.status());
+    assertEquals(alice.uri, ok.header("To-Path"));
+
+    // a 5 MB file in 64 KB chunks, each answered
+    byte[] file = new byte[5 * 1024 * 1024];
+    new Random(7).nextBytes(file);
+    ByteArrayOutputStream received = new ByteArrayOutputStream();
+    int chunk = 64 * 1024;
+    for (int off = 0; off < file.length; off += chunk) {
+      byte[] part = java.util.Arrays.copyOfRange(file, off, Math.min(file.length, off + chunk));
+      boolean last = off + chunk >= file.length;
+      String t = alice.send(toBob, "file1", off + 1, file.length, part, last ? '$' : '+');
+      MsrpTestClient.Message m = bob.next(WAIT);
+      assertNotNull(m, "chunk at " + off + " did not arrive");
+      assertEquals("file1", m.header("Message-ID"));
+      assertEquals(last ? '$' : '+', m.flag());
+      received.writeBytes(m.body());
+      bob.answer(m, 200, "OK");
+      assertEquals(200, alice.response(t).status());
+    }
+    assertArrayEquals(file, received.toByteArray(), "the file arrived as it was sent");
+  }
+
+  @Test
+  void aBrowserOnAWebSocketAndAClientOverTlsTalk() throws IOException {
+    MsrpTestClient alice = keep(MsrpTestClient.webSocket(wsPort));
+    MsrpTestClient bob = keep(MsrpTestClient.tls(msrpsPort));
+    String a = alice.auth("msrp://127.0.0.1:" + wsPort + ";ws", "alice", "alice-Pa55");
+    String b = bob.auth("msrps://127.0.0.1:" + msrpsPort + ";tcp", "bob", "bob-Pa55");
+    assertTrue(a.endsWith(";ws"), a);
+    assertTrue(b.startsWith("msrps://"), b);
+    byte[] big = new byte[200 * 1024];
+    new Random(3).nextBytes(big);
+    String t = alice.send(List.of(a, b, bob.uri), "m2", 1, big.length, big, '$');
+    MsrpTestClient.Message m = bob.next(WAIT);
+    assertNotNull(m);
+    assertArrayEquals(big, m.body(), "a 200 KB chunk whole, from a WebSocket to TLS");
+    bob.answer(m, 200, "OK");
+    assertEquals(200, alice.response(t).status());
+    String back = bob.send(List.of(b, a, alice.uri), "m3", 1, 3, "hey".getBytes(StandardCharsets.UTF_8), '$');
+    MsrpTestClient.Message r = alice.next(WAIT);
+    assertNotNull(r, "nothing came down the WebSocket");
+    assertEquals("hey", new String(r.body(), StandardCharsets.UTF_8));
+    alice.answer(r, 200, "OK");
+    assertEquals(200, bob.response(back).status());
+  }
+
+  @Test
+  void anInterruptedChunkAndASenderThatGoesMidTransferEndTheChunkWithAHash() throws IOException {
+    Pair p = pair();
+    MsrpTestClient alice = p.alice();
+    MsrpTestClient bob = p.bob();
+    String a = p.a();
+    String b = p.b();
+    alice.send(List.of(a, b, bob.uri), "m4", 1, 100_000, new byte[30_000], '#', "Failure-Report: no");
+    MsrpTestClient.Message cut = bob.next(WAIT);
+    assertNotNull(cut);
+    assertEquals('#', cut.flag(), "interrupted, as sent");
+    assertEquals(30_000, cut.body().length);
+
+    // alice goes in the middle of a chunk: bob's copy ends interrupted, alice's session is gone
+    String tid = alice.newTid();
+    alice.write("MSRP " + tid + " SEND\r\nTo-Path: " + a + " " + b + " " + bob.uri + "\r\nFrom-Path: " + alice.uri
+        + "\r\nMessage-ID: m5\r\nByte-Range: 1-*/*\r\nContent-Type: text/plain\r\n\r\n" + "x".repeat(5000));
+    alice.close();
+    MsrpTestClient.Message half = bob.next(WAIT);
+    assertNotNull(half, "the part that came is passed on, ended");
+    assertEquals('#', half.flag());
+    String t = bob.send(List.of(b, a, "msrp://127.0.0.1:1/gone;tcp"), "m6", 1, 1, new byte[] {1}, '$');
+    assertEquals(481, bob.response(t).status(), "no session of alice's is left");
+  }
+
+  @Test
+  void whatTheRelayRefuses() throws IOException {
+    MsrpTestClient stranger = keep(MsrpTestClient.tcp(msrpPort));
+    MsrpTestClient bob = keep(MsrpTestClient.tcp(msrpPort));
+    String b = bob.auth(relay(), "bob", "bob-Pa55");
+    String t = stranger.send(List.of(b, bob.uri), "m7", 1, 1, new byte[] {1}, '$');
+    assertEquals(403, stranger.response(t).status(), "a connection that never authenticated relays nothing");
+    assertEquals(null, bob.next(Duration.ofMillis(500)), "and nothing reached bob");
+
+    MsrpTestClient alice = keep(MsrpTestClient.tcp(msrpPort));
+    String a = alice.auth(relay(), "alice", "alice-Pa55");
+    String unknown = alice.send(List.of(a, "msrp://127.0.0.1:" + msrpPort + "/nosuchsession;tcp", bob.uri), "m8", 1, 1, new byte[] {1}, '$');
+    assertEquals(481, alice.response(unknown).status());
+    int closed = FreePorts.udpAndTcp(FreePorts.IPV4_LOOPBACK);
+    String away = alice.send(List.of(a, "msrp://127.0.0.1:" + closed + "/x;tcp"), "m9", 1, 1, new byte[] {1}, '$');
+    assertEquals(408, alice.response(away).status(), "a next hop that cannot be reached");
+    MsrpTestClient wrong = keep(MsrpTestClient.tcp(msrpPort));
+    assertThrowsAuth(wrong);
+  }
+
+  private void assertThrowsAuth(MsrpTestClient c) {
+    AssertionError e = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, () -> c.auth(relay(), "alice", "wrong"));
+    assertTrue(e.getMessage().contains("401"), e.getMessage());
+  }
+}
