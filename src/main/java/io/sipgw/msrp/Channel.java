@@ -27,6 +27,9 @@ interface Channel {
   /** {@code host:port} of the other end, for logs. */
   String remote();
 
+  /** The other end's IP address. */
+  String remoteHost();
+
   /** {@code tcp} or {@code ws}. */
   String transport();
 }

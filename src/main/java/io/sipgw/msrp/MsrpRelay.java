@@ -327,8 +327,9 @@ public final class MsrpRelay extends VerticleBase {
       refuse(link, head, report, 400, "Bad Request (To-Path and From-Path needed)");
       return;
     }
-    if (link.sessions.isEmpty()) {
-      // RFC 4976 §7.1: only a client that authenticated on this connection may send through the relay
+    boolean peer = link.channel != null && settings.get().peer(link.channel.remoteHost());
+    if (link.sessions.isEmpty() && !peer) {
+      // RFC 4976 §7.1: only a client that authenticated on this connection (or another relay) may send through the relay
       refuse(link, head, report, 403, "Forbidden (AUTH first)");
       return;
     }

@@ -37,5 +37,8 @@ final class StreamChannel implements Channel {
   public String remote() { return socket.remoteAddress().host() + ":" + socket.remoteAddress().port(); }
 
   @Override
+  public String remoteHost() { return socket.remoteAddress().host(); }
+
+  @Override
   public String transport() { return "tcp"; }
 }

@@ -50,5 +50,8 @@ final class WebSocketChannel implements Channel {
   public String remote() { return ws.remoteAddress().host() + ":" + ws.remoteAddress().port(); }
 
   @Override
+  public String remoteHost() { return ws.remoteAddress().host(); }
+
+  @Override
   public String transport() { return "ws"; }
 }

@@ -38,7 +38,10 @@ class MsrpRelayTest {
   private final java.util.List<MsrpTestClient> clients = new java.util.ArrayList<>();
 
   @BeforeEach
-  void start() throws IOException {
+  void start() throws IOException { gateway = startGateway(new JsonObject()); }
+
+  /** A gateway with msrp, msrps and ws listeners of its own (the ports of the last one started kept), {@code msrp} config merged in. */
+  private TestGateway startGateway(JsonObject msrp) throws IOException {
     CredentialsFile.write(dir.resolve("users.json"), List.of(CredentialsFile.hash("alice", TestGateway.DOMAIN, "alice-Pa55"),
         CredentialsFile.hash("bob", TestGateway.DOMAIN, "bob-Pa55")));
     TestCertificate cert = TestCertificate.create(dir, "relay");
@@ -51,7 +54,8 @@ class MsrpRelayTest {
     json.put("tls", new JsonObject().put("certificate", cert.certificatePath().toString()).put("key", cert.keyPath().toString()));
     json.put("auth", new JsonObject().put("enabled", true).put("users", dir.resolve("users.json").toString())
         .put("trusted", new JsonArray().add("127.0.0.0/8")));
-    gateway = TestGateway.start(port, 0, json);
+    json.put("msrp", msrp);
+    return TestGateway.start(port, 0, json);
   }
 
   private static JsonObject listener(String transport, int port) {
@@ -62,6 +66,41 @@ class MsrpRelayTest {
   void stop() throws IOException {
     for (MsrpTestClient c : clients) c.close();
     if (gateway != null) gateway.close();
+    if (other != null) other.close();
+  }
+
+  private TestGateway other;
+
+  /**
+   * Two nodes, each the relay of one client: the message goes relay to relay (RFC 4976 §7.1, two
+   * relays on the path), each node taking its own URI off the To-Path; the other node's connection is
+   * let in without an AUTH as a peer ({@code msrp.peers}).
+   */
+  @Test
+  void clientsOfTwoNodesReachEachOtherRelayToRelay() throws IOException {
+    gateway.close();
+    JsonObject peers = new JsonObject().put("peers", new JsonArray().add("127.0.0.1"));
+    gateway = startGateway(peers);
+    int firstPort = msrpPort;
+    other = startGateway(peers);
+    int secondPort = msrpPort;
+    MsrpTestClient alice = keep(MsrpTestClient.tcp(firstPort));
+    MsrpTestClient bob = keep(MsrpTestClient.tcp(secondPort));
+    String a = alice.auth("msrp://127.0.0.1:" + firstPort + ";tcp", "alice", "alice-Pa55");
+    String b = bob.auth("msrp://127.0.0.1:" + secondPort + ";tcp", "bob", "bob-Pa55");
+    String t = alice.send(List.of(a, b, bob.uri), "n1", 1, 11, "across nodes".getBytes(StandardCharsets.UTF_8), '$');
+    MsrpTestClient.Message m = bob.next(WAIT);
+    assertNotNull(m, "nothing crossed the nodes");
+    assertEquals("across nodes", new String(m.body(), StandardCharsets.UTF_8));
+    assertEquals(b + " " + a + " " + alice.uri, m.header("From-Path"));
+    bob.answer(m, 200, "OK");
+    assertEquals(200, alice.response(t).status(), "the response came back relay to relay");
+    String back = bob.send(List.of(b, a, alice.uri), "n2", 1, 4, "back".getBytes(StandardCharsets.UTF_8), '$');
+    MsrpTestClient.Message r = alice.next(WAIT);
+    assertNotNull(r);
+    assertEquals("back", new String(r.body(), StandardCharsets.UTF_8));
+    alice.answer(r, 200, "OK");
+    assertEquals(200, bob.response(back).status());
   }
 
   private MsrpTestClient keep(MsrpTestClient c) {
