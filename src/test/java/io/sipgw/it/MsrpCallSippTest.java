@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,16 +49,23 @@ class MsrpCallSippTest {
   private SippRun caller;
   private final List<MsrpTestClient> clients = new ArrayList<>();
 
+  private Rtpengine rtpengine;
+
   @BeforeEach
-  void start() throws IOException {
+  void credentials() throws IOException {
     CredentialsFile.write(dir.resolve("users.json"), List.of(CredentialsFile.hash("alice", TestGateway.DOMAIN, "alice-Pa55"),
         CredentialsFile.hash("bob", TestGateway.DOMAIN, "bob-Pa55")));
+  }
+
+  /** The gateway: SIP on UDP and TCP, the MSRP relay on TCP, with {@code media} (none: no media relay). */
+  private void startGateway(JsonObject media) {
     port = FreePorts.udpAndTcp(FreePorts.IPV4_LOOPBACK);
     msrpPort = FreePorts.udpAndTcp(FreePorts.IPV4_LOOPBACK);
     JsonObject json = TestGateway.config(port, 0);
     json.getJsonArray("listen").add(new JsonObject().put("transport", "msrp").put("host", FreePorts.IPV4_LOOPBACK).put("port", msrpPort));
     json.put("auth", new JsonObject().put("enabled", true).put("users", dir.resolve("users.json").toString())
         .put("trusted", new JsonArray().add("127.0.0.0/8")));
+    if (media != null) json.put("media", media);
     gateway = TestGateway.start(port, 0, json);
   }
 
@@ -67,6 +75,7 @@ class MsrpCallSippTest {
       for (MsrpTestClient c : clients) c.close();
       if (caller != null) caller.close();
       if (callee != null) callee.close();
+      if (rtpengine != null) rtpengine.close();
     } finally {
       if (gateway != null) gateway.close();
     }
@@ -81,6 +90,23 @@ class MsrpCallSippTest {
   @ParameterizedTest(name = "SIP over {0}")
   @EnumSource(value = SippTransport.class, names = {"UDP", "TCP"})
   void anMsrpSessionSetUpThroughTheProxyCarriesMessagesThroughTheRelay(SippTransport transport) throws IOException {
+    startGateway(null);
+    session(transport);
+  }
+
+  /**
+   * With a media relay that bridges every call (mode {@code always}, a real rtpengine), an SDP that
+   * has no RTP in it is still none of its business: the offer and the answer go through unchanged.
+   */
+  @Test
+  void anMsrpOfferIsLeftAloneWhenEveryCallsMediaIsBridged() throws IOException {
+    rtpengine = Rtpengine.start(dir);
+    startGateway(new JsonObject().put("rtpengine", new JsonArray().add(rtpengine.ngAddress())).put("mode", "always")
+        .put("timeout", 300).put("retries", 1));
+    session(SippTransport.UDP);
+  }
+
+  private void session(SippTransport transport) throws IOException {
     String host = FreePorts.IPV4_LOOPBACK;
     String relay = "msrp://127.0.0.1:" + msrpPort + ";tcp";
     MsrpTestClient alice = client();
