@@ -2,6 +2,7 @@ package io.sipgw.media;
 
 import io.sipgw.config.MediaMode;
 import io.sipgw.sip.Transport;
+import java.util.Locale;
 
 /**
  * Whether the SDP of a call leg goes through rtpengine, and with which profile toward each side. A
@@ -24,6 +25,30 @@ public final class MediaPolicy {
     boolean toBrowser = isWebSocket(callee);
     if (mode == MediaMode.NEVER || (mode == MediaMode.WEBRTC && fromBrowser == toBrowser)) return null;
     return new Bridge(profileOf(toBrowser), profileOf(fromBrowser));
+  }
+
+  /**
+   * Whether {@code sdp} has a media stream rtpengine can relay: one over UDP ({@code RTP/AVP},
+   * {@code RTP/SAVPF}, {@code UDP/TLS/RTP/SAVPF}, {@code udptl} …). An SDP of TCP streams only, such as
+   * an MSRP session ({@code m=message 2855 TCP/MSRP *}, RFC 4975 §8), is none of its business and
+   * goes through as it is: rtpengine would rewrite it (a c= line added to each section) for media it
+   * does not carry, and MSRP goes through the MSRP relay instead.
+   */
+  public static boolean hasRelayableMedia(String sdp) {
+    int at = 0;
+    while (at < sdp.length()) {
+      int end = sdp.indexOf('\n', at);
+      if (end < 0) end = sdp.length();
+      if (sdp.startsWith("m=", at)) {
+        String[] fields = sdp.substring(at + 2, end).trim().split(" +");
+        if (fields.length >= 3) {
+          String proto = fields[2].toUpperCase(Locale.ROOT);
+          if (proto.startsWith("RTP/") || proto.startsWith("UDP")) return true;
+        }
+      }
+      at = end + 1;
+    }
+    return false;
   }
 
   private static boolean isWebSocket(Transport t) { return t == Transport.WS || t == Transport.WSS; }

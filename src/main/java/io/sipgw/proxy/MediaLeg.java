@@ -31,7 +31,7 @@ import java.util.logging.Logger;
  * <p>A late offer (an initial INVITE without SDP: the offer in the 18x/2xx, the answer in the ACK,
  * RFC 3261 §13.2.1) goes the other way round: the callee's SDP is offered to the relay for the
  * caller's side, with the callee's tag as the offerer's, and the ACK's SDP is its answer. A re-INVITE
- * without SDP is left alone.
+ * without SDP is left alone, and so is an offer with no media over UDP (an MSRP session: TCP).
  */
 final class MediaLeg {
   private static final Logger LOG = Logger.getLogger("sipgw.proxy");
@@ -87,6 +87,7 @@ final class MediaLeg {
     try {
       boolean initial = req.to().tag() == null;
       if (body == null && !initial) return null;
+      if (body != null && !MediaPolicy.hasRelayableMedia(body)) return null; // an MSRP session, say
       String fromTag = req.from().tag();
       if (fromTag == null) return null; // an RFC 2543 caller: no tag to name its side by
       return new MediaLeg(relay, config, req, fromTag, body, in.flow().transport(), initial, awaitAck);
@@ -122,6 +123,7 @@ final class MediaLeg {
       return Future.succeededFuture();
     }
     if (body == null || toTag == null) return Future.succeededFuture();
+    if (late && !MediaPolicy.hasRelayableMedia(body)) return Future.succeededFuture(); // a late offer of MSRP, say
     Bridge b = bridge != null ? bridge : bridgeOfToTag.get(toTag);
     if (b == null) return Future.succeededFuture();
     boolean success = response.status() >= 200 && response.status() < 300;

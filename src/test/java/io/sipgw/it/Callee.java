@@ -2,6 +2,7 @@ package io.sipgw.it;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * A SIPp answering calls in the background, on its own port and transport: uas.xml, or another
@@ -115,6 +116,12 @@ public final class Callee implements AutoCloseable {
   }
 
   public String host() { return host; }
+
+  /** Waits until it has received {@code count} requests with {@code method} (see {@link SippRun#awaitReceived}). */
+  public void awaitReceived(String method, int count, Duration bound) { run.awaitReceived(method, count, bound); }
+
+  /** The messages it sent and received so far. */
+  public List<TracedMessage> tracedSoFar() { return run.tracedSoFar(); }
 
   /** Waits for it to end by itself (its calls done), and returns what it did. */
   public SippResult awaitExit(Duration bound) { return run.awaitExit(bound); }

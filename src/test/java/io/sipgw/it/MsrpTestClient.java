@@ -221,12 +221,23 @@ final class MsrpTestClient implements AutoCloseable {
 
   /** A SEND chunk: {@code body} as bytes {@code from}..{@code from + body.length - 1} of {@code total} ({@code *} when -1). */
   String send(List<String> toPath, String messageId, long from, long total, byte[] body, char flag, String... headers) throws IOException {
+    return chunk(toPath, messageId, from, total, body, flag, "application/octet-stream", headers);
+  }
+
+  /** A whole {@code text/plain} message in one SEND (what an SDP's {@code a=accept-types:text/plain} allows). */
+  String sendText(List<String> toPath, String messageId, String text) throws IOException {
+    byte[] body = text.getBytes(StandardCharsets.UTF_8);
+    return chunk(toPath, messageId, 1, body.length, body, '$', "text/plain");
+  }
+
+  private String chunk(List<String> toPath, String messageId, long from, long total, byte[] body, char flag, String contentType,
+      String... headers) throws IOException {
     String tid = newTid();
     StringBuilder h = new StringBuilder("MSRP ").append(tid).append(" SEND\r\nTo-Path: ").append(String.join(" ", toPath))
         .append("\r\nFrom-Path: ").append(uri).append("\r\nMessage-ID: ").append(messageId).append("\r\nByte-Range: ").append(from).append('-')
         .append(flag == '$' ? String.valueOf(from + body.length - 1) : "*").append('/').append(total < 0 ? "*" : String.valueOf(total)).append("\r\n");
     for (String x : headers) h.append(x).append("\r\n");
-    h.append("Content-Type: application/octet-stream\r\n\r\n");
+    h.append("Content-Type: ").append(contentType).append("\r\n\r\n");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(h.toString().getBytes(StandardCharsets.UTF_8));
     out.writeBytes(body);

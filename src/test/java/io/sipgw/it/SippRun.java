@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -71,14 +72,17 @@ public final class SippRun implements AutoCloseable {
     }, POLL, bound, () -> "sipp did not receive " + count + " " + method + "\n" + result(false).describe());
   }
 
-  private long received(String method) {
+  /** The messages SIPp sent and received so far, as its message trace ({@link Sipp#traceMessages()}) shows now. */
+  public List<TracedMessage> tracedSoFar() {
     try {
-      if (!Files.exists(messages)) return 0;
-      return TracedMessage.parse(Files.readString(messages, StandardCharsets.ISO_8859_1)).stream()
-          .filter(m -> m.received() && m.isRequest(method)).count();
+      return Files.exists(messages) ? TracedMessage.parse(Files.readString(messages, StandardCharsets.ISO_8859_1)) : List.of();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private long received(String method) {
+    return tracedSoFar().stream().filter(m -> m.received() && m.isRequest(method)).count();
   }
 
   /** Waits for SIPp to end by itself; kills it after {@code bound} (the result says so). */

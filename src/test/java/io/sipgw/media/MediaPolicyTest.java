@@ -1,7 +1,9 @@
 package io.sipgw.media;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.sipgw.config.MediaMode;
 import io.sipgw.media.MediaPolicy.Bridge;
@@ -39,6 +41,19 @@ class MediaPolicyTest {
   void neverModeBridgesNothing() {
     assertNull(MediaPolicy.decide(MediaMode.NEVER, Transport.WS, Transport.UDP));
     assertNull(MediaPolicy.decide(MediaMode.NEVER, Transport.UDP, Transport.UDP));
+  }
+
+  @Test
+  void onlyMediaOverUdpIsRtpenginesBusinessNotAnMsrpSession() {
+    String head = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n";
+    String msrp = "m=message 2855 TCP/MSRP *\r\na=accept-types:text/plain\r\na=path:msrp://127.0.0.1:2855/s1;tcp\r\n";
+    assertFalse(MediaPolicy.hasRelayableMedia(head + msrp));
+    assertFalse(MediaPolicy.hasRelayableMedia(head + "m=message 443 TCP/TLS/MSRP *\r\n" + "m=message 9 TCP/WSS/MSRP *\r\n"));
+    assertFalse(MediaPolicy.hasRelayableMedia(head));
+    assertTrue(MediaPolicy.hasRelayableMedia(head + "m=audio 4000 RTP/AVP 0\r\n"));
+    assertTrue(MediaPolicy.hasRelayableMedia(head + msrp + "m=audio 4000 RTP/AVP 0\r\n"), "audio beside the chat");
+    assertTrue(MediaPolicy.hasRelayableMedia(head + "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n"));
+    assertTrue(MediaPolicy.hasRelayableMedia(head + "m=image 4002 udptl t38\n"), "T.38, and bare LF line ends");
   }
 
   @Test

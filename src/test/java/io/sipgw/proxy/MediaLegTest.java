@@ -1,6 +1,7 @@
 package io.sipgw.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.sipgw.config.MediaConfig;
 import io.sipgw.config.MediaMode;
@@ -21,6 +22,9 @@ import org.junit.jupiter.api.Test;
 /** Which ng commands one INVITE's media leg sends, against a relay that records them (no rtpengine). */
 class MediaLegTest {
   private static final String SDP = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\n";
+  /** An MSRP session (RFC 4975 §8): TCP only, nothing for rtpengine. */
+  private static final String MSRP = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+      + "m=message 2855 TCP/MSRP *\r\na=accept-types:text/plain\r\na=path:msrp://127.0.0.1:2855/s1;tcp\r\n";
   private static final Listener UDP = new Listener("udp:127.0.0.1:5060", Transport.UDP, "127.0.0.1", 5060, "127.0.0.1", 5060);
 
   /** Records every command; offers and answers come back as "rewritten". */
@@ -46,17 +50,27 @@ class MediaLegTest {
   private final RecordingRelay relay = new RecordingRelay();
   private final MediaConfig config = new MediaConfig(List.of(new MediaConfig.Address("127.0.0.1", 2223)), 1000, 1, 30_000, MediaMode.WEBRTC);
 
-  private MediaLeg leg() throws Exception {
-    String invite = "INVITE sip:bob@localhost SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-1\r\n"
-        + "From: <sip:alice@localhost>;tag=a1\r\nTo: <sip:bob@localhost>\r\nCall-ID: c1\r\nCSeq: 1 INVITE\r\n"
-        + "Max-Forwards: 70\r\nContent-Type: application/sdp\r\nContent-Length: " + SDP.length() + "\r\n\r\n" + SDP;
-    byte[] b = invite.getBytes(StandardCharsets.US_ASCII);
-    SipRequest req = (SipRequest) MessageParser.parse(b, 0, b.length, true);
-    return MediaLeg.of(relay, config, new IncomingRequest(req, new Flow(Transport.UDP, UDP, "127.0.0.1", 5070, 0), null), (c, l) -> { });
+  private MediaLeg leg() throws Exception { return leg(SDP, config); }
+
+  /** The leg of an initial INVITE from a phone with {@code sdp} (none when empty), every call bridged (mode {@code always}). */
+  private MediaLeg bridged(String sdp) throws Exception {
+    return leg(sdp, new MediaConfig(config.rtpengine(), 1000, 1, 30_000, MediaMode.ALWAYS));
   }
 
-  private static SipResponse ok(String toTag, boolean sdp) throws Exception {
-    String body = sdp ? SDP : "";
+  private MediaLeg leg(String sdp, MediaConfig settings) throws Exception {
+    String invite = "INVITE sip:bob@localhost SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-1\r\n"
+        + "From: <sip:alice@localhost>;tag=a1\r\nTo: <sip:bob@localhost>\r\nCall-ID: c1\r\nCSeq: 1 INVITE\r\n"
+        + "Max-Forwards: 70\r\n" + (sdp.isEmpty() ? "" : "Content-Type: application/sdp\r\n") + "Content-Length: " + sdp.length()
+        + "\r\n\r\n" + sdp;
+    byte[] b = invite.getBytes(StandardCharsets.US_ASCII);
+    SipRequest req = (SipRequest) MessageParser.parse(b, 0, b.length, true);
+    return MediaLeg.of(relay, settings, new IncomingRequest(req, new Flow(Transport.UDP, UDP, "127.0.0.1", 5070, 0), null), (c, l) -> { });
+  }
+
+  private static SipResponse ok(String toTag, boolean sdp) throws Exception { return ok(toTag, sdp ? SDP : ""); }
+
+  private static SipResponse ok(String toTag, String body) throws Exception {
+    boolean sdp = !body.isEmpty();
     String r = "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-1\r\nFrom: <sip:alice@localhost>;tag=a1\r\n"
         + "To: <sip:bob@localhost>;tag=" + toTag + "\r\nCall-ID: c1\r\nCSeq: 1 INVITE\r\n"
         + (sdp ? "Content-Type: application/sdp\r\n" : "") + "Content-Length: " + body.length() + "\r\n\r\n" + body;
@@ -88,6 +102,20 @@ class MediaLegTest {
     MediaLeg leg = leg();
     leg.offerToward(Transport.UDP);
     leg.answeredDirectly(ok("phone", true));
+    assertEquals(List.of(), relay.commands);
+  }
+
+  @Test
+  void anMsrpOfferIsLeftAloneEvenWhenEveryCallIsBridged() throws Exception {
+    assertNull(bridged(MSRP), "an SDP of TCP/MSRP only has no media leg: it goes through as it is");
+    assertEquals(List.of(), relay.commands);
+  }
+
+  @Test
+  void aLateOfferOfMsrpIsLeftAloneToo() throws Exception {
+    MediaLeg leg = bridged("");
+    MediaLeg.Offer offer = leg.offerToward(Transport.UDP).result();
+    assertNull(leg.answer(ok("phone", MSRP), offer.bridge()).result(), "the 200's MSRP offer is not rewritten");
     assertEquals(List.of(), relay.commands);
   }
 }
