@@ -233,6 +233,28 @@ class MsrpRelayTest {
     assertThrowsAuth(wrong);
   }
 
+  /** An unknown method gets 501; past msrp.maxSessionsPerUser an AUTH gets 403; an idle connection without a session is closed. */
+  @Test
+  void limitsAndIdleConnections() throws IOException {
+    gateway.close();
+    gateway = startGateway(new JsonObject().put("maxSessionsPerUser", 2).put("idleTimeout", 5));
+    MsrpTestClient alice = keep(MsrpTestClient.tcp(msrpPort));
+    String a = alice.auth(relay(), "alice", "alice-Pa55");
+    String tid = alice.newTid();
+    alice.write("MSRP " + tid + " FETCH\r\nTo-Path: " + a + "\r\nFrom-Path: " + alice.uri + "\r\n-------" + tid + "$\r\n");
+    assertEquals(501, alice.response(tid).status());
+    alice.auth(relay(), "alice", "alice-Pa55");
+    AssertionError third = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, () -> alice.auth(relay(), "alice", "alice-Pa55"));
+    assertTrue(third.getMessage().contains("403"), third.getMessage());
+
+    MsrpTestClient idle = keep(MsrpTestClient.tcp(msrpPort));
+    long start = System.nanoTime();
+    IOException closed = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> idle.next(Duration.ofSeconds(30)));
+    long after = (System.nanoTime() - start) / 1_000_000_000L;
+    assertTrue(closed.getMessage().contains("closed"), closed.getMessage());
+    assertTrue(after >= 4 && after < 25, "closed after msrp.idleTimeout (5 s) and a sweep: " + after + " s");
+  }
+
   private void assertThrowsAuth(MsrpTestClient c) {
     AssertionError e = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, () -> c.auth(relay(), "alice", "wrong"));
     assertTrue(e.getMessage().contains("401"), e.getMessage());
