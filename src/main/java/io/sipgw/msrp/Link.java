@@ -32,8 +32,11 @@ final class Link {
   long lastActive;
   boolean closed;
 
-  /** A transaction forwarded down this link: who sent it, and the URIs its response is addressed with. */
-  record Pending(Link from, String toPath, String fromPath, long timer) { }
+  /**
+   * A transaction forwarded down this link: who sent it, the URIs its response is addressed with,
+   * and, when its sender wants failures reported ({@code report}), the head a failure REPORT is made of.
+   */
+  record Pending(Link from, String toPath, String fromPath, long timer, MsrpHead report) { }
 
   Link(long id, MsrpUri local, String authority, Channel channel, long now) {
     this.id = id;

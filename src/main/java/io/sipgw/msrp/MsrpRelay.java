@@ -173,7 +173,7 @@ public final class MsrpRelay extends VerticleBase {
     for (String s : link.sessions) sessions.remove(s);
     for (Map.Entry<String, Link.Pending> p : link.pending.entrySet()) {
       vertx.cancelTimer(p.getValue().timer());
-      respond(p.getValue(), p.getKey(), 408, "Request Timeout (the next hop is gone)");
+      failed(p.getValue(), p.getKey(), 408, "Request Timeout (the next hop is gone)");
     }
     link.pending.clear();
     if (link.target != null) interrupt(link);
@@ -373,9 +373,9 @@ public final class MsrpRelay extends VerticleBase {
       String tid = head.tid();
       long timer = vertx.setTimer(TRANSACTION_MILLIS, id -> {
         Link.Pending p = target.pending.remove(tid);
-        if (p != null) respond(p, tid, 408, "Request Timeout");
+        if (p != null) failed(p, tid, 408, "Request Timeout");
       });
-      Link.Pending old = target.pending.put(tid, new Link.Pending(link, from.get(0), to.get(0), timer));
+      Link.Pending old = target.pending.put(tid, new Link.Pending(link, from.get(0), to.get(0), timer, head));
       if (old != null) vertx.cancelTimer(old.timer());
     }
     target.send(Buffer.buffer(head.withPaths(to.subList(i, to.size()), newFrom).bytes()));
@@ -406,10 +406,35 @@ public final class MsrpRelay extends VerticleBase {
     write(p.from(), tid, status, comment, p.toPath(), p.fromPath(), List.of());
   }
 
+  /** A failure of this relay's own (408, 481) to a SEND: its response, and a REPORT when the sender asked for one. */
+  private void failed(Link.Pending p, String tid, int status, String comment) {
+    respond(p, tid, status, comment);
+    if (!p.from().closed) report(p.from(), p.report(), status, comment);
+  }
+
+  /**
+   * RFC 4975 §7.1.2, RFC 4976 §7.1: a REPORT of a SEND that failed here, toward its sender (To-Path its
+   * From-Path as this relay got it), with its Message-ID and Byte-Range and {@code Status: 000 <code>},
+   * when its Failure-Report is {@code yes} (the default) or {@code partial}.
+   */
+  private static void report(Link link, MsrpHead send, int status, String comment) {
+    String fr = send.header("Failure-Report");
+    if ("no".equalsIgnoreCase(fr) || send.header("Message-ID") == null || send.toPath().isEmpty()) return;
+    String tid = "rep" + Long.toHexString(System.nanoTime());
+    StringBuilder sb = new StringBuilder(256).append("MSRP ").append(tid).append(" REPORT\r\n")
+        .append("To-Path: ").append(String.join(" ", send.fromPath())).append("\r\nFrom-Path: ").append(send.toPath().get(0)).append("\r\n")
+        .append("Message-ID: ").append(send.header("Message-ID")).append("\r\n");
+    if (send.header("Byte-Range") != null) sb.append("Byte-Range: ").append(send.header("Byte-Range")).append("\r\n");
+    sb.append("Status: 000 ").append(status).append(' ').append(comment).append("\r\n-------").append(tid).append("$\r\n");
+    link.send(Buffer.buffer(sb.toString().getBytes(StandardCharsets.UTF_8)));
+    link.messageEnd();
+  }
+
   /** A request refused here: a response (none to a REPORT, RFC 4975 §7.1.2), its body, if any, dropped. */
   private void refuse(Link link, MsrpHead head, boolean report, int status, String comment) {
     LOG.info("MSRP " + head.method() + " " + head.tid() + " on " + link + " refused with " + status + ": " + comment);
     if (!report && !"no".equalsIgnoreCase(head.header("Failure-Report"))) reply(link, head, status, comment);
+    if (!report && status == 481) report(link, head, status, comment);
   }
 
   private void reply(Link link, MsrpHead head, int status, String comment) { reply(link, head, status, comment, List.of()); }

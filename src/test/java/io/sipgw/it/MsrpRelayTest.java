@@ -226,9 +226,13 @@ class MsrpRelayTest {
     String a = alice.auth(relay(), "alice", "alice-Pa55");
     String unknown = alice.send(List.of(a, "msrp://127.0.0.1:" + msrpPort + "/nosuchsession;tcp", bob.uri), "m8", 1, 1, new byte[] {1}, '$');
     assertEquals(481, alice.response(unknown).status());
+    assertReport(alice.next(WAIT), "m8", "481");
     int closed = FreePorts.udpAndTcp(FreePorts.IPV4_LOOPBACK);
     String away = alice.send(List.of(a, "msrp://127.0.0.1:" + closed + "/x;tcp"), "m9", 1, 1, new byte[] {1}, '$');
     assertEquals(408, alice.response(away).status(), "a next hop that cannot be reached");
+    assertReport(alice.next(WAIT), "m9", "408");
+    String quiet = alice.send(List.of(a, "msrp://127.0.0.1:" + closed + "/x;tcp"), "m10", 1, 1, new byte[] {1}, '$', "Failure-Report: no");
+    assertEquals(null, alice.next(Duration.ofMillis(700)), "Failure-Report: no: no REPORT (and no response to " + quiet + ")");
     MsrpTestClient wrong = keep(MsrpTestClient.tcp(msrpPort));
     assertThrowsAuth(wrong);
   }
@@ -253,6 +257,14 @@ class MsrpRelayTest {
     long after = (System.nanoTime() - start) / 1_000_000_000L;
     assertTrue(closed.getMessage().contains("closed"), closed.getMessage());
     assertTrue(after >= 4 && after < 25, "closed after msrp.idleTimeout (5 s) and a sweep: " + after + " s");
+  }
+
+  /** A failure REPORT (RFC 4975 §7.1.2) of the chunk {@code messageId}, with status {@code 000 code}. */
+  private static void assertReport(MsrpTestClient.Message m, String messageId, String code) {
+    assertNotNull(m, "no REPORT");
+    assertEquals("REPORT", m.method());
+    assertEquals(messageId, m.header("Message-ID"));
+    assertTrue(m.header("Status").startsWith("000 " + code), m.header("Status"));
   }
 
   private void assertThrowsAuth(MsrpTestClient c) {
