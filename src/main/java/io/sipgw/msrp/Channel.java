@@ -30,6 +30,9 @@ interface Channel {
   /** The other end's IP address. */
   String remoteHost();
 
+  /** The largest message it carries, head and end-line included (a WebSocket message; a stream has no limit). */
+  default int maxMessage() { return Integer.MAX_VALUE; }
+
   /** {@code tcp} or {@code ws}. */
   String transport();
 }

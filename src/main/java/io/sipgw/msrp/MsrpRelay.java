@@ -41,7 +41,8 @@ public final class MsrpRelay extends VerticleBase {
   private static final Logger LOG = Logger.getLogger("sipgw.msrp");
   static final int MAX_HEAD = 32 * 1024;
   static final int MAX_QUEUED = 1 << 20;
-  static final int MAX_WS_MESSAGE = 16 << 20;
+  /** As the WS listeners take them: a chunk of up to 1 MB with its head (RFC 7977 §5.2: one chunk, one message). */
+  static final int MAX_WS_MESSAGE = (1 << 20) + 65536;
   static final long TRANSACTION_MILLIS = 30_000;
   static final long SWEEP_MILLIS = 10_000;
 
@@ -182,6 +183,21 @@ public final class MsrpRelay extends VerticleBase {
     LOG.fine(() -> "MSRP " + link + " closed");
   }
 
+  /**
+   * A chunk too large for the next hop's WebSocket (RFC 7977: one chunk, one message): what went is
+   * ended interrupted, the rest dropped, and the sender told 413 (RFC 4975 §7.3: stop sending it).
+   */
+  private void tooLarge(Link from, Link to) {
+    String tid = from.targetTid;
+    LOG.info("MSRP chunk " + tid + " on " + from + " is larger than " + to + " takes (" + to.channel.maxMessage() + " bytes): 413");
+    interrupt(from);
+    Link.Pending p = to.pending.remove(tid);
+    if (p != null) {
+      vertx.cancelTimer(p.timer());
+      respond(p, tid, 413, "Request Entity Too Large (the next hop takes chunks of up to " + (MAX_WS_MESSAGE >> 10) + " KB)");
+    }
+  }
+
   /** The message {@code from} was sending ends interrupted ({@code #}, RFC 4975 §7.1): its sender went. */
   private void interrupt(Link from) {
     from.target.send(Buffer.buffer("\r\n-------" + from.targetTid + "#\r\n"));
@@ -233,6 +249,11 @@ public final class MsrpRelay extends VerticleBase {
     public void data(Buffer bytes) {
       Link to = link.target;
       if (to == null) return;
+      link.targetBytes += bytes.length();
+      if (to.channel != null && link.targetBytes > to.channel.maxMessage()) {
+        tooLarge(link, to);
+        return;
+      }
       to.send(bytes);
       if (to.full(MAX_QUEUED)) {
         // bytes in flight: the sender waits until the next hop took them
@@ -383,6 +404,7 @@ public final class MsrpRelay extends VerticleBase {
       target.send(Buffer.buffer("\r\n"));
       link.target = target;
       link.targetTid = head.tid();
+      link.targetBytes = 0;
     } else {
       target.send(Buffer.buffer("-------" + head.tid() + "$\r\n"));
       target.messageEnd();

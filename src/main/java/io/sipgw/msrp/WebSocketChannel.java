@@ -32,6 +32,9 @@ final class WebSocketChannel implements Channel {
   }
 
   @Override
+  public int maxMessage() { return maxMessage; }
+
+  @Override
   public boolean full() { return ws.writeQueueFull(); }
 
   @Override

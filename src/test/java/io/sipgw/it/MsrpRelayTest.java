@@ -186,6 +186,13 @@ class MsrpRelayTest {
     assertEquals("hey", new String(r.body(), StandardCharsets.UTF_8));
     alice.answer(r, 200, "OK");
     assertEquals(200, bob.response(back).status());
+
+    // a 2 MB chunk does not fit a WebSocket message: 413 to the sender, the browser gets it cut short
+    String tooBig = bob.send(List.of(b, a, alice.uri), "m11", 1, 2 << 20, new byte[2 << 20], '$');
+    assertEquals(413, bob.response(tooBig).status());
+    MsrpTestClient.Message cut = alice.next(WAIT);
+    assertNotNull(cut);
+    assertEquals('#', cut.flag(), "what went is ended interrupted");
   }
 
   @Test
