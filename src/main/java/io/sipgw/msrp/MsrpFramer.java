@@ -83,7 +83,12 @@ public final class MsrpFramer {
       lineStart = i + 2;
       i++;
     }
-    if (n > maxHead) return fail("headers longer than " + maxHead + " bytes");
+    // more is needed; fail only when the head is sure to pass the cap whatever comes, so that the
+    // bytes fail or pass alike however they are split: the head ends where a line ends, and the
+    // unfinished line at lineStart may be the blank line or the end-line ("-------" tid flag, then CR)
+    if (lineStart > maxHead || n > maxHead && (firstTid == null || n - lineStart > firstTid.length() + 9)) {
+      return fail("headers longer than " + maxHead + " bytes");
+    }
     return false;
   }
 
