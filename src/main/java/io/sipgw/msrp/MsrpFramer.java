@@ -104,15 +104,18 @@ public final class MsrpFramer {
         break;
       }
     }
-    // RFC 4975 §9: transact-id = ident, 4 to 32 characters
+    // RFC 4975 §9: transact-id = ident = ALPHANUM 3*31ident-char, 4 to 32 characters
     if (sp - 5 < 4 || sp - 5 > 32 || sp + 1 >= lineEnd) return null;
     String id = held.getString(5, sp, "ISO-8859-1");
-    for (int i = 0; i < id.length(); i++) {
+    if (!alphanum(id.charAt(0))) return null;
+    for (int i = 1; i < id.length(); i++) {
       char c = id.charAt(i);
-      if (!(Character.isLetterOrDigit(c) && c < 128 || c == '.' || c == '-' || c == '+' || c == '%' || c == '=')) return null;
+      if (!(alphanum(c) || c == '.' || c == '-' || c == '+' || c == '%' || c == '=')) return null;
     }
     return id;
   }
+
+  private static boolean alphanum(char c) { return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'; }
 
   private boolean isEndLine(int start, int end, String id) {
     if (end - start != 7 + id.length() + 1) return false;
