@@ -46,8 +46,10 @@ public final class MsrpFramer {
     if (failed) return;
     held = held.length() == 0 ? data : held.appendBuffer(data);
     while (!failed && held.length() > 0) {
-      if (endLine == null ? !head() : !body()) return;
+      if (endLine == null ? !head() : !body()) break;
     }
+    // the next feed appends to what is held: never to the caller's buffer
+    if (held == data) held = data.copy();
   }
 
   /** Reads a head if it is all there; false when more bytes are needed. */
