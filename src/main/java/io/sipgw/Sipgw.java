@@ -121,6 +121,8 @@ public final class Sipgw {
   private MessageStore messages;
   private PresenceStore presenceStore;
   private AtomicReference<PresenceConfig> presence;
+  /** The MSRP relay's settings ({@code msrp}), read by the relay at each use. */
+  private AtomicReference<MsrpConfig> msrp;
 
   private Sipgw(Vertx vertx, Transports transports, LocationStore store, AtomicReference<RoutingSettings> routing,
       AtomicReference<RegistrarConfig> registrar, AtomicReference<TransactionConfig> transaction,
@@ -373,6 +375,7 @@ public final class Sipgw {
       g.messages = messages;
       g.presenceStore = presenceStore;
       g.presence = presenceCfg;
+      g.msrp = msrpCfg;
       return Future.succeededFuture(g);
     });
   }
@@ -411,6 +414,7 @@ public final class Sipgw {
     bans.set(config.bans());
     im.set(config.im());
     presence.set(config.presence());
+    msrp.set(config.msrp());
     transports.limits(config.transport().maxMessageSize(), config.transport().maxConnections());
     if (tls != null) tls.reload(config.tls());
     LOG.info("configuration reloaded: " + config.domains().size() + " domain(s), registrar " + config.registrar());
