@@ -121,6 +121,7 @@ public final class Sipgw {
   private MessageStore messages;
   private PresenceStore presenceStore;
   private AtomicReference<PresenceConfig> presence;
+  /** The MSRP relay's settings ({@code msrp}), read by the relay at each use. */
   private AtomicReference<MsrpConfig> msrp;
 
   private Sipgw(Vertx vertx, Transports transports, LocationStore store, AtomicReference<RoutingSettings> routing,

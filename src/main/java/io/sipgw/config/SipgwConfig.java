@@ -152,7 +152,8 @@ public final class SipgwConfig {
     for (int i = 0; i < listen.size(); i++) {
       Transport t = listen.get(i).transport();
       if (t == Transport.TLS || t == Transport.WSS) {
-        throw new ConfigException("tls.certificate", "is required (with tls.key) by the " + t + " listener listen[" + i + "]");
+        String kind = listen.get(i).msrp() ? "msrps" : t.toString();
+        throw new ConfigException("tls.certificate", "is required (with tls.key) by the " + kind + " listener listen[" + i + "]");
       }
     }
   }

@@ -46,8 +46,10 @@ public final class MsrpFramer {
     if (failed) return;
     held = held.length() == 0 ? data : held.appendBuffer(data);
     while (!failed && held.length() > 0) {
-      if (endLine == null ? !head() : !body()) return;
+      if (endLine == null ? !head() : !body()) break;
     }
+    // the next feed appends to what is held: never to the caller's buffer
+    if (held == data) held = data.copy();
   }
 
   /** Reads a head if it is all there; false when more bytes are needed. */
@@ -83,7 +85,12 @@ public final class MsrpFramer {
       lineStart = i + 2;
       i++;
     }
-    if (n > maxHead) return fail("headers longer than " + maxHead + " bytes");
+    // more is needed; fail only when the head is sure to pass the cap whatever comes, so that the
+    // bytes fail or pass alike however they are split: the head ends where a line ends, and the
+    // unfinished line at lineStart may be the blank line or the end-line ("-------" tid flag, then CR)
+    if (lineStart > maxHead || n > maxHead && (firstTid == null || n - lineStart > firstTid.length() + 9)) {
+      return fail("headers longer than " + maxHead + " bytes");
+    }
     return false;
   }
 
@@ -99,15 +106,18 @@ public final class MsrpFramer {
         break;
       }
     }
-    // RFC 4975 §9: transact-id = ident, 4 to 32 characters
+    // RFC 4975 §9: transact-id = ident = ALPHANUM 3*31ident-char, 4 to 32 characters
     if (sp - 5 < 4 || sp - 5 > 32 || sp + 1 >= lineEnd) return null;
     String id = held.getString(5, sp, "ISO-8859-1");
-    for (int i = 0; i < id.length(); i++) {
+    if (!alphanum(id.charAt(0))) return null;
+    for (int i = 1; i < id.length(); i++) {
       char c = id.charAt(i);
-      if (!(Character.isLetterOrDigit(c) && c < 128 || c == '.' || c == '-' || c == '+' || c == '%' || c == '=')) return null;
+      if (!(alphanum(c) || c == '.' || c == '-' || c == '+' || c == '%' || c == '=')) return null;
     }
     return id;
   }
+
+  private static boolean alphanum(char c) { return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'; }
 
   private boolean isEndLine(int start, int end, String id) {
     if (end - start != 7 + id.length() + 1) return false;

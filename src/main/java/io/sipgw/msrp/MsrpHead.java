@@ -26,7 +26,7 @@ public final class MsrpHead {
 
   /**
    * {@code head}: the start line and header lines, each with its CRLF; {@code body}: a body follows.
-   * Null when a header line is not {@code name: value}.
+   * Null when a header line is not {@code name: value} (a name of one word).
    */
   static MsrpHead parse(byte[] head, String tid, boolean body) {
     String text = new String(head, StandardCharsets.UTF_8);
@@ -35,10 +35,17 @@ public final class MsrpHead {
     for (int i = 1; i < all.length; i++) {
       if (all[i].isEmpty()) continue;
       int colon = all[i].indexOf(':');
-      if (colon <= 0) return null;
+      if (colon < 0 || !isName(all[i].substring(0, colon).trim())) return null;
       lines.add(all[i]);
     }
     return new MsrpHead(tid, all[0], lines, body);
+  }
+
+  /** A header name: one word, no space or control character in it. */
+  private static boolean isName(String s) {
+    if (s.isEmpty()) return false;
+    for (int i = 0; i < s.length(); i++) if (s.charAt(i) <= ' ' || s.charAt(i) == 0x7f) return false;
+    return true;
   }
 
   /** Whether a body follows the head (a blank line ended it, not the end-line). */
