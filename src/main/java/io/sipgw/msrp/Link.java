@@ -27,7 +27,8 @@ final class Link {
   /** Where the body of the message being read goes (null: it is dropped), and that message's transaction. */
   Link target;
   String targetTid;
-  /** Bytes of that message written to {@link #target} so far. */
+  /** Whether that message has a body, and its bytes written to {@link #target} so far. */
+  boolean targetBody;
   long targetBytes;
   private List<Buffer> queued;
   private int queuedBytes;

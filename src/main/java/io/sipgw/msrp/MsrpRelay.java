@@ -200,7 +200,7 @@ public final class MsrpRelay extends VerticleBase {
 
   /** The message {@code from} was sending ends interrupted ({@code #}, RFC 4975 §7.1): its sender went. */
   private void interrupt(Link from) {
-    from.target.send(Buffer.buffer("\r\n-------" + from.targetTid + "#\r\n"));
+    from.target.send(Buffer.buffer((from.targetBody ? "\r\n-------" : "-------") + from.targetTid + "#\r\n"));
     from.target.messageEnd();
     from.target = null;
   }
@@ -267,7 +267,7 @@ public final class MsrpRelay extends VerticleBase {
     public void end(char flag) {
       Link to = link.target;
       if (to == null) return;
-      to.send(Buffer.buffer("\r\n-------" + link.targetTid + flag + "\r\n"));
+      to.send(Buffer.buffer((link.targetBody ? "\r\n-------" : "-------") + link.targetTid + flag + "\r\n"));
       to.messageEnd();
       link.target = null;
     }
@@ -400,15 +400,12 @@ public final class MsrpRelay extends VerticleBase {
       if (old != null) vertx.cancelTimer(old.timer());
     }
     target.send(Buffer.buffer(head.withPaths(to.subList(i, to.size()), newFrom).bytes()));
-    if (head.hasBody()) {
-      target.send(Buffer.buffer("\r\n"));
-      link.target = target;
-      link.targetTid = head.tid();
-      link.targetBytes = 0;
-    } else {
-      target.send(Buffer.buffer("-------" + head.tid() + "$\r\n"));
-      target.messageEnd();
-    }
+    // the end-line, with the flag the sender gave, goes when the framer finds it
+    if (head.hasBody()) target.send(Buffer.buffer("\r\n"));
+    link.target = target;
+    link.targetTid = head.tid();
+    link.targetBody = head.hasBody();
+    link.targetBytes = 0;
   }
 
   /** A response from a next hop: to the hop its request came from, addressed as that hop expects (RFC 4975 §7.2). */
