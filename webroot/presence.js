@@ -7,8 +7,8 @@
 //
 // JsSIP 3.13.8 has a Subscriber (ua.subscribe) but no publisher: Publication sends PUBLISH itself
 // over the UA's own transport, entered in the UA's table of non-INVITE client transactions so that
-// the UA hands it the responses, and answers 401/407 challenges with the UA's password (MD5 digest,
-// JsSIP.Utils.calculateMD5) as JsSIP's own requests do.
+// the UA hands it the responses, and answers 401/407 challenges with the UA's password or HA1 (MD5
+// digest, digest.js) as JsSIP's own requests do.
 (function () {
   'use strict';
 
@@ -244,31 +244,12 @@
      */
     _authorization(response) {
       const name = response.status_code === 401 ? 'www-authenticate' : 'proxy-authenticate';
-      const config = this._ua.configuration;
-      let challenge = null;
-      for (let i = 0; i < response.getHeaders(name).length && !challenge; i++) {
-        const c = response.parseHeader(name, i);
-        if (c && (!c.algorithm || c.algorithm.toUpperCase() === 'MD5')) challenge = c;
+      let credentials = null;
+      for (let i = 0; i < response.getHeaders(name).length && !credentials; i++) {
+        credentials = SipgwDigest.authorization(this._ua, response.parseHeader(name, i), 'PUBLISH', this._aor);
       }
-      if (!challenge) return null;
-      const md5 = JsSIP.Utils.calculateMD5;
-      const user = config.authorization_user;
-      const uri = this._aor;
-      const ha1 = config.password ? md5(user + ':' + challenge.realm + ':' + config.password)
-        : config.ha1 && config.realm === challenge.realm ? config.ha1 : null;
-      if (!ha1) return null;
-      const ha2 = md5('PUBLISH:' + uri);
-      const qop = challenge.qop && challenge.qop.map((q) => q.toLowerCase()).includes('auth') ? 'auth' : null;
-      const cnonce = JsSIP.Utils.createRandomToken(12);
-      const nc = '00000001';
-      const digest = qop
-        ? md5(ha1 + ':' + challenge.nonce + ':' + nc + ':' + cnonce + ':auth:' + ha2)
-        : md5(ha1 + ':' + challenge.nonce + ':' + ha2);
-      const params = ['username="' + user + '"', 'realm="' + challenge.realm + '"', 'nonce="' + challenge.nonce + '"',
-        'uri="' + uri + '"', 'response="' + digest + '"', 'algorithm=MD5'];
-      if (challenge.opaque) params.push('opaque="' + challenge.opaque + '"');
-      if (qop) params.push('qop=auth', 'cnonce="' + cnonce + '"', 'nc=' + nc);
-      return (response.status_code === 401 ? 'Authorization' : 'Proxy-Authorization') + ': Digest ' + params.join(', ');
+      if (!credentials) return null;
+      return (response.status_code === 401 ? 'Authorization' : 'Proxy-Authorization') + ': ' + credentials;
     }
 
     /**

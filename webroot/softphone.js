@@ -1,5 +1,6 @@
 // sipgw softphone: one SIP account over WebSocket (JsSIP), one call at a time, page-mode MESSAGE,
-// a buddy list with presence (SUBSCRIBE/NOTIFY) and our own status (PUBLISH, presence.js), chat per buddy.
+// a buddy list with presence (SUBSCRIBE/NOTIFY) and our own status (PUBLISH, presence.js), chat per buddy,
+// files to and from another browser through the gateway's MSRP relay (msrp.js), offered by MESSAGE.
 //
 // The buttons and the tests drive the same API, window.softphone:
 //   register({user, password, domain, wsUrl})  connect and REGISTER (wsUrl defaults to this page's host)
@@ -16,6 +17,10 @@
 //   buddies()                                  [{uri, status, note, basis, subscription, cause, unread}]
 //   setStatus(status, note)                    our own status: online, away, busy, offline (appear offline)
 //   openConversation(uri) / conversation(uri)  the chat with a user: opened (unread cleared) / its messages
+//   sendFile(uri, file)                        offer a file (a File, or {name, type, base64 | size}) by MESSAGE,
+//                                              send it through the gateway's MSRP relay once accepted (msrp.js)
+//   acceptFile(id) / declineFile(id)           answer a file offered to us
+//   files()                                    [{id, direction, peer, name, size, state, transferred, sha256, ...}]
 // Each call returns at once; progress comes as events and in state().
 (function () {
   'use strict';
@@ -29,12 +34,25 @@
   const CLOSE_GRACE_MS = 2000;
   /** After a subscription failed, or was ended with no reason to give up, it is tried again after this. */
   const RESUBSCRIBE_MS = 30000;
+  /** The MESSAGE bodies that offer a file and answer an offer (webroot/README.md, Files). */
+  const FILE_OFFER = 'application/x-sipgw-msrp-offer+json';
+  const FILE_ANSWER = 'application/x-sipgw-msrp-answer+json';
+  /** An offer nobody answered within this is given up. */
+  const FILE_ANSWER_MS = 120000;
+  /** A new MSRP AUTH this long before the relay's session URI runs out. */
+  const MSRP_RENEW_MS = 60000;
 
   let ua = null;
   let session = null;
   /** The presence of the current UA: {ua, aor, expires, tupleId, publication, subscribers, timers, started}. */
   let presence = null;
   let lastStats = null;
+  /** The MSRP connection of the current UA: {promise (of the authenticated Connection), connection, renewAt}. */
+  let msrp = null;
+  /** The bytes of our outgoing files, by transfer id, until sent. */
+  const outgoingBytes = new Map();
+  /** The Blob URLs of received files, by transfer id. */
+  const fileUrls = new Map();
   const listeners = [];
   const model = {
     registration: 'unregistered',
@@ -51,6 +69,7 @@
     conversations: {},
     unread: {},
     chat: null,
+    files: [],
   };
 
   function emit(type, fields) {
@@ -144,6 +163,7 @@
     const closing = presence;
     ua = null;
     presence = null;
+    closeMsrp();
     closePresence(closing).then(() => old.stop());
     for (const b of model.buddies) Object.assign(b, unknown(), { subscription: 'none', cause: null });
   }
@@ -243,6 +263,14 @@
   function onNewMessage(e) {
     if (e.originator !== 'remote') return;
     const peer = e.request.from.uri.toString();
+    const type = (e.request.getHeader('Content-Type') || '').split(';')[0].trim().toLowerCase();
+    if (type === FILE_OFFER || type === FILE_ANSWER) {
+      const body = readJson(e.request.body);
+      if (!body || typeof body.id !== 'string') console.warn('a file ' + (type === FILE_OFFER ? 'offer' : 'answer') + ' from ' + peer + ' unreadable', e.request.body);
+      else if (type === FILE_OFFER) onFileOffer(peer, body);
+      else onFileAnswer(peer, body);
+      return;
+    }
     const text = e.request.body || '';
     // a message kept for us while we were offline comes with its original Date: it goes where it belongs
     const date = Date.parse(e.request.getHeader('Date') || '');
@@ -288,6 +316,237 @@
 
   function conversation(uri) {
     return JSON.parse(JSON.stringify(model.conversations[peerKey(uri)] || []));
+  }
+
+  // ---- files, through the gateway's MSRP relay
+
+  function readJson(text) {
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function isPath(path) {
+    return Array.isArray(path) && path.length > 0 && path.every((u) => typeof u === 'string' && /^msrps?:\/\/\S+$/i.test(u));
+  }
+
+  function findFile(id, direction) {
+    return model.files.find((t) => t.id === id && t.direction === direction);
+  }
+
+  function fileOf(t) {
+    return Object.assign({}, t, { url: fileUrls.get(t.id + t.direction) || null });
+  }
+
+  function files() {
+    return model.files.map(fileOf);
+  }
+
+  function setFile(t, fields) {
+    Object.assign(t, fields);
+    emit('file', fileOf(t));
+  }
+
+  function failFile(t, cause) {
+    if (['sent', 'received', 'declined', 'failed'].includes(t.state)) return;
+    outgoingBytes.delete(t.id);
+    clearTimeout(t.timer);
+    setFile(t, { state: 'failed', cause: String(cause) });
+  }
+
+  /** A new transfer, also an entry of its peer's conversation. */
+  function newFile(fields) {
+    const t = Object.assign({ transferred: 0, sha256: null, cause: null, usePath: null, fromPath: null, started: Date.now() }, fields);
+    Object.defineProperty(t, 'timer', { value: null, writable: true, enumerable: false });
+    model.files.push(t);
+    addToConversation(t.peer, { direction: t.direction, peer: t.peer, text: 'file ' + t.name, status: 'file', at: t.started, sent: null, file: t.id });
+    if (t.direction === 'in' && model.chat !== t.peer) model.unread[t.peer] = (model.unread[t.peer] || 0) + 1;
+    emit('file', fileOf(t));
+    return t;
+  }
+
+  /** The MSRP connection of this UA, connected and authenticated (a new AUTH when its session URI is about to run out). */
+  function msrpConnection() {
+    const agent = requireUa();
+    if (msrp && !msrp.connection.closed && Date.now() < msrp.renewAt) return msrp.promise;
+    const connection = new SipgwMsrp.Connection({
+      wsUrl: model.account.wsUrl,
+      ua: agent,
+      onChunk: onFileChunk,
+      onProgress: (id, received) => {
+        const t = findFile(id, 'in');
+        if (t) setFile(t, { state: 'receiving', transferred: received });
+      },
+      onMessage: onFileReceived,
+      onClose: (reason) => {
+        for (const t of model.files) {
+          if (t.direction === 'in' && t.connection === connection) failFile(t, 'MSRP connection ' + reason);
+        }
+        if (msrp && msrp.connection === connection) msrp = null;
+      },
+    });
+    const mine = {
+      connection: connection,
+      renewAt: Infinity,
+      promise: connection.open().then(() => {
+        mine.renewAt = Date.now() + Math.max(0, (connection.expires || 1800) * 1000 - MSRP_RENEW_MS);
+        return connection;
+      }, (e) => {
+        connection.close();
+        throw e;
+      }),
+    };
+    msrp = mine;
+    return mine.promise;
+  }
+
+  function closeMsrp() {
+    if (msrp) msrp.connection.close();
+    msrp = null;
+  }
+
+  /** The bytes of {@code file}: a File or Blob, or {base64} or {size} (random bytes). */
+  async function bytesOf(file) {
+    if (typeof Blob !== 'undefined' && file instanceof Blob) return new Uint8Array(await file.arrayBuffer());
+    if (typeof file.base64 === 'string') return Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0));
+    if (Number.isInteger(file.size) && file.size >= 0) {
+      const bytes = new Uint8Array(file.size);
+      for (let i = 0; i < bytes.length; i += 65536) crypto.getRandomValues(bytes.subarray(i, i + 65536));
+      return bytes;
+    }
+    throw new Error('a file is a File, or {name, type, base64} or {name, type, size}');
+  }
+
+  /** The SHA-256 of {@code bytes} in hex; null where crypto.subtle is missing (a page not served securely). */
+  async function sha256(bytes) {
+    if (!crypto.subtle) return null;
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+    return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+  }
+
+  function sendSip(uri, type, body, t) {
+    requireUa().sendMessage(uri, JSON.stringify(body), {
+      contentType: type,
+      eventHandlers: { failed: (e) => failFile(t, 'MESSAGE failed: ' + describeCause(e)) },
+    });
+  }
+
+  /**
+   * Offers {@code file} to {@code uri}: our MSRP path (session URI at the relay, our URI) in a MESSAGE;
+   * once the peer answers with its path, the file goes as one MSRP message in 64 KB SEND chunks.
+   * A Promise of the transfer (its id, size and SHA-256), resolved once offered.
+   */
+  async function sendFile(uri, file) {
+    requireUa();
+    if (!file) throw new Error('sendFile needs a file');
+    const bytes = await bytesOf(file);
+    const t = newFile({
+      id: 'f' + JsSIP.Utils.createRandomToken(16), direction: 'out', peer: peerKey(uri), name: String(file.name || 'file'),
+      size: bytes.length, contentType: String(file.type || 'application/octet-stream'), state: 'offering',
+    });
+    t.uri = uri;
+    outgoingBytes.set(t.id, bytes);
+    t.sha256 = await sha256(bytes);
+    try {
+      const connection = await msrpConnection();
+      t.usePath = connection.usePath;
+      sendSip(uri, FILE_OFFER, { id: t.id, name: t.name, size: t.size, type: t.contentType, path: [connection.usePath, connection.uri] }, t);
+      if (t.state === 'offering') setFile(t, { state: 'offered' });
+      t.timer = setTimeout(() => failFile(t, 'no answer'), FILE_ANSWER_MS);
+    } catch (e) {
+      failFile(t, e.message);
+    }
+    return fileOf(t);
+  }
+
+  function onFileOffer(peer, offer) {
+    const key = peerKey(peer);
+    if (findFile(offer.id, 'in') || !isPath(offer.path) || !Number.isInteger(offer.size) || offer.size < 0) {
+      console.warn('a file offer from ' + peer + ' refused', offer);
+      return;
+    }
+    const t = newFile({
+      id: offer.id, direction: 'in', peer: key, name: String(offer.name || 'file').replace(/[\\/]/g, '_'), size: offer.size,
+      contentType: String(offer.type || 'application/octet-stream'), state: 'offered', path: offer.path,
+    });
+    t.uri = peer;
+  }
+
+  /** Accepts the file {@code id} offered to us: our MSRP path in the answer; the sender then SENDs. */
+  async function acceptFile(id) {
+    const t = findFile(id, 'in');
+    if (!t || t.state !== 'offered') throw new Error('no file offer ' + id + ' to accept');
+    setFile(t, { state: 'accepting' });
+    try {
+      const connection = await msrpConnection();
+      Object.defineProperty(t, 'connection', { value: connection, writable: true, enumerable: false, configurable: true });
+      setFile(t, { state: 'accepted', usePath: connection.usePath });
+      sendSip(t.uri, FILE_ANSWER, { id: t.id, accept: true, path: [connection.usePath, connection.uri] }, t);
+    } catch (e) {
+      failFile(t, e.message);
+    }
+    return fileOf(t);
+  }
+
+  function declineFile(id) {
+    const t = findFile(id, 'in');
+    if (!t || t.state !== 'offered') throw new Error('no file offer ' + id + ' to decline');
+    sendSip(t.uri, FILE_ANSWER, { id: t.id, accept: false }, t);
+    setFile(t, { state: 'declined' });
+    return fileOf(t);
+  }
+
+  /** The peer answered our offer: declined, or its path, to which the file goes now. */
+  function onFileAnswer(peer, answer) {
+    const t = findFile(answer.id, 'out');
+    if (!t || t.peer !== peerKey(peer) || (t.state !== 'offering' && t.state !== 'offered')) {
+      console.warn('a file answer from ' + peer + ' that answers nothing of ours', answer);
+      return;
+    }
+    clearTimeout(t.timer);
+    if (answer.accept !== true) {
+      outgoingBytes.delete(t.id);
+      setFile(t, { state: 'declined' });
+      return;
+    }
+    if (!isPath(answer.path)) {
+      failFile(t, 'the answer has no MSRP path');
+      return;
+    }
+    const bytes = outgoingBytes.get(t.id);
+    setFile(t, { state: 'sending' });
+    msrpConnection().then((connection) => connection.send([connection.usePath].concat(answer.path), bytes, {
+      messageId: t.id,
+      contentType: t.contentType,
+      onProgress: (sent) => setFile(t, { transferred: sent }),
+    })).then(() => {
+      outgoingBytes.delete(t.id);
+      setFile(t, { state: 'sent' });
+    }, (e) => failFile(t, e.message));
+  }
+
+  /** A SEND chunk: refused unless it belongs to a file we accepted and comes from the path it was offered from. */
+  function onFileChunk(m) {
+    const t = findFile(m.headers['message-id'], 'in');
+    if (!t || (t.state !== 'accepted' && t.state !== 'receiving')) return [481, 'Session Does Not Exist'];
+    const from = (m.headers['from-path'] || '').split(/\s+/).filter((u) => u);
+    if (from[from.length - 1] !== t.path[t.path.length - 1]) return [403, 'Forbidden (not from the URI the file was offered from)'];
+    if (!t.fromPath) t.fromPath = from;
+    return null;
+  }
+
+  async function onFileReceived(message) {
+    const t = findFile(message.messageId, 'in');
+    if (!t) return;
+    if (message.bytes.length !== t.size) {
+      failFile(t, 'received ' + message.bytes.length + ' bytes of ' + t.size);
+      return;
+    }
+    const hash = await sha256(message.bytes);
+    fileUrls.set(t.id + 'in', URL.createObjectURL(new Blob([message.bytes], { type: t.contentType })));
+    setFile(t, { state: 'received', transferred: message.bytes.length, sha256: hash });
   }
 
   // ---- buddies and presence
@@ -580,6 +839,7 @@
     show($('ownState'), model.own.status, model.own.publication === 'failed' ? 'not published: ' + model.own.cause : null);
     $('addBuddy').disabled = !model.account;
     $('chatSend').disabled = !registered || !model.chat;
+    $('chatSendFile').disabled = !registered || !model.chat;
     // buddies, then whoever else we have a conversation with
     const others = Object.keys(model.conversations).filter((key) => !findBuddy(key));
     $('buddies').replaceChildren(...model.buddies.map((b) => buddyItem(b.uri, b)), ...others.map((key) => buddyItem(key, null)));
@@ -590,10 +850,57 @@
       const time = document.createElement('time');
       time.dateTime = new Date(m.sent || m.at).toISOString();
       time.textContent = new Date(m.sent || m.at).toLocaleTimeString();
+      const t = m.file ? findFile(m.file, m.direction) : null;
+      if (t) {
+        fileLine(li, t);
+        li.prepend(time, ' ' + (m.direction === 'in' ? '« ' : '» '));
+        return li;
+      }
       li.append(time, ' ' + (m.direction === 'in' ? '« ' : '» ') + m.text
         + (m.status === 'failed' ? ' (failed)' : m.status === 'sending' ? ' …' : ''));
       return li;
     }));
+  }
+
+  /** What a transfer shows in the chat: name, size, state (with progress), Accept and Decline on an offer, a download link once received. */
+  function fileLine(li, t) {
+    li.classList.add('file');
+    li.dataset.file = t.id;
+    li.dataset.state = t.state;
+    const progress = t.state === 'sending' || t.state === 'receiving'
+      ? ' ' + Math.floor(100 * t.transferred / Math.max(1, t.size)) + '%' : '';
+    const what = { offering: 'offering', offered: t.direction === 'in' ? 'offered' : 'waiting for an answer', accepting: 'accepting',
+      accepted: 'accepted', sending: 'sending', receiving: 'receiving', sent: 'file sent', received: 'file received',
+      declined: 'declined', failed: 'failed: ' + t.cause }[t.state] || t.state;
+    const label = document.createElement('span');
+    label.className = 'state';
+    label.textContent = what + progress;
+    li.append('file ' + t.name + ' (' + formatSize(t.size) + '): ', label);
+    if (t.direction === 'in' && t.state === 'offered') {
+      for (const [name, action] of [['Accept', acceptFile], ['Decline', declineFile]]) {
+        const b = document.createElement('button');
+        b.type = 'button';
+        b.className = name.toLowerCase();
+        b.textContent = name;
+        b.addEventListener('click', () => {
+          try { Promise.resolve(action(t.id)).catch(reportError); } catch (err) { reportError(err); }
+        });
+        li.append(' ', b);
+      }
+    }
+    const url = fileUrls.get(t.id + t.direction);
+    if (url) {
+      const a = document.createElement('a');
+      a.className = 'download';
+      a.href = url;
+      a.download = t.name;
+      a.textContent = 'Download';
+      li.append(' ', a);
+    }
+  }
+
+  function formatSize(n) {
+    return n >= 1048576 ? (n / 1048576).toFixed(1) + ' MB' : n >= 1024 ? (n / 1024).toFixed(1) + ' KB' : n + ' bytes';
   }
 
   /** One line of the buddy list: name (opens the chat), status, note, unread count, remove (or add). */
@@ -682,6 +989,13 @@
       sendMessage(model.chat, $('chatText').value);
       $('chatText').value = '';
     });
+    onClick('chatSendFile', () => {
+      if (!model.chat) throw new Error('pick a buddy to send a file to');
+      const file = $('chatFile').files[0];
+      if (!file) throw new Error('choose a file first');
+      sendFile(model.chat, file).catch(reportError);
+      $('chatFile').value = '';
+    });
     onSubmit('messageForm', () => {
       sendMessage($('messageTarget').value.trim(), $('messageText').value);
       $('messageText').value = '';
@@ -692,6 +1006,7 @@
   window.softphone = {
     register, unregister, call, answer, hangup, sendMessage, state, stats, on, debug,
     addBuddy, removeBuddy, buddies, setStatus, openConversation, conversation,
+    sendFile, acceptFile, declineFile, files,
   };
   initPage();
 })();

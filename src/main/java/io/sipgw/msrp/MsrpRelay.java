@@ -116,13 +116,21 @@ public final class MsrpRelay extends VerticleBase {
     socket.exceptionHandler(e -> LOG.fine(() -> "MSRP " + link + ": " + e.getMessage()));
   }
 
-  /** A WebSocket with the {@code msrp} subprotocol (RFC 7977), accepted by an HTTP listener whose relay URI is {@code local}. */
+  /**
+   * A WebSocket with the {@code msrp} subprotocol (RFC 7977), accepted by an HTTP listener whose relay
+   * URI is {@code local}. Called on the listener's event loop: the WebSocket is paused there and then,
+   * so that what the client sends at once (a browser's AUTH in onopen) waits for the handler this
+   * relay sets on its own loop — a WebSocket with no handler drops what comes.
+   */
   public void acceptWebSocket(ServerWebSocket ws, MsrpUri local) {
+    ws.pause();
     context.runOnContext(v -> {
       Link link = open(local, null, new WebSocketChannel(ws, MAX_QUEUED, MAX_WS_MESSAGE));
       ws.handler(b -> context.runOnContext(x -> link.framer.feed(b)));
       ws.closeHandler(x -> context.runOnContext(y -> closed(link)));
       ws.exceptionHandler(e -> LOG.fine(() -> "MSRP " + link + ": " + e.getMessage()));
+      if (ws.isClosed()) closed(link); // it went before its close handler was there
+      else ws.resume();
     });
   }
 

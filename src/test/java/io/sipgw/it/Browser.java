@@ -113,8 +113,8 @@ public final class Browser implements AutoCloseable {
     /** {@code window.softphone[method](...args)}, awaited; its result (null for none). */
     public Object invoke(String method, Object... args) { return invoke(false, method, args); }
 
-    /** {@link #invoke}, kept out of the transcript when {@code quiet} (a poll). */
-    private Object invoke(boolean quiet, String method, Object... args) {
+    /** {@link #invoke}, kept out of the transcript when {@code quiet} (a poll, or arguments of a megabyte). */
+    Object invoke(boolean quiet, String method, Object... args) {
       JsonObject reply = command(new JsonObject().put("cmd", "invoke").put("page", name).put("method", method)
           .put("args", new JsonArray(List.of(args))), quiet);
       return reply.getValue("result");

@@ -195,6 +195,55 @@ class MsrpRelayTest {
     assertEquals('#', cut.flag(), "what went is ended interrupted");
   }
 
+  /**
+   * A client may send its AUTH the moment the WebSocket is open (a browser does, in onopen): it can
+   * reach the gateway before the relay's event loop has taken the WebSocket over, and must be read
+   * all the same, not dropped. Twenty clients, each writing its AUTH right behind the 101.
+   */
+  @Test
+  void anAuthRightBehindTheWebSocketHandshakeIsAnswered() throws IOException {
+    for (int round = 0; round < 20; round++) {
+      try (java.net.Socket s = new java.net.Socket(FreePorts.IPV4_LOOPBACK, wsPort)) {
+        s.setSoTimeout(5000);
+        s.setTcpNoDelay(true);
+        s.getOutputStream().write(("GET / HTTP/1.1\r\nHost: 127.0.0.1:" + wsPort + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: msrp\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+        String head = readUntil(s, "\r\n\r\n");
+        assertTrue(head.startsWith("HTTP/1.1 101"), head);
+        String tid = "early" + round + "x";
+        byte[] auth = ("MSRP " + tid + " AUTH\r\nTo-Path: msrp://127.0.0.1:" + wsPort + ";ws\r\nFrom-Path: msrp://x.invalid:2855/early;ws\r\n-------"
+            + tid + "$\r\n").getBytes(StandardCharsets.US_ASCII);
+        // one binary frame, final, masked (a client's frames are), length under 126
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        byte[] mask = {1, 2, 3, 4};
+        frame.write(0x82);
+        frame.write(0x80 | auth.length);
+        frame.writeBytes(mask);
+        for (int i = 0; i < auth.length; i++) frame.write(auth[i] ^ mask[i % 4]);
+        s.getOutputStream().write(frame.toByteArray());
+        String got = head.substring(head.indexOf("\r\n\r\n") + 4) + readUntil(s, "MSRP " + tid + " 401");
+        assertTrue(got.contains("MSRP " + tid + " 401"), "round " + round + ": the AUTH was not answered: " + got);
+      }
+    }
+  }
+
+  /** What {@code s} sends until {@code end} is in it, or it closes, or {@link #WAIT} passes. */
+  private static String readUntil(java.net.Socket s, String end) throws IOException {
+    StringBuilder got = new StringBuilder();
+    byte[] one = new byte[1];
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (!got.toString().contains(end) && System.nanoTime() < deadline) {
+      try {
+        if (s.getInputStream().read(one) < 0) break;
+      } catch (java.net.SocketTimeoutException e) {
+        break;
+      }
+      got.append((char) (one[0] & 0xff));
+    }
+    return got.toString();
+  }
+
   @Test
   void anInterruptedChunkAndASenderThatGoesMidTransferEndTheChunkWithAHash() throws IOException {
     Pair p = pair();
