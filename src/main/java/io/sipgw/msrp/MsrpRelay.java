@@ -386,6 +386,11 @@ public final class MsrpRelay extends VerticleBase {
       refuse(link, head, report, 481, "Session Does Not Exist (no hop after the relay)");
       return;
     }
+    if (popped.size() > 1 && popped.get(0).owner() != link && !peer) {
+      // RFC 4975 §7.3.1: a session URI another connection authenticated is no way out for this one
+      refuse(link, head, report, 506, "Session Already Bound To Another Connection");
+      return;
+    }
     Session last = popped.get(popped.size() - 1);
     MsrpUri next = MsrpUri.parse(to.get(i));
     if (next == null) {

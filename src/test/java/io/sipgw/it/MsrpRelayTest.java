@@ -289,6 +289,12 @@ class MsrpRelayTest {
     assertReport(alice.next(WAIT), "m9", "408");
     String quiet = alice.send(List.of(a, "msrp://127.0.0.1:" + closed + "/x;tcp"), "m10", 1, 1, new byte[] {1}, '$', "Failure-Report: no");
     assertEquals(null, alice.next(Duration.ofMillis(700)), "Failure-Report: no: no REPORT (and no response to " + quiet + ")");
+    // another connection (even alice's own) may not go out through the session alice's first one authenticated
+    MsrpTestClient second = keep(MsrpTestClient.tcp(msrpPort));
+    second.auth(relay(), "alice", "alice-Pa55");
+    String bound = second.send(List.of(a, b, bob.uri), "m12", 1, 1, new byte[] {1}, '$', "Failure-Report: partial");
+    assertEquals(506, second.response(bound).status());
+    assertEquals(null, bob.next(Duration.ofMillis(500)), "nothing reached bob");
     MsrpTestClient wrong = keep(MsrpTestClient.tcp(msrpPort));
     assertThrowsAuth(wrong);
   }
