@@ -9,16 +9,8 @@
 #   bench/im-presence.sh          env: FANOUT=1000 PUBLISHES=20000 MESSAGES=100 ROUNDS=3 SIPGW_JVM SIPGW_CONFIG OUT
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-BENCH_DIR="$(cd "$(dirname "$0")" && pwd)"
-ROOT_DIR="$(cd "$BENCH_DIR/.." && pwd)"
-SIPGW_JAR="${SIPGW_JAR:-$ROOT_DIR/target/sipgw.jar}"
-SIPGW_JVM="${SIPGW_JVM:-}"
-CLASSES="$ROOT_DIR/target/test-classes"
 FANOUT="${FANOUT:-1000}"; PUBLISHES="${PUBLISHES:-20000}"; MESSAGES="${MESSAGES:-100}"; ROUNDS="${ROUNDS:-3}"
-[ -r "$CLASSES/io/sipgw/bench/ImPresenceLoad.class" ] || die "no test classes: mvn -q -B test-compile (and package for the jar)"
-OUT="${OUT:-$BENCH_DIR/out}/im-presence-$(date +%Y%m%d-%H%M%S)"
-mkdir -p "$OUT"
-trap_cleanup
+load_setup ImPresenceLoad im-presence
 echo "# $0  (FANOUT=$FANOUT PUBLISHES=$PUBLISHES MESSAGES=$MESSAGES ROUNDS=$ROUNDS), $(date -Is), $(nproc) cores"
 
 load() { java -cp "$CLASSES:$SIPGW_JAR" io.sipgw.bench.ImPresenceLoad "$GW_PORT" "$@"; }

@@ -109,6 +109,16 @@ cleanup_all() {
 }
 trap_cleanup() { trap cleanup_all EXIT; trap 'exit 130' INT TERM; }
 
+# load_setup CLASS NAME: for a bench driven by a load class of the test classes (io.sipgw.bench.CLASS):
+# checks they are compiled, sets CLASSES, makes OUT (.../NAME-<time>) and cleans up at exit.
+load_setup() {
+  CLASSES="$ROOT_DIR/target/test-classes"
+  [ -r "$CLASSES/io/sipgw/bench/$1.class" ] || die "no test classes: mvn -q -B test-compile (and package for the jar)"
+  OUT="${OUT:-$BENCH_DIR/out}/$2-$(date +%Y%m%d-%H%M%S)"
+  mkdir -p "$OUT"
+  trap_cleanup
+}
+
 udp_bound() { grep -q "$(printf ':%04X ' "$1")" /proc/net/udp /proc/net/udp6 2>/dev/null; }
 
 # start_gateway OUTDIR [CONFIG]: java $SIPGW_JVM -jar $SIPGW_JAR with CONFIG (default bench/bench.json)

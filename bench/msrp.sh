@@ -9,16 +9,8 @@
 #   bench/msrp.sh          env: MB=200 MB100=10 IDLE=10000 ROUNDS=2 SIPGW_JVM OUT
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-BENCH_DIR="$(cd "$(dirname "$0")" && pwd)"
-ROOT_DIR="$(cd "$BENCH_DIR/.." && pwd)"
-SIPGW_JAR="${SIPGW_JAR:-$ROOT_DIR/target/sipgw.jar}"
-SIPGW_JVM="${SIPGW_JVM:-}"
-CLASSES="$ROOT_DIR/target/test-classes"
 MB="${MB:-200}"; MB100="${MB100:-10}"; IDLE="${IDLE:-10000}"; ROUNDS="${ROUNDS:-2}"
-[ -r "$CLASSES/io/sipgw/bench/MsrpLoad.class" ] || die "no test classes: mvn -q -B test-compile (and package for the jar)"
-OUT="${OUT:-$BENCH_DIR/out}/msrp-$(date +%Y%m%d-%H%M%S)"
-mkdir -p "$OUT"
-trap_cleanup
+load_setup MsrpLoad msrp
 echo "# $0  (MB=$MB MB100=$MB100 IDLE=$IDLE ROUNDS=$ROUNDS), $(date -Is), $(nproc) cores"
 
 MSRP_PORT="$(free_port)"
