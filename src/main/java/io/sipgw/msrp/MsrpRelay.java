@@ -313,7 +313,7 @@ public final class MsrpRelay extends VerticleBase {
       }
       String user = o == null ? "" : o.user() + "@" + realm;
       long mine = sessions.values().stream().filter(s -> s.user().equals(user)).count();
-      if (o != null && mine >= settings.get().maxSessionsPerUser()) {
+      if (mine >= settings.get().maxSessionsPerUser()) { // with auth off, every client is the one user ""
         LOG.info("MSRP AUTH of " + user + " refused: msrp.maxSessionsPerUser (" + settings.get().maxSessionsPerUser() + ") reached");
         reply(link, head, 403, "Forbidden (too many sessions)");
         return;

@@ -36,6 +36,8 @@ import org.w3c.dom.Document;
 public final class XcapServer implements Handler<RoutingContext> {
   private static final Logger LOG = Logger.getLogger("sipgw.xcap");
   public static final String ROOT = "/xcap-root";
+  /** The one document of each usage a user keeps (RFC 5025 §9.4, RFC 4826 §3.4.8, §4.4.8: "index"). */
+  static final String DOCUMENT = "index";
   static final int MAX_BODY = 1 << 20;
   private static final String ELEMENT_TYPE = "application/xcap-el+xml";
   private static final String ATTRIBUTE_TYPE = "application/xcap-att+xml";
@@ -81,6 +83,7 @@ public final class XcapServer implements Handler<RoutingContext> {
     }
     Future<Reply> reply;
     try {
+      if (raw.length() <= ROOT.length() + 1) throw XcapException.status(404, "no application usage named");
       String below = raw.substring(ROOT.length() + 1);
       if (below.equals("xcap-caps/global/index")) {
         reply = Future.succeededFuture(m == HttpMethod.GET ? Reply.body(200, "application/xcap-caps+xml", null, caps())
@@ -91,6 +94,10 @@ public final class XcapServer implements Handler<RoutingContext> {
         if (usage == null) throw XcapException.status(404, "no application usage " + auid);
         XcapUri x = XcapUri.parse(below, query, a -> usage.namespace);
         if (x.global()) throw XcapException.status(404, "no global documents of " + auid + " are kept");
+        if (m == HttpMethod.PUT && !x.document().equals(DOCUMENT)) {
+          // the presence server reads each user's "index" only: other names would be kept and never used
+          throw XcapException.status(403, "only the document \"" + DOCUMENT + "\" of each usage is kept, not \"" + x.document() + "\"");
+        }
         Buffer body = ctx.body().buffer();
         reply = authenticated(req, uri, x).compose(refused -> refused != null ? Future.succeededFuture(refused)
             : operate(m, usage, x, req, body == null ? new byte[0] : body.getBytes(), 0));

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 record XcapUri(String auid, String user, String document, List<Step> steps, String attribute) {
   private static final Pattern XMLNS = Pattern.compile("xmlns\\(\\s*([A-Za-z_][\\w.-]*)\\s*=\\s*([^)]+)\\)");
   private static final Pattern NAME = Pattern.compile("(?:([A-Za-z_][\\w.-]*):)?([A-Za-z_][\\w.-]*|\\*)");
-  private static final Pattern PREDICATE = Pattern.compile("\\[(?:(\\d+)|@([A-Za-z_][\\w.-]*)\\s*=\\s*(?:\"([^\"]*)\"|'([^']*)'))\\]");
+  private static final Pattern PREDICATE = Pattern.compile("\\[(?:(\\d{1,9})|@([A-Za-z_][\\w.-]*)\\s*=\\s*(?:\"([^\"]*)\"|'([^']*)'))\\]");
 
   boolean global() { return user == null; }
 

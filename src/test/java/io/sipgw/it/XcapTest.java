@@ -113,6 +113,9 @@ class XcapTest extends StoreGatewayTest {
     assertEquals(200, alice.delete(ALICE_LISTS).statusCode());
     assertEquals(404, alice.get(ALICE_LISTS).statusCode());
     assertEquals(404, alice.get("no-such-auid/users/sip:alice@localhost/index").statusCode());
+    assertEquals(403, alice.put("resource-lists/users/sip:alice@localhost/other", RL, lists()).statusCode(), "only index is kept");
+    assertEquals(400, alice.get(ALICE_LISTS + "/~~/" + XcapClient.encode("resource-lists/list[99999999999]")).statusCode());
+    assertEquals(404, new XcapClient(gateway.wsPort(), "alice", "alice-Pa55").get("").statusCode(), "the XCAP root itself");
     HttpResponse<String> caps = alice.get("xcap-caps/global/index");
     assertEquals(200, caps.statusCode());
     assertTrue(caps.body().contains("<auid>pres-rules</auid>") && caps.body().contains("<auid>rls-services</auid>"), caps.body());
