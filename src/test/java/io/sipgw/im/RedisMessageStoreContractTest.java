@@ -3,42 +3,20 @@ package io.sipgw.im;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.sipgw.it.RedisServer;
+import io.sipgw.it.RedisForTests;
 import io.sipgw.store.RedisEndpoint;
-import io.vertx.core.Vertx;
-import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
-import java.nio.file.Files;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The message store contract on {@link RedisMessageStore} against a real redis-server; a key prefix per test. */
 @Timeout(60)
 class RedisMessageStoreContractTest extends MessageStoreContract {
-  private static Vertx vertx;
-  private static RedisServer server;
+  @RegisterExtension static final RedisForTests REDIS = new RedisForTests();
 
-  @BeforeAll
-  static void startRedis() throws Exception {
-    vertx = Vertx.vertx();
-    server = RedisServer.start(Files.createTempDirectory("redis-"));
-  }
-
-  @AfterAll
-  static void stopRedis() {
-    try {
-      if (server != null) server.close();
-    } finally {
-      if (vertx != null) vertx.close();
-    }
-  }
-
-  private final RedisEndpoint redis = new RedisEndpoint(Redis.createClient(vertx, new RedisOptions().setConnectionString(server.url())),
-      "t" + UUID.randomUUID() + ":", 2000, "test");
+  private final RedisEndpoint redis = REDIS.endpoint("t" + UUID.randomUUID() + ":");
   private final MessageStore store = new RedisMessageStore(redis);
 
   @AfterEach
@@ -50,9 +28,8 @@ class RedisMessageStoreContractTest extends MessageStoreContract {
   /** What one node stores, another learns by polling, so that its REGISTERs need not ask Redis. */
   @Test
   void anotherNodeLearnsForWhomMessagesWaitWithoutBeingAsked() throws Exception {
-    RedisEndpoint other = new RedisEndpoint(Redis.createClient(vertx, new RedisOptions().setConnectionString(server.url())), redis.key(""),
-        2000, "test");
-    RedisMessageStore b = new RedisMessageStore(vertx, other, 100, System::currentTimeMillis, () -> 60_000L);
+    RedisEndpoint other = REDIS.endpoint(redis.key(""));
+    RedisMessageStore b = new RedisMessageStore(REDIS.vertx(), other, 100, System::currentTimeMillis, () -> 60_000L);
     try {
       StoredMessage m = message("lena@localhost", 1, System.currentTimeMillis() + 60_000);
       await(store.add(m, 10, 100));
