@@ -1,5 +1,7 @@
 package io.sipgw.config;
 
+import io.sipgw.sip.SipParseException;
+import io.sipgw.sip.SipUri;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
@@ -108,6 +110,35 @@ final class ConfigObject {
     if (v == null) return null;
     if (!(v instanceof JsonArray a)) throw wrongType(name, "an array", v);
     return a;
+  }
+
+  /**
+   * The objects of array {@code name}, each at its key path ({@code name[i]}); absent gives an empty
+   * list; an element that is not an object is an error showing {@code example}.
+   */
+  List<ConfigObject> objects(String name, String example) {
+    JsonArray a = array(name);
+    List<ConfigObject> out = new ArrayList<>();
+    for (int i = 0; a != null && i < a.size(); i++) {
+      String k = key(name) + "[" + i + "]";
+      if (!(a.getValue(i) instanceof JsonObject o)) throw new ConfigException(k, "must be an object like " + example);
+      out.add(new ConfigObject(k, o));
+    }
+    return out;
+  }
+
+  /** A required sip: or sips: URI; absent is an error saying {@code what} it is for. */
+  SipUri sipUri(String name, String what) {
+    String text = string(name, null);
+    if (text == null) throw new ConfigException(key(name), "is required: " + what);
+    SipUri uri;
+    try {
+      uri = SipUri.parse(text);
+    } catch (SipParseException e) {
+      throw new ConfigException(key(name), "not a SIP URI: \"" + text + "\" (" + e.reason() + ")");
+    }
+    if (!uri.isSip()) throw new ConfigException(key(name), "must be a sip: or sips: URI, got \"" + text + "\"");
+    return uri;
   }
 
   /** Refuses every key that was not read: a misspelt key must not pass silently. */

@@ -51,7 +51,12 @@ final class ConfigOverrides {
        "im": {"offline": true, "maxPerUser": 0, "maxTotal": 0, "expiry": 0, "noticeDelivered": true, "noticeExpired": true},
        "presence": {"enabled": true, "minExpires": 0, "maxExpires": 0, "defaultExpires": 0, "dialogInfo": true,
                     "defaultPolicy": "", "xcap": true},
-       "msrp": {"realm": "", "expires": 0, "maxSessionsPerUser": 0, "idleTimeout": 0, "peers": [""]}}""");
+       "msrp": {"realm": "", "expires": 0, "maxSessionsPerUser": 0, "idleTimeout": 0, "peers": [""]},
+       "lcr": {"gateways": [{"name": "", "uri": ""}],
+               "rules": [{"prefix": "", "fromPrefix": "", "domain": "",
+                          "time": {"days": [""], "from": "", "to": "", "zone": ""},
+                          "targets": [{"gateway": "", "priority": 0, "weight": 0}]}],
+               "rulesFile": "", "failover": {"codes": [0], "timeout": 0}}}""");
 
   private ConfigOverrides() { }
 
