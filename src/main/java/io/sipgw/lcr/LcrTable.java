@@ -4,12 +4,15 @@ import io.sipgw.config.Failover;
 import io.sipgw.config.LcrConfig;
 import io.sipgw.config.TimeWindow;
 import io.sipgw.sip.SipUri;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.logging.Logger;
 
 /**
  * The least-cost routing table of one config version: immutable, built once by {@link #of} and swapped
@@ -23,6 +26,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * table is built, so a rules file with one gateway a line costs no more at match time than one rule.
  */
 public final class LcrTable {
+  private static final Logger LOG = Logger.getLogger(LcrTable.class.getName());
   private static final int SYMBOLS = 11; // '0'..'9', '+'
   private static final int PLUS = 10;
 
@@ -144,6 +148,22 @@ public final class LcrTable {
     for (int n = 0; n < nodes; n++) if (groups[n] != null) for (Group g : groups[n]) g.compile(config);
     return new LcrTable(Arrays.copyOf(next, nodes * SYMBOLS), Arrays.copyOf(groups, nodes), up, nodes, prefixes, all.size(),
         config.failover());
+  }
+
+  /**
+   * Loads {@code config}'s rules file when that has not been done and builds the table, off the event
+   * loop (a worker thread; a large table takes a while), logging one line; at start and on each reload.
+   * Fails with the {@code ConfigException} of a bad rules file.
+   */
+  public static Future<LcrTable> load(Vertx vertx, LcrConfig config) {
+    return vertx.executeBlocking(() -> {
+      long start = System.nanoTime();
+      config.loadRulesFile();
+      LcrTable table = of(config);
+      LOG.info("LCR table built in " + (System.nanoTime() - start) / 1_000_000 + " ms: " + table.rules + " rules, "
+          + table.prefixes + " prefixes, " + config.gateways().size() + " gateways");
+      return table;
+    }, false);
   }
 
   private static int symbol(char c, int index) {

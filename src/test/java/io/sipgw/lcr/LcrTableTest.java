@@ -3,9 +3,11 @@ package io.sipgw.lcr;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sipgw.config.ConfigException;
 import io.sipgw.config.LcrConfig;
 import io.sipgw.config.SipgwConfig;
 import io.sipgw.sip.SipUri;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -18,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -149,6 +152,26 @@ class LcrTableTest {
     LcrTable t = LcrTable.of(c);
     assertTrue(t.failover().moveOn(503) && t.failover().moveOn(603) && !t.failover().moveOn(408));
     assertEquals(1500, t.failover().timeout());
+  }
+
+  @Test
+  void loadReadsTheRulesFileItselfAndReportsABadLine() throws Exception {
+    Path csv = dir.resolve("rules.csv");
+    Files.writeString(csv, "+44,gw2,0,1\n");
+    JsonObject lcr = new JsonObject().put("gateways", new JsonArray().add(new JsonObject().put("name", "gw2").put("uri", "sip:127.0.0.1:5082")))
+        .put("rulesFile", csv.toString());
+    LcrConfig c = SipgwConfig.fromJson(new JsonObject().put("lcr", lcr)).lcr(); // checkFiles not run
+    Vertx vertx = Vertx.vertx();
+    try {
+      LcrTable t = LcrTable.load(vertx, c).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertEquals(List.of("gw2"), ports(t.match("+44207", null, null, NOON)));
+      Files.writeString(csv, "+44,gw9,0,1\n");
+      LcrConfig bad = SipgwConfig.fromJson(new JsonObject().put("lcr", lcr)).lcr();
+      Throwable e = LcrTable.load(vertx, bad).toCompletionStage().toCompletableFuture().handle((x, f) -> f).get(10, TimeUnit.SECONDS);
+      assertTrue(e instanceof ConfigException && ((ConfigException) e).key().equals("lcr.rulesFile line 1"), String.valueOf(e));
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
   }
 
   /** Loose bound only: the figures come from LcrMatchBenchmark (JMH). */

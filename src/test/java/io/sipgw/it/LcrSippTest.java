@@ -1,0 +1,129 @@
+package io.sipgw.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Least-cost routing through the proxy, with SIPp UAS "gateways" on 127.0.0.1 (UDP) and the routes
+ * of conf/examples/lcr.json: INVITEs to {@code +49…@localhost} go to gateway 1 and, when it answers
+ * 503 or cannot be reached, to gateway 2 within the same transaction; {@code +1…} go to gateway 3;
+ * any other number gets 404 from the proxy. The caller sends every request to the proxy with
+ * Request-URI {@code sip:NUMBER@localhost}.
+ */
+@Timeout(90)
+class LcrSippTest extends PhoneCallTest {
+  private static final String GERMANY = "+4930123456";
+  private static final String USA = "+12125550100";
+
+  /** Starts the proxy with an LCR table over gateways at these ports (0: a port nobody listens on). */
+  private void startLcr(int gw1, int gw2, int gw3) {
+    JsonArray gateways = new JsonArray()
+        .add(gateway("gw1", gw1 == 0 ? FreePorts.udpAndTcp(HOST) : gw1))
+        .add(gateway("gw2", gw2))
+        .add(gateway("gw3", gw3));
+    JsonObject lcr = new JsonObject().put("gateways", gateways)
+        .put("rules", new JsonArray()
+            .add(new JsonObject().put("prefix", "+49").put("domain", TestGateway.DOMAIN).put("targets", new JsonArray()
+                .add(new JsonObject().put("gateway", "gw1").put("priority", 0))
+                .add(new JsonObject().put("gateway", "gw2").put("priority", 1))))
+            .add(new JsonObject().put("prefix", "+1").put("targets", new JsonArray()
+                .add(new JsonObject().put("gateway", "gw3")))))
+        .put("failover", new JsonObject().put("codes", new JsonArray().add(408).add(503)));
+    JsonArray routes = new JsonArray()
+        .add(new JsonObject().put("name", "within-dialog").put("actions", new JsonArray().add(new JsonObject().put("looseRoute", new JsonObject()))))
+        .add(new JsonObject().put("name", "lcr").put("when", new JsonObject().put("method", "INVITE")).put("actions", new JsonArray()
+            .add(new JsonObject().put("lcr", new JsonObject()))
+            .add(new JsonObject().put("reply", new JsonObject().put("code", 404)))))
+        .add(new JsonObject().put("name", "rest").put("actions", new JsonArray()
+            .add(new JsonObject().put("reply", new JsonObject().put("code", 404)))));
+    startGateway(new JsonObject().put("lcr", lcr).put("routes", routes));
+  }
+
+  private static JsonObject gateway(String name, int port) {
+    return new JsonObject().put("name", name).put("uri", "sip:" + Sipp.hostPort(HOST, port));
+  }
+
+  /** A SIPp UAS gateway answering calls to any number with {@code scenario}. */
+  private Callee carrier(String name, String scenario, String... sippArgs) { return phoneOf(name, scenario, sippArgs); }
+
+  /** A caller of {@code number}@localhost through the proxy, running {@code scenario} once. */
+  private Sipp calling(String number, String scenario) {
+    return caller(scenario).service(number).key("target", TestGateway.DOMAIN);
+  }
+
+  private static void sawInviteFor(Callee gateway, String number, SippResult run) {
+    TracedMessage invite = first(run, "INVITE", m -> m.received() && m.isRequest("INVITE"));
+    assertTrue(invite.message().requestUri().startsWith("sip:" + number + "@"),
+        () -> "the gateway at port " + gateway.port() + " gets the INVITE for " + number + "\n" + invite);
+  }
+
+  @Test
+  void aGermanNumberGoesToTheFirstGateway() {
+    Callee gw1 = carrier("gw1", "uas.xml");
+    Callee gw2 = carrier("gw2", "uas.xml");
+    Callee gw3 = carrier("gw3", "uas.xml");
+    startLcr(gw1.port(), gw2.port(), gw3.port());
+
+    completes(calling(GERMANY, "uac-target.xml"));
+    sawInviteFor(gw1, GERMANY, completed(gw1));
+    assertEquals(0, gw2.tracedSoFar().size() + gw3.tracedSoFar().size(), "gateways 2 and 3 get nothing");
+  }
+
+  @Test
+  void whenTheFirstGatewayAnswers503TheCallFailsOverToTheSecond() {
+    Callee gw1 = carrier("gw1", "uas-status.xml", "-key", "status", "503", "-key", "reason", "Service Unavailable");
+    Callee gw2 = carrier("gw2", "uas.xml");
+    Callee gw3 = carrier("gw3", "uas.xml");
+    startLcr(gw1.port(), gw2.port(), gw3.port());
+
+    SippResult caller = completes(calling(GERMANY, "uac-target.xml"));
+    sawInviteFor(gw1, GERMANY, completed(gw1)); // INVITE, 503, and the proxy's ACK
+    sawInviteFor(gw2, GERMANY, completed(gw2));
+    assertTrue(caller.traced().stream().noneMatch(m -> m.received() && m.message().isResponse() && m.message().status() == 503),
+        () -> "the 503 is not relayed to the caller\n" + caller.describe());
+    TracedMessage answer = first(caller, "200", m -> m.received() && m.isResponse(200, "INVITE"));
+    assertTrue(answer.message().header("Contact").contains(Sipp.hostPort(HOST, gw2.port())),
+        () -> "the caller is answered by gateway 2\n" + answer);
+    assertEquals(0, gw3.tracedSoFar().size(), "gateway 3 gets nothing");
+  }
+
+  @Test
+  void whenTheFirstGatewayCannotBeReachedTheCallFailsOverToTheSecond() {
+    Callee gw2 = carrier("gw2", "uas.xml");
+    Callee gw3 = carrier("gw3", "uas.xml");
+    startLcr(0, gw2.port(), gw3.port()); // gateway 1: a free port, ICMP port unreachable
+
+    completes(calling(GERMANY, "uac-target.xml"));
+    sawInviteFor(gw2, GERMANY, completed(gw2));
+    assertEquals(0, gw3.tracedSoFar().size(), "gateway 3 gets nothing");
+  }
+
+  @Test
+  void anAmericanNumberGoesToTheThirdGateway() {
+    Callee gw1 = carrier("gw1", "uas.xml");
+    Callee gw2 = carrier("gw2", "uas.xml");
+    Callee gw3 = carrier("gw3", "uas.xml");
+    startLcr(gw1.port(), gw2.port(), gw3.port());
+
+    completes(calling(USA, "uac-target.xml"));
+    sawInviteFor(gw3, USA, completed(gw3));
+    assertEquals(0, gw1.tracedSoFar().size() + gw2.tracedSoFar().size(), "gateways 1 and 2 get nothing");
+  }
+
+  @Test
+  void anyOtherNumberGets404() {
+    Callee gw1 = carrier("gw1", "uas.xml");
+    Callee gw2 = carrier("gw2", "uas.xml");
+    Callee gw3 = carrier("gw3", "uas.xml");
+    startLcr(gw1.port(), gw2.port(), gw3.port());
+
+    completes(calling("+33123456789", "uac-not-found.xml"));
+    completes(calling("4930123456", "uac-not-found.xml")); // no '+': not the +49 prefix
+    assertEquals(0, gw1.tracedSoFar().size() + gw2.tracedSoFar().size() + gw3.tracedSoFar().size(), "no gateway gets anything");
+  }
+}
