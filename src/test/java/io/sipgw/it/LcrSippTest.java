@@ -20,12 +20,22 @@ class LcrSippTest extends PhoneCallTest {
   private static final String GERMANY = "+4930123456";
   private static final String USA = "+12125550100";
 
-  /** Starts the proxy with an LCR table over gateways at these ports (0: a port nobody listens on). */
-  private void startLcr(int gw1, int gw2, int gw3) {
+  private Callee gw1;
+  private Callee gw2;
+  private Callee gw3;
+
+  /**
+   * Starts gateways 2 and 3 (uas.xml, answering) and the proxy with an LCR table over them and
+   * {@code first} as gateway 1 (null: a port nobody listens on).
+   */
+  private void startLcr(Callee first) {
+    gw1 = first;
+    gw2 = carrier("gw2", "uas.xml");
+    gw3 = carrier("gw3", "uas.xml");
     JsonArray gateways = new JsonArray()
-        .add(gateway("gw1", gw1 == 0 ? FreePorts.udpAndTcp(HOST) : gw1))
-        .add(gateway("gw2", gw2))
-        .add(gateway("gw3", gw3));
+        .add(gateway("gw1", first == null ? FreePorts.udpAndTcp(HOST) : first.port()))
+        .add(gateway("gw2", gw2.port()))
+        .add(gateway("gw3", gw3.port()));
     JsonObject lcr = new JsonObject().put("gateways", gateways)
         .put("rules", new JsonArray()
             .add(new JsonObject().put("prefix", "+49").put("domain", TestGateway.DOMAIN).put("targets", new JsonArray()
@@ -64,10 +74,7 @@ class LcrSippTest extends PhoneCallTest {
 
   @Test
   void aGermanNumberGoesToTheFirstGateway() {
-    Callee gw1 = carrier("gw1", "uas.xml");
-    Callee gw2 = carrier("gw2", "uas.xml");
-    Callee gw3 = carrier("gw3", "uas.xml");
-    startLcr(gw1.port(), gw2.port(), gw3.port());
+    startLcr(carrier("gw1", "uas.xml"));
 
     completes(calling(GERMANY, "uac-target.xml"));
     sawInviteFor(gw1, GERMANY, completed(gw1));
@@ -76,10 +83,7 @@ class LcrSippTest extends PhoneCallTest {
 
   @Test
   void whenTheFirstGatewayAnswers503TheCallFailsOverToTheSecond() {
-    Callee gw1 = carrier("gw1", "uas-status.xml", "-key", "status", "503", "-key", "reason", "Service Unavailable");
-    Callee gw2 = carrier("gw2", "uas.xml");
-    Callee gw3 = carrier("gw3", "uas.xml");
-    startLcr(gw1.port(), gw2.port(), gw3.port());
+    startLcr(carrier("gw1", "uas-status.xml", "-key", "status", "503", "-key", "reason", "Service Unavailable"));
 
     SippResult caller = completes(calling(GERMANY, "uac-target.xml"));
     sawInviteFor(gw1, GERMANY, completed(gw1)); // INVITE, 503, and the proxy's ACK
@@ -94,9 +98,7 @@ class LcrSippTest extends PhoneCallTest {
 
   @Test
   void whenTheFirstGatewayCannotBeReachedTheCallFailsOverToTheSecond() {
-    Callee gw2 = carrier("gw2", "uas.xml");
-    Callee gw3 = carrier("gw3", "uas.xml");
-    startLcr(0, gw2.port(), gw3.port()); // gateway 1: a free port, ICMP port unreachable
+    startLcr(null); // gateway 1: a free port, ICMP port unreachable
 
     completes(calling(GERMANY, "uac-target.xml"));
     sawInviteFor(gw2, GERMANY, completed(gw2));
@@ -105,10 +107,7 @@ class LcrSippTest extends PhoneCallTest {
 
   @Test
   void anAmericanNumberGoesToTheThirdGateway() {
-    Callee gw1 = carrier("gw1", "uas.xml");
-    Callee gw2 = carrier("gw2", "uas.xml");
-    Callee gw3 = carrier("gw3", "uas.xml");
-    startLcr(gw1.port(), gw2.port(), gw3.port());
+    startLcr(carrier("gw1", "uas.xml"));
 
     completes(calling(USA, "uac-target.xml"));
     sawInviteFor(gw3, USA, completed(gw3));
@@ -117,10 +116,7 @@ class LcrSippTest extends PhoneCallTest {
 
   @Test
   void anyOtherNumberGets404() {
-    Callee gw1 = carrier("gw1", "uas.xml");
-    Callee gw2 = carrier("gw2", "uas.xml");
-    Callee gw3 = carrier("gw3", "uas.xml");
-    startLcr(gw1.port(), gw2.port(), gw3.port());
+    startLcr(carrier("gw1", "uas.xml"));
 
     completes(calling("+33123456789", "uac-not-found.xml"));
     completes(calling("4930123456", "uac-not-found.xml")); // no '+': not the +49 prefix
