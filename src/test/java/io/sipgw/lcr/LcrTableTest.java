@@ -154,6 +154,20 @@ class LcrTableTest {
     assertEquals(1500, t.failover().timeout());
   }
 
+  /** conf/examples/lcr.json's table (its routes are the rules engine's: LcrSippTest runs them). */
+  @Test
+  void theExampleTableSendsPlus49ToGateway1Then2AndPlus1ToGateway3() throws IOException {
+    JsonObject example = new JsonObject(Files.readString(Path.of("conf/examples/lcr.json")));
+    SipgwConfig c = SipgwConfig.fromJson(new JsonObject().put("lcr", example.getJsonObject("lcr")));
+    c.checkFiles();
+    LcrTable t = LcrTable.of(c.lcr());
+    assertEquals(List.of("sip:127.0.0.1:5081", "sip:127.0.0.1:5082"), t.match("+4930123456", "alice", "localhost", NOON).stream().map(SipUri::toString).toList());
+    assertEquals(List.of(), t.match("+4930123456", "alice", "example.com", NOON), "+49 only for domain localhost");
+    assertEquals(List.of("sip:127.0.0.1:5083"), t.match("+12125550100", "alice", "localhost", NOON).stream().map(SipUri::toString).toList());
+    assertEquals(List.of(), t.match("+33123456789", "alice", "localhost", NOON));
+    assertTrue(t.failover().moveOn(503) && t.failover().moveOn(408) && !t.failover().moveOn(486));
+  }
+
   @Test
   void loadReadsTheRulesFileItselfAndReportsABadLine() throws Exception {
     Path csv = dir.resolve("rules.csv");
