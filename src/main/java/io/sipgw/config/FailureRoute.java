@@ -31,7 +31,7 @@ public record FailureRoute(BitSet codes, JsonArray codeText, SipUri target, Stri
   private static FailureRoute read(ConfigObject o) {
     JsonArray codeText = o.array("codes");
     if (codeText == null || codeText.isEmpty()) throw new ConfigException(o.key("codes"), "is required: the final statuses to act on, e.g. [408, 480, 486, \"5xx\"]");
-    BitSet codes = Failover.statusCodes(o.key("codes"), codeText);
+    BitSet codes = StatusCodes.read(o.key("codes"), codeText);
     SipUri target = o.sipUri("target", "the SIP URI to send the request to");
     String aor = o.string("aor", null);
     o.rejectUnknownKeys();

@@ -88,7 +88,7 @@ public final class LcrConfig {
     for (Gateway g : gateways) byName.put(g.name(), g);
     List<Rule> rules = readRules(o, byName);
     String rulesFile = o.string("rulesFile", null);
-    Failover failover = Failover.read(o, "failover");
+    Failover failover = Failover.parse(o.key("failover"), o.value("failover"));
     o.rejectUnknownKeys();
     return new LcrConfig(gateways, rules, rulesFile, failover);
   }

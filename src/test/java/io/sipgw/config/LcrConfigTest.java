@@ -43,7 +43,7 @@ class LcrConfigTest {
     assertEquals(List.of(new LcrConfig.Target("gw1", 0, 1), new LcrConfig.Target("gw2", 1, 5)), r.targets());
     assertEquals("lcr.rules[0]", r.source());
     assertEquals("", c.rules().get(1).prefix(), "no prefix: the default rule");
-    assertTrue(c.failover().moveOn(408) && c.failover().moveOn(503) && c.failover().moveOn(599) && !c.failover().moveOn(486));
+    assertTrue(c.failover().failsOver(408) && c.failover().failsOver(503) && c.failover().failsOver(599) && !c.failover().failsOver(486));
     assertEquals(2000, c.failover().timeout());
   }
 
@@ -52,7 +52,7 @@ class LcrConfigTest {
     LcrConfig c = SipgwConfig.fromJson(new JsonObject()).lcr();
     assertTrue(c.gateways().isEmpty() && c.rules().isEmpty());
     assertEquals(new JsonArray().add(408).add(503), c.failover().codeText());
-    assertTrue(c.failover().moveOn(408) && c.failover().moveOn(503) && !c.failover().moveOn(500));
+    assertTrue(c.failover().failsOver(408) && c.failover().failsOver(503) && !c.failover().failsOver(500));
     assertEquals(0, c.failover().timeout());
   }
 

@@ -150,7 +150,7 @@ class LcrTableTest {
   void theFailoverOfTheConfig() {
     LcrConfig c = SipgwConfig.fromJson(new JsonObject("{\"lcr\": {\"failover\": {\"codes\": [503, \"6xx\"], \"timeout\": 1500}}}")).lcr();
     LcrTable t = LcrTable.of(c);
-    assertTrue(t.failover().moveOn(503) && t.failover().moveOn(603) && !t.failover().moveOn(408));
+    assertTrue(t.failover().failsOver(503) && t.failover().failsOver(603) && !t.failover().failsOver(408));
     assertEquals(1500, t.failover().timeout());
   }
 
@@ -165,7 +165,7 @@ class LcrTableTest {
     assertEquals(List.of(), t.match("+4930123456", "alice", "example.com", NOON), "+49 only for domain localhost");
     assertEquals(List.of("sip:127.0.0.1:5083"), t.match("+12125550100", "alice", "localhost", NOON).stream().map(SipUri::toString).toList());
     assertEquals(List.of(), t.match("+33123456789", "alice", "localhost", NOON));
-    assertTrue(t.failover().moveOn(503) && t.failover().moveOn(408) && !t.failover().moveOn(486));
+    assertTrue(t.failover().failsOver(503) && t.failover().failsOver(408) && !t.failover().failsOver(486));
   }
 
   @Test
