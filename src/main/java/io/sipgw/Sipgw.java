@@ -1,5 +1,6 @@
 package io.sipgw;
 
+import io.sipgw.config.LcrConfig;
 import io.sipgw.config.NatConfig;
 import io.sipgw.config.RegistrarConfig;
 import io.sipgw.config.SipgwConfig;
@@ -40,6 +41,7 @@ import io.sipgw.im.RedisMessageStore;
 import io.sipgw.ban.RedisBanStore;
 import io.sipgw.ban.SourceGuard;
 import io.sipgw.config.ConfigException;
+import io.sipgw.lcr.LcrTable;
 import io.sipgw.proxy.Authentication;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -123,6 +125,8 @@ public final class Sipgw {
   private AtomicReference<PresenceConfig> presence;
   /** The MSRP relay's settings ({@code msrp}), read by the relay at each use. */
   private AtomicReference<MsrpConfig> msrp;
+  /** The {@code lcr} config the LCR table in force (or being built) is made of. */
+  private volatile LcrConfig lcrConfig;
 
   private Sipgw(Vertx vertx, Transports transports, LocationStore store, AtomicReference<RoutingSettings> routing,
       AtomicReference<RegistrarConfig> registrar, AtomicReference<TransactionConfig> transaction,
@@ -161,10 +165,12 @@ public final class Sipgw {
         : Future.succeededFuture();
     AtomicReference<AuthConfig> authCfg = new AtomicReference<>(config.auth());
     Future<Authenticator> auth = config.auth().enabled() ? openCredentials(vertx, config, authCfg) : Future.succeededFuture();
-    return tls.compose(t -> auth.compose(a -> vertx.executeBlocking(() -> ListenerAddresses.resolve(config.listen()), false)
+    Future<LcrTable> lcr = LcrTable.load(vertx, config.lcr()).recover(e -> Future.failedFuture("lcr: " + e.getMessage()));
+    return tls.compose(t -> auth.compose(a -> lcr.compose(x -> vertx.executeBlocking(() -> ListenerAddresses.resolve(config.listen()), false))
         .compose(listeners -> vertx.executeBlocking(() -> ListenerAddresses.resolve(config.msrpListen()), false)
-            .compose(msrp -> deploy(vertx, config, listeners, msrp, t, authCfg, a)))
+            .compose(msrp -> deploy(vertx, config, listeners, msrp, t, authCfg, a, lcr.result())))
         .onSuccess(g -> {
+          g.lcrConfig = config.lcr();
           g.auth = authCfg;
           g.authenticator = a;
         })
@@ -227,7 +233,7 @@ public final class Sipgw {
   }
 
   private static Future<Sipgw> deploy(Vertx vertx, SipgwConfig config, List<Listener> listeners, List<Listener> msrpListeners, TlsCertificates tls,
-      AtomicReference<AuthConfig> authCfg, Authenticator authenticator) {
+      AtomicReference<AuthConfig> authCfg, Authenticator authenticator, LcrTable lcr) {
     int cores = Runtime.getRuntime().availableProcessors();
     int workers = config.workers();
     int instances = config.transport().instances() == 0 ? cores : config.transport().instances();
@@ -257,7 +263,7 @@ public final class Sipgw {
       presenceStore = new MemoryPresenceStore();
       xcapStore = new MemoryXcapStore();
     }
-    AtomicReference<RoutingSettings> routing = new AtomicReference<>(routingSettings(config, transports));
+    AtomicReference<RoutingSettings> routing = new AtomicReference<>(routingSettings(config, transports, lcr));
     AtomicReference<RegistrarConfig> registrarCfg = new AtomicReference<>(config.registrar());
     AtomicReference<TransactionConfig> transactionCfg = new AtomicReference<>(config.transaction());
     AtomicReference<WebSocketConfig> websocketCfg = new AtomicReference<>(config.websocket());
@@ -396,8 +402,26 @@ public final class Sipgw {
             + " set store.nodeAddress (or listen[].advertise) to choose another" : ""));
   }
 
-  private static RoutingSettings routingSettings(SipgwConfig config, Transports transports) {
-    return new RoutingSettings(new LocalDomains(config.domains(), transports), config.proxy(), config.media(), config.routes());
+  private static RoutingSettings routingSettings(SipgwConfig config, Transports transports, LcrTable lcr) {
+    return new RoutingSettings(new LocalDomains(config.domains(), transports), config.proxy(), config.media(), config.routes(), lcr);
+  }
+
+  /**
+   * The LCR table for a reloaded config: the running one when {@code lcr} did not change; else built
+   * here from inline rules (parsed on this loop already), or, with a rules file, off the event loop and
+   * swapped in when built (the running table meanwhile; kept, with a WARN line, if the build fails).
+   */
+  private LcrTable reloadLcr(LcrConfig lcr) {
+    RoutingSettings running = routing.get();
+    if (lcr.equals(lcrConfig)) return running.lcr();
+    lcrConfig = lcr;
+    if (lcr.rulesFile() == null) return LcrTable.of(lcr);
+    LcrTable.load(vertx, lcr).onComplete(ar -> {
+      if (lcr != lcrConfig) return; // a newer reload came meanwhile
+      if (ar.failed()) LOG.warning("lcr: keeping the running table: " + ar.cause().getMessage());
+      else routing.updateAndGet(s -> s.withLcr(ar.result()));
+    });
+    return running.lcr();
   }
 
   /** The listeners as bound, with the addresses they advertise. */
@@ -405,7 +429,7 @@ public final class Sipgw {
 
   /** Applies the settings that can change at run time: domains, proxy, media, registrar, transaction, NAT, TLS and WebSocket origin settings. */
   public void reload(SipgwConfig config) {
-    routing.set(routingSettings(config, transports));
+    routing.set(routingSettings(config, transports, reloadLcr(config.lcr())));
     registrar.set(config.registrar());
     transaction.set(config.transaction());
     websocket.set(config.websocket());

@@ -524,9 +524,31 @@ public final class RequestRouter {
   Failover dispatchFailover(String set) { return Failover.DEFAULT; }
 
   /** The rules' {@code lcr}: the gateways of the least-cost route for this request, in turn; empty when no rule matches. */
-  List<BranchTarget> lcrTargets(RoutedRequest x) { return List.of(); }
+  List<BranchTarget> lcrTargets(RoutedRequest x) {
+    SipUri ruri = x.requestUri();
+    if (!ruri.isSip() || ruri.user() == null) return List.of();
+    LocalDomains domains = settings.get().domains();
+    String number = Escapes.unescape(ruri.user());
+    String domain = domains.isLocal(ruri.host()) ? domains.canonical(ruri.host()) : ruri.host(); // an alias counts as its domain
+    String caller;
+    try {
+      SipUri from = x.request().from().uri();
+      caller = from.isSip() && from.user() != null ? Escapes.unescape(from.user()) : null;
+    } catch (SipParseException e) {
+      caller = null; // validated before: not reached
+    }
+    List<SipUri> gateways = settings.get().lcr().match(number, caller, domain, System.currentTimeMillis());
+    if (gateways.isEmpty()) {
+      LOG.fine(() -> "lcr: no route for " + number + "@" + domain + " (Call-ID " + x.callId() + ")");
+      return List.of();
+    }
+    List<BranchTarget> out = new java.util.ArrayList<>(gateways.size());
+    for (SipUri gw : gateways) out.add(BranchTarget.resolve(ruri.withHostPort(gw.host(), gw.port()).toString(), gw, null, 1.0f));
+    LOG.fine(() -> "lcr: " + number + "@" + domain + " to " + gateways + " (Call-ID " + x.callId() + ")");
+    return out;
+  }
 
-  Failover lcrFailover() { return Failover.DEFAULT; }
+  Failover lcrFailover() { return settings.get().lcr().failover(); }
 
   /** The rules' {@code enum}: the URI ENUM gives for {@code number}. */
   Future<SipUri> enumLookup(String number, String suffix) { return Future.failedFuture("no ENUM resolver"); }

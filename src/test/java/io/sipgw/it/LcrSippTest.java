@@ -11,14 +11,16 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Least-cost routing through the proxy, with SIPp UAS "gateways" on 127.0.0.1 (UDP) and the routes
  * of conf/examples/lcr.json: INVITEs to {@code +49…@localhost} go to gateway 1 and, when it answers
- * 503 or cannot be reached, to gateway 2 within the same transaction; {@code +1…} go to gateway 3;
- * any other number gets 404 from the proxy. The caller sends every request to the proxy with
- * Request-URI {@code sip:NUMBER@localhost}.
+ * 503, refuses the connection (TCP) or does not answer within {@code lcr.failover.timeout} (408), to
+ * gateway 2 within the same transaction; {@code +1…} go to gateway 3; any other number gets 404 from
+ * the proxy. The caller sends every request to the proxy with Request-URI {@code sip:NUMBER@localhost}.
  */
 @Timeout(90)
 class LcrSippTest extends PhoneCallTest {
   private static final String GERMANY = "+4930123456";
   private static final String USA = "+12125550100";
+  /** {@code lcr.failover.timeout}: a gateway silent this long is given up as 408. */
+  private static final int NO_ANSWER_MS = 2000;
 
   private Callee gw1;
   private Callee gw2;
@@ -26,14 +28,19 @@ class LcrSippTest extends PhoneCallTest {
 
   /**
    * Starts gateways 2 and 3 (uas.xml, answering) and the proxy with an LCR table over them and
-   * {@code first} as gateway 1 (null: a port nobody listens on).
+   * {@code first} as gateway 1.
    */
   private void startLcr(Callee first) {
     gw1 = first;
+    startLcr("sip:" + Sipp.hostPort(HOST, first.port()));
+  }
+
+  /** As {@link #startLcr(Callee)}, with gateway 1 at {@code gw1Uri}, where no SIPp answers. */
+  private void startLcr(String gw1Uri) {
     gw2 = carrier("gw2", "uas.xml");
     gw3 = carrier("gw3", "uas.xml");
     JsonArray gateways = new JsonArray()
-        .add(gateway("gw1", first == null ? FreePorts.udpAndTcp(HOST) : first.port()))
+        .add(new JsonObject().put("name", "gw1").put("uri", gw1Uri))
         .add(gateway("gw2", gw2.port()))
         .add(gateway("gw3", gw3.port()));
     JsonObject lcr = new JsonObject().put("gateways", gateways)
@@ -43,7 +50,7 @@ class LcrSippTest extends PhoneCallTest {
                 .add(new JsonObject().put("gateway", "gw2").put("priority", 1))))
             .add(new JsonObject().put("prefix", "+1").put("targets", new JsonArray()
                 .add(new JsonObject().put("gateway", "gw3")))))
-        .put("failover", new JsonObject().put("codes", new JsonArray().add(408).add(503)));
+        .put("failover", new JsonObject().put("codes", new JsonArray().add(408).add(503)).put("timeout", NO_ANSWER_MS));
     JsonArray routes = new JsonArray()
         .add(new JsonObject().put("name", "within-dialog").put("actions", new JsonArray().add(new JsonObject().put("looseRoute", new JsonObject()))))
         .add(new JsonObject().put("name", "lcr").put("when", new JsonObject().put("method", "INVITE")).put("actions", new JsonArray()
@@ -83,7 +90,7 @@ class LcrSippTest extends PhoneCallTest {
 
   @Test
   void whenTheFirstGatewayAnswers503TheCallFailsOverToTheSecond() {
-    startLcr(carrier("gw1", "uas-status.xml", "-key", "status", "503", "-key", "reason", "Service Unavailable"));
+    startLcr(carrier("gw1", "uas-503.xml"));
 
     SippResult caller = completes(calling(GERMANY, "uac-target.xml"));
     sawInviteFor(gw1, GERMANY, completed(gw1)); // INVITE, 503, and the proxy's ACK
@@ -97,12 +104,28 @@ class LcrSippTest extends PhoneCallTest {
   }
 
   @Test
-  void whenTheFirstGatewayCannotBeReachedTheCallFailsOverToTheSecond() {
-    startLcr(null); // gateway 1: a free port, ICMP port unreachable
+  void whenTheFirstGatewayRefusesTheConnectionTheCallFailsOverToTheSecond() {
+    startLcr("sip:" + Sipp.hostPort(HOST, FreePorts.udpAndTcp(HOST)) + ";transport=tcp"); // nobody listens: a transport error
 
+    long start = System.nanoTime();
     completes(calling(GERMANY, "uac-target.xml"));
+    long ms = (System.nanoTime() - start) / 1_000_000;
     sawInviteFor(gw2, GERMANY, completed(gw2));
+    assertTrue(ms < NO_ANSWER_MS, () -> "a refused connection moves on at once, not after the no-answer timeout: " + ms + " ms");
     assertEquals(0, gw3.tracedSoFar().size(), "gateway 3 gets nothing");
+  }
+
+  @Test
+  void whenTheFirstGatewayDoesNotAnswerTheCallFailsOverToTheSecondAfterTheTimeout() {
+    startLcr("sip:" + Sipp.hostPort(HOST, FreePorts.udpAndTcp(HOST))); // UDP to a port nobody reads: no answer at all
+
+    long start = System.nanoTime();
+    SippResult caller = completes(calling(GERMANY, "uac-target.xml"));
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    sawInviteFor(gw2, GERMANY, completed(gw2));
+    assertTrue(ms >= NO_ANSWER_MS, () -> "gateway 2 is tried after lcr.failover.timeout: " + ms + " ms");
+    assertTrue(caller.traced().stream().noneMatch(m -> m.received() && m.message().isResponse() && m.message().status() == 408),
+        () -> "the 408 is not relayed to the caller\n" + caller.describe());
   }
 
   @Test
