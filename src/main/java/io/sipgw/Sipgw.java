@@ -407,29 +407,37 @@ public final class Sipgw {
   }
 
   /**
-   * The LCR table for a reloaded config: the running one when {@code lcr} did not change; else built
-   * here from inline rules (parsed on this loop already), or, with a rules file, off the event loop and
-   * swapped in when built (the running table meanwhile; kept, with a WARN line, if the build fails).
+   * Builds the table of {@code lcr} (with its rules file) off the event loop and puts it in force, unless
+   * a newer reload came meanwhile; a failure keeps the running table, with a WARN line.
    */
-  private LcrTable reloadLcr(LcrConfig lcr) {
-    RoutingSettings running = routing.get();
-    if (lcr.equals(lcrConfig)) return running.lcr();
-    lcrConfig = lcr;
-    if (lcr.rulesFile() == null) return LcrTable.of(lcr);
-    LcrTable.load(vertx, lcr).onComplete(ar -> {
-      if (lcr != lcrConfig) return; // a newer reload came meanwhile
-      if (ar.failed()) LOG.warning("lcr: keeping the running table: " + ar.cause().getMessage());
-      else routing.updateAndGet(s -> s.withLcr(ar.result()));
+  private Future<Void> swapLcr(LcrConfig lcr) {
+    return LcrTable.load(vertx, lcr).transform(ar -> {
+      if (ar.failed()) {
+        LOG.warning("lcr: keeping the running table: " + ar.cause().getMessage());
+        if (lcr == lcrConfig) lcrConfig = null; // the next reload tries again
+      } else if (lcr == lcrConfig) {
+        routing.updateAndGet(s -> s.withLcr(ar.result()));
+      }
+      return Future.succeededFuture();
     });
-    return running.lcr();
   }
 
   /** The listeners as bound, with the addresses they advertise. */
   public List<Listener> listeners() { return transports.listeners(); }
 
-  /** Applies the settings that can change at run time: domains, proxy, media, registrar, transaction, NAT, TLS and WebSocket origin settings. */
-  public void reload(SipgwConfig config) {
-    routing.set(routingSettings(config, transports, reloadLcr(config.lcr())));
+  /**
+   * Applies the settings that can change at run time: domains, proxy, media, routes, LCR, registrar,
+   * transaction, NAT, TLS and WebSocket origin settings. The returned future completes when all of them
+   * are in force: at once, or when an LCR table with a rules file, built off the event loop, is.
+   */
+  public Future<Void> reload(SipgwConfig config) {
+    LcrConfig lcr = config.lcr();
+    boolean lcrChanged = !lcr.equals(lcrConfig);
+    // inline rules were parsed on this loop already: their table is built here; a rules file's off the loop
+    LcrTable table = lcrChanged && lcr.rulesFile() == null ? LcrTable.of(lcr) : null;
+    if (lcrChanged) lcrConfig = lcr;
+    RoutingSettings next = routingSettings(config, transports, table);
+    routing.updateAndGet(s -> table != null ? next : next.withLcr(s.lcr()));
     registrar.set(config.registrar());
     transaction.set(config.transaction());
     websocket.set(config.websocket());
@@ -442,6 +450,7 @@ public final class Sipgw {
     transports.limits(config.transport().maxMessageSize(), config.transport().maxConnections());
     if (tls != null) tls.reload(config.tls());
     LOG.info("configuration reloaded: " + config.domains().size() + " domain(s), registrar " + config.registrar());
+    return lcrChanged && table == null ? swapLcr(lcr) : Future.succeededFuture();
   }
 
   /** Closes the listeners and undeploys the verticles. */

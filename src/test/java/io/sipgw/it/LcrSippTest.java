@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -36,7 +39,10 @@ class LcrSippTest extends PhoneCallTest {
   }
 
   /** As {@link #startLcr(Callee)}, with gateway 1 at {@code gw1Uri}, where no SIPp answers. */
-  private void startLcr(String gw1Uri) {
+  private void startLcr(String gw1Uri) { startLcr(gw1Uri, new JsonObject()); }
+
+  /** As {@link #startLcr(String)}, the {@code lcr} config deep-merged with {@code lcrOverrides}. */
+  private void startLcr(String gw1Uri, JsonObject lcrOverrides) {
     gw2 = carrier("gw2", "uas.xml");
     gw3 = carrier("gw3", "uas.xml");
     JsonArray gateways = new JsonArray()
@@ -50,7 +56,8 @@ class LcrSippTest extends PhoneCallTest {
                 .add(new JsonObject().put("gateway", "gw2").put("priority", 1))))
             .add(new JsonObject().put("prefix", "+1").put("targets", new JsonArray()
                 .add(new JsonObject().put("gateway", "gw3")))))
-        .put("failover", new JsonObject().put("codes", new JsonArray().add(408).add(503)).put("timeout", NO_ANSWER_MS));
+        .put("failover", new JsonObject().put("codes", new JsonArray().add(408).add(503)).put("timeout", NO_ANSWER_MS))
+        .mergeIn(lcrOverrides, true);
     JsonArray routes = new JsonArray()
         .add(new JsonObject().put("name", "within-dialog").put("actions", new JsonArray().add(new JsonObject().put("looseRoute", new JsonObject()))))
         .add(new JsonObject().put("name", "lcr").put("when", new JsonObject().put("method", "INVITE")).put("actions", new JsonArray()
@@ -144,5 +151,25 @@ class LcrSippTest extends PhoneCallTest {
     completes(calling("+33123456789", "uac-not-found.xml"));
     completes(calling("4930123456", "uac-not-found.xml")); // no '+': not the +49 prefix
     assertEquals(0, gw1.tracedSoFar().size() + gw2.tracedSoFar().size() + gw3.tracedSoFar().size(), "no gateway gets anything");
+  }
+
+  @Test
+  void aRulesFileAtStartAndTablesChangedByReloadApplyToTheNextCall() throws IOException {
+    Path first = Files.writeString(dir.resolve("first.csv"), "# prefix,gateway,priority,weight\n+1,gw3,0,1\n");
+    Path second = Files.writeString(dir.resolve("second.csv"), "+1,gw2,0,1\n+1,gw1,1,1\n");
+    gw1 = carrier("gw1", "uas.xml");
+    startLcr("sip:" + Sipp.hostPort(HOST, gw1.port()), new JsonObject().put("rules", new JsonArray()).put("rulesFile", first.toString()));
+
+    completes(calling(USA, "uac-target.xml"));
+    sawInviteFor(gw3, USA, completed(gw3));
+
+    gateway.reload(new JsonObject().put("lcr", new JsonObject().put("rulesFile", second.toString()))); // built off the event loop
+    completes(calling(USA, "uac-target.xml"));
+    sawInviteFor(gw2, USA, completed(gw2));
+
+    gateway.reload(new JsonObject().put("lcr", new JsonObject().putNull("rulesFile").put("rules", new JsonArray()
+        .add(new JsonObject().put("prefix", "+1").put("targets", new JsonArray().add(new JsonObject().put("gateway", "gw1")))))));
+    completes(calling(USA, "uac-target.xml"));
+    sawInviteFor(gw1, USA, completed(gw1));
   }
 }

@@ -142,9 +142,12 @@ public final class TestGateway implements AutoCloseable {
         .put("workers", 2);
   }
 
-  /** Applies the configuration it started with, deep-merged with {@code overrides}, as a hot reload does. */
+  /**
+   * Applies the configuration it started with, deep-merged with {@code overrides}, as a hot reload does,
+   * and waits until all of it is in force (an LCR table with a rules file is built off the event loop).
+   */
   public void reload(JsonObject overrides) {
-    sipgw.reload(SipgwConfig.fromJson(config.copy().mergeIn(overrides, true)));
+    await(sipgw.reload(SipgwConfig.fromJson(config.copy().mergeIn(overrides, true))), START_BOUND, "reload");
   }
 
   /** The configuration it runs with (a copy): with the ports, {@link #start(int, int, JsonObject)} starts it again. */
