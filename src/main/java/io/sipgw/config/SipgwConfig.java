@@ -46,12 +46,13 @@ public final class SipgwConfig {
   private final PresenceConfig presence;
   private final MsrpConfig msrp;
   private final RuleSet routes;
+  private final LogConfig log;
   private final JsonObject json;
 
   private SipgwConfig(List<ListenConfig> listen, List<DomainConfig> domains, RegistrarConfig registrar, ProxyConfig proxy,
                       TransactionConfig transaction, StoreConfig store, TransportConfig transport, int workers, ReloadConfig reload,
                       TlsConfig tls, WebSocketConfig websocket, MediaConfig media, NatConfig nat, AuthConfig auth, BanConfig bans,
-                      ImConfig im, PresenceConfig presence, MsrpConfig msrp, RuleSet routes) {
+                      ImConfig im, PresenceConfig presence, MsrpConfig msrp, RuleSet routes, LogConfig log) {
     this.listen = List.copyOf(listen);
     this.domains = List.copyOf(domains);
     this.registrar = registrar;
@@ -71,6 +72,7 @@ public final class SipgwConfig {
     this.presence = presence;
     this.msrp = msrp;
     this.routes = routes;
+    this.log = log;
     this.json = toJson();
   }
 
@@ -97,10 +99,11 @@ public final class SipgwConfig {
     PresenceConfig presence = PresenceConfig.read(ConfigObject.at(root, "presence"));
     MsrpConfig msrp = MsrpConfig.read(ConfigObject.at(root, "msrp"), domains.isEmpty() ? "localhost" : domains.get(0).name());
     RuleSet routes = readRoutes(root);
+    LogConfig log = LogConfig.read(ConfigObject.at(root, "log"));
     root.rejectUnknownKeys();
     requireCertificateForTls(listen, tls);
     return new SipgwConfig(listen, domains, registrar, proxy, transaction, store, transport, workers, reload, tls, websocket, media, nat, auth, bans,
-        im, presence, msrp, routes);
+        im, presence, msrp, routes, log);
   }
 
   /** The embedded default: conf/sipgw.json as packaged in the jar (UDP and TCP on 0.0.0.0:5060, WS on 8080). */
@@ -203,7 +206,8 @@ public final class SipgwConfig {
         .put("transport", transport.toJson()).put("workers", workers).put("reload", reload.toJson()).put("tls", tls.toJson())
         .put("websocket", websocket.toJson()).put("media", media.toJson())
         .put("nat", nat.toJson()).put("auth", auth.toJson()).put("bans", bans.toJson())
-        .put("im", im.toJson()).put("presence", presence.toJson()).put("msrp", msrp.toJson()).put("routes", routes.json());
+        .put("im", im.toJson()).put("presence", presence.toJson()).put("msrp", msrp.toJson()).put("routes", routes.json())
+        .put("log", log.toJson());
   }
 
   /** The effective configuration, defaults included (a copy). */
@@ -213,6 +217,9 @@ public final class SipgwConfig {
 
   /** The MSRP relay's listeners ({@code listen} entries with {@code "transport": "msrp"} or {@code "msrps"}). */
   public List<ListenConfig> msrpListen() { return listen.stream().filter(ListenConfig::msrp).toList(); }
+
+  /** Log levels per logger ({@code log}), reloadable. */
+  public LogConfig log() { return log; }
 
   /** The route rules ({@code routes}), compiled; reloadable. */
   public RuleSet routes() { return routes; }
