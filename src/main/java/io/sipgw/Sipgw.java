@@ -155,6 +155,7 @@ public final class Sipgw {
 
   /** Deploys the gateway's verticles on {@code vertx} and binds its listeners. */
   public static Future<Sipgw> start(Vertx vertx, SipgwConfig config) {
+    if (!config.log().levels().isEmpty()) LogLevels.apply(config.log());
     try {
       vertx.eventBus().registerDefaultCodec(InboundMessage.class, new InboundCodec());
     } catch (IllegalStateException alreadyRegistered) {
@@ -431,6 +432,7 @@ public final class Sipgw {
    * are in force: at once, or when an LCR table with a rules file, built off the event loop, is.
    */
   public Future<Void> reload(SipgwConfig config) {
+    LogLevels.apply(config.log());
     LcrConfig lcr = config.lcr();
     boolean lcrChanged = !lcr.equals(lcrConfig);
     // inline rules were parsed on this loop already: their table is built here; a rules file's off the loop

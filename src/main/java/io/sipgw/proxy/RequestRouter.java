@@ -68,6 +68,7 @@ public final class RequestRouter {
   private final OfflineStorage offline;
   private final PresenceService presence;
   private final DialogEvents dialogs;
+  private final RouteTargets targets;
   /**
    * Late offers whose 2xx went up, for the ACK that brings the answer, by Call-ID: this loop's own,
    * until the BYE. Bounded: a call that never ends leaves its entry until newer ones push it out.
@@ -92,7 +93,7 @@ public final class RequestRouter {
 
   public RequestRouter(Transports transports, Supplier<RoutingSettings> settings, Registrar registrar, LocationStore store,
       SipResolver resolver, TransactionTable table, MediaRelay media, Authentication authentication, OfflineStorage offline,
-      PresenceService presence, DialogEvents dialogs) {
+      PresenceService presence, DialogEvents dialogs, RouteTargets targets) {
     this.transports = transports;
     this.settings = settings;
     this.registrar = registrar;
@@ -107,6 +108,7 @@ public final class RequestRouter {
     this.offline = offline;
     this.presence = presence;
     this.dialogs = dialogs;
+    this.targets = targets;
   }
 
   /**
@@ -285,6 +287,9 @@ public final class RequestRouter {
   }
 
   LocalDomains domains() { return settings.get().domains(); }
+
+  /** Where dispatch, lcr and enum send requests. */
+  RouteTargets targets() { return targets; }
 
   /**
    * The rules' {@code looseRoute}: a request with a Route to follow (§16.6 step 6), a flow our Route
@@ -514,44 +519,6 @@ public final class RequestRouter {
     }
     return c;
   }
-
-  /** The rules' {@code dispatch}: the set's destinations for this request, chosen one first; empty when none is up. */
-  List<BranchTarget> dispatchTargets(String set, RoutedRequest x) {
-    LOG.warning("dispatch: no dispatcher set " + set + " (Call-ID " + x.callId() + ")");
-    return List.of();
-  }
-
-  Failover dispatchFailover(String set) { return Failover.DEFAULT; }
-
-  /** The rules' {@code lcr}: the gateways of the least-cost route for this request, in turn; empty when no rule matches. */
-  List<BranchTarget> lcrTargets(RoutedRequest x) {
-    SipUri ruri = x.requestUri();
-    if (!ruri.isSip() || ruri.user() == null) return List.of();
-    LocalDomains domains = settings.get().domains();
-    String number = Escapes.unescape(ruri.user());
-    String domain = domains.isLocal(ruri.host()) ? domains.canonical(ruri.host()) : ruri.host(); // an alias counts as its domain
-    String caller;
-    try {
-      SipUri from = x.request().from().uri();
-      caller = from.isSip() && from.user() != null ? Escapes.unescape(from.user()) : null;
-    } catch (SipParseException e) {
-      caller = null; // validated before: not reached
-    }
-    List<SipUri> gateways = settings.get().lcr().match(number, caller, domain, System.currentTimeMillis());
-    if (gateways.isEmpty()) {
-      LOG.fine(() -> "lcr: no route for " + number + "@" + domain + " (Call-ID " + x.callId() + ")");
-      return List.of();
-    }
-    List<BranchTarget> out = new java.util.ArrayList<>(gateways.size());
-    for (SipUri gw : gateways) out.add(BranchTarget.resolve(ruri.withHostPort(gw.host(), gw.port()).toString(), gw, null, 1.0f));
-    LOG.fine(() -> "lcr: " + number + "@" + domain + " to " + gateways + " (Call-ID " + x.callId() + ")");
-    return out;
-  }
-
-  Failover lcrFailover() { return settings.get().lcr().failover(); }
-
-  /** The rules' {@code enum}: the URI ENUM gives for {@code number}. */
-  Future<SipUri> enumLookup(String number, String suffix) { return Future.failedFuture("no ENUM resolver"); }
 
   /** {@code user@domain} for a URI of a local domain with a user; null for any other. */
   private static String localAor(SipUri uri, LocalDomains domains) {
