@@ -86,6 +86,21 @@ class LcrSippTest extends PhoneCallTest {
         () -> "the gateway at port " + gateway.port() + " gets the INVITE for " + number + "\n" + invite);
   }
 
+  /** Asserts that the caller never got a {@code status} (the proxy failed over instead of relaying it). */
+  private static void notRelayed(SippResult caller, int status) {
+    assertTrue(caller.traced().stream().noneMatch(m -> m.received() && m.message().isResponse() && m.message().status() == status),
+        () -> "the " + status + " is not relayed to the caller\n" + caller.describe());
+  }
+
+  /** A caller's run to its successful end, and how long it took. */
+  private record Timed(SippResult caller, long millis) { }
+
+  private static Timed timed(Sipp caller) {
+    long start = System.nanoTime();
+    SippResult result = completes(caller);
+    return new Timed(result, (System.nanoTime() - start) / 1_000_000);
+  }
+
   @Test
   void aGermanNumberGoesToTheFirstGateway() {
     startLcr(carrier("gw1", "uas.xml"));
@@ -102,8 +117,7 @@ class LcrSippTest extends PhoneCallTest {
     SippResult caller = completes(calling(GERMANY, "uac-target.xml"));
     sawInviteFor(gw1, GERMANY, completed(gw1)); // INVITE, 503, and the proxy's ACK
     sawInviteFor(gw2, GERMANY, completed(gw2));
-    assertTrue(caller.traced().stream().noneMatch(m -> m.received() && m.message().isResponse() && m.message().status() == 503),
-        () -> "the 503 is not relayed to the caller\n" + caller.describe());
+    notRelayed(caller, 503);
     TracedMessage answer = first(caller, "200", m -> m.received() && m.isResponse(200, "INVITE"));
     assertTrue(answer.message().header("Contact").contains(Sipp.hostPort(HOST, gw2.port())),
         () -> "the caller is answered by gateway 2\n" + answer);
@@ -114,9 +128,7 @@ class LcrSippTest extends PhoneCallTest {
   void whenTheFirstGatewayRefusesTheConnectionTheCallFailsOverToTheSecond() {
     startLcr("sip:" + Sipp.hostPort(HOST, FreePorts.udpAndTcp(HOST)) + ";transport=tcp"); // nobody listens: a transport error
 
-    long start = System.nanoTime();
-    completes(calling(GERMANY, "uac-target.xml"));
-    long ms = (System.nanoTime() - start) / 1_000_000;
+    long ms = timed(calling(GERMANY, "uac-target.xml")).millis();
     sawInviteFor(gw2, GERMANY, completed(gw2));
     assertTrue(ms < NO_ANSWER_MS, () -> "a refused connection moves on at once, not after the no-answer timeout: " + ms + " ms");
     assertEquals(0, gw3.tracedSoFar().size(), "gateway 3 gets nothing");
@@ -126,13 +138,10 @@ class LcrSippTest extends PhoneCallTest {
   void whenTheFirstGatewayDoesNotAnswerTheCallFailsOverToTheSecondAfterTheTimeout() {
     startLcr("sip:" + Sipp.hostPort(HOST, FreePorts.udpAndTcp(HOST))); // UDP to a port nobody reads: no answer at all
 
-    long start = System.nanoTime();
-    SippResult caller = completes(calling(GERMANY, "uac-target.xml"));
-    long ms = (System.nanoTime() - start) / 1_000_000;
+    Timed call = timed(calling(GERMANY, "uac-target.xml"));
     sawInviteFor(gw2, GERMANY, completed(gw2));
-    assertTrue(ms >= NO_ANSWER_MS, () -> "gateway 2 is tried after lcr.failover.timeout: " + ms + " ms");
-    assertTrue(caller.traced().stream().noneMatch(m -> m.received() && m.message().isResponse() && m.message().status() == 408),
-        () -> "the 408 is not relayed to the caller\n" + caller.describe());
+    assertTrue(call.millis() >= NO_ANSWER_MS, () -> "gateway 2 is tried after lcr.failover.timeout: " + call.millis() + " ms");
+    notRelayed(call.caller(), 408);
   }
 
   @Test
