@@ -42,6 +42,7 @@ import io.sipgw.ban.RedisBanStore;
 import io.sipgw.ban.SourceGuard;
 import io.sipgw.config.ConfigException;
 import io.sipgw.lcr.LcrTable;
+import io.sipgw.lcr.RulesFileWatch;
 import io.sipgw.proxy.Authentication;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -127,6 +128,8 @@ public final class Sipgw {
   private AtomicReference<MsrpConfig> msrp;
   /** The {@code lcr} config the LCR table in force (or being built) is made of. */
   private volatile LcrConfig lcrConfig;
+  /** Watches {@code lcr.rulesFile} for changes; null without one. */
+  private RulesFileWatch lcrWatch;
 
   private Sipgw(Vertx vertx, Transports transports, LocationStore store, AtomicReference<RoutingSettings> routing,
       AtomicReference<RegistrarConfig> registrar, AtomicReference<TransactionConfig> transaction,
@@ -166,12 +169,13 @@ public final class Sipgw {
         : Future.succeededFuture();
     AtomicReference<AuthConfig> authCfg = new AtomicReference<>(config.auth());
     Future<Authenticator> auth = config.auth().enabled() ? openCredentials(vertx, config, authCfg) : Future.succeededFuture();
-    Future<LcrTable> lcr = LcrTable.load(vertx, config.lcr()).recover(e -> Future.failedFuture("lcr: " + e.getMessage()));
+    Future<LcrTable> lcr = LcrTable.load(vertx, config.lcr(), "start").recover(e -> Future.failedFuture("lcr: " + e.getMessage()));
     return tls.compose(t -> auth.compose(a -> lcr.compose(x -> vertx.executeBlocking(() -> ListenerAddresses.resolve(config.listen()), false))
         .compose(listeners -> vertx.executeBlocking(() -> ListenerAddresses.resolve(config.msrpListen()), false)
             .compose(msrp -> deploy(vertx, config, listeners, msrp, t, authCfg, a, lcr.result())))
         .onSuccess(g -> {
           g.lcrConfig = config.lcr();
+          g.watchLcr(config.lcr(), config.reload().scanPeriod());
           g.auth = authCfg;
           g.authenticator = a;
         })
@@ -411,15 +415,27 @@ public final class Sipgw {
    * Builds the table of {@code lcr} (with its rules file) off the event loop and puts it in force, unless
    * a newer reload came meanwhile; a failure keeps the running table, with a WARN line.
    */
-  private Future<Void> swapLcr(LcrConfig lcr) {
-    return LcrTable.load(vertx, lcr).transform(ar -> {
+  private Future<Void> swapLcr(LcrConfig lcr, long scanPeriod) {
+    return LcrTable.load(vertx, lcr, "reload").transform(ar -> {
       if (ar.failed()) {
         LOG.warning("lcr: keeping the running table: " + ar.cause().getMessage());
         if (lcr == lcrConfig) lcrConfig = null; // the next reload tries again
       } else if (lcr == lcrConfig) {
         routing.updateAndGet(s -> s.withLcr(ar.result()));
+        watchLcr(lcr, scanPeriod);
       }
       return Future.succeededFuture();
+    });
+  }
+
+  /**
+   * Watches the rules file of {@code lcr} (whose table is now in force) every {@code scanPeriod} ms, as
+   * the config file is, and puts each new table in force; stops watching the previous one.
+   */
+  private synchronized void watchLcr(LcrConfig lcr, long scanPeriod) {
+    if (lcrWatch != null) lcrWatch.close();
+    lcrWatch = lcr.rulesFile() == null || scanPeriod <= 0 ? null : RulesFileWatch.start(vertx, lcr, scanPeriod, t -> {
+      if (lcr == lcrConfig) routing.updateAndGet(s -> s.withLcr(t));
     });
   }
 
@@ -438,6 +454,7 @@ public final class Sipgw {
     // inline rules were parsed on this loop already: their table is built here; a rules file's off the loop
     LcrTable table = lcrChanged && lcr.rulesFile() == null ? LcrTable.of(lcr) : null;
     if (lcrChanged) lcrConfig = lcr;
+    if (table != null) watchLcr(lcr, config.reload().scanPeriod());
     RoutingSettings next = routingSettings(config, transports, table);
     routing.updateAndGet(s -> table != null ? next : next.withLcr(s.lcr()));
     registrar.set(config.registrar());
@@ -452,11 +469,12 @@ public final class Sipgw {
     transports.limits(config.transport().maxMessageSize(), config.transport().maxConnections());
     if (tls != null) tls.reload(config.tls());
     LOG.info("configuration reloaded: " + config.domains().size() + " domain(s), registrar " + config.registrar());
-    return lcrChanged && table == null ? swapLcr(lcr) : Future.succeededFuture();
+    return lcrChanged && table == null ? swapLcr(lcr, config.reload().scanPeriod()) : Future.succeededFuture();
   }
 
   /** Closes the listeners and undeploys the verticles. */
   public Future<Void> stop() {
+    watchLcr(LcrConfig.NONE, 0);
     if (idleTimer >= 0) vertx.cancelTimer(idleTimer);
     if (tlsScanTimer >= 0) vertx.cancelTimer(tlsScanTimer);
     if (wsKeepalive != null) wsKeepalive.stop();

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -70,6 +71,7 @@ public final class LcrConfig {
   private final String rulesFile;
   private final Failover failover;
   private volatile List<Rule> fileRules; // null until loadRulesFile()
+  private volatile String fileStamp;      // the file's modification time and size when read
 
   private LcrConfig(List<Gateway> gateways, List<Rule> rules, String rulesFile, Failover failover) {
     this.gateways = List.copyOf(gateways);
@@ -173,7 +175,9 @@ public final class LcrConfig {
     Path path = Path.of(rulesFile);
     List<Rule> out = new ArrayList<>();
     Map<String, Gateway> gateways = byName;
+    String stamp;
     try (BufferedReader in = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+      stamp = stamp(path);
       String line;
       int n = 0;
       while ((line = in.readLine()) != null) {
@@ -187,8 +191,24 @@ public final class LcrConfig {
     } catch (IOException e) {
       throw new ConfigException("lcr.rulesFile", "cannot read " + rulesFile + ": " + e.getMessage());
     }
+    fileStamp = stamp;
     fileRules = List.copyOf(out);
   }
+
+  /** The modification time and size of the file at {@code path}, as text (blocking). */
+  public static String stamp(Path path) throws IOException {
+    BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
+    return a.lastModifiedTime().toMillis() + "/" + a.size();
+  }
+
+  /**
+   * The rules file's modification time and size (see {@link #stamp}) when {@link #loadRulesFile()} read
+   * it; null before, or without a rules file.
+   */
+  public String rulesFileStamp() { return fileStamp; }
+
+  /** This config with its rules file not read yet: {@link #loadRulesFile()} reads it again (it changed on disk). */
+  public LcrConfig rereadRulesFile() { return new LcrConfig(gateways, rules, rulesFile, failover); }
 
   private static Rule csvRule(String text, String key, Map<String, Gateway> gateways) {
     String[] f = text.split(",", -1);

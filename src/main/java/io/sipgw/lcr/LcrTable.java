@@ -152,15 +152,15 @@ public final class LcrTable {
 
   /**
    * Loads {@code config}'s rules file when that has not been done and builds the table, off the event
-   * loop (a worker thread; a large table takes a while), logging one line; at start and on each reload.
-   * Fails with the {@code ConfigException} of a bad rules file.
+   * loop (a worker thread; a large table takes a while), logging one line that names {@code cause}
+   * (e.g. "start", "reload"). Fails with the {@code ConfigException} of a bad rules file.
    */
-  public static Future<LcrTable> load(Vertx vertx, LcrConfig config) {
+  public static Future<LcrTable> load(Vertx vertx, LcrConfig config, String cause) {
     return vertx.executeBlocking(() -> {
       long start = System.nanoTime();
       config.loadRulesFile();
       LcrTable table = of(config);
-      LOG.info("LCR table built in " + (System.nanoTime() - start) / 1_000_000 + " ms: " + table.rules + " rules, "
+      LOG.info("LCR table (" + cause + ") built in " + (System.nanoTime() - start) / 1_000_000 + " ms: " + table.rules + " rules, "
           + table.prefixes + " prefixes, " + config.gateways().size() + " gateways");
       return table;
     }, false);

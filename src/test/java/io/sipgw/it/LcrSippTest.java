@@ -3,11 +3,13 @@ package io.sipgw.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sipgw.lcr.RulesFileWatch;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -24,6 +26,8 @@ class LcrSippTest extends PhoneCallTest {
   private static final String USA = "+12125550100";
   /** {@code lcr.failover.timeout}: a gateway silent this long is given up as 408. */
   private static final int NO_ANSWER_MS = 2000;
+  /** {@code reload.scanPeriod}: how often the rules file is checked for changes. */
+  private static final int SCAN_MS = 200;
 
   private Callee gw1;
   private Callee gw2;
@@ -65,7 +69,7 @@ class LcrSippTest extends PhoneCallTest {
             .add(new JsonObject().put("reply", new JsonObject().put("code", 404)))))
         .add(new JsonObject().put("name", "rest").put("actions", new JsonArray()
             .add(new JsonObject().put("reply", new JsonObject().put("code", 404)))));
-    startGateway(new JsonObject().put("lcr", lcr).put("routes", routes));
+    startGateway(new JsonObject().put("lcr", lcr).put("routes", routes).put("reload", new JsonObject().put("scanPeriod", SCAN_MS)));
   }
 
   private static JsonObject gateway(String name, int port) {
@@ -180,5 +184,23 @@ class LcrSippTest extends PhoneCallTest {
         .add(new JsonObject().put("prefix", "+1").put("targets", new JsonArray().add(new JsonObject().put("gateway", "gw1")))))));
     completes(calling(USA, "uac-target.xml"));
     sawInviteFor(gw1, USA, completed(gw1));
+  }
+
+  @Test
+  void aRulesFileChangedOnDiskAppliesToTheNextCall() throws IOException {
+    Path csv = Files.writeString(dir.resolve("rules.csv"), "+1,gw3,0,1\n");
+    gw1 = carrier("gw1", "uas.xml");
+    try (LogLines log = new LogLines(RulesFileWatch.class.getName())) {
+      startLcr("sip:" + Sipp.hostPort(HOST, gw1.port()), new JsonObject().put("rules", new JsonArray()).put("rulesFile", csv.toString()));
+      completes(calling(USA, "uac-target.xml"));
+      sawInviteFor(gw3, USA, completed(gw3));
+
+      Files.writeString(csv, "# +1 moved to gateway 2\n+1,gw2,0,1\n");
+      Polling.await(() -> log.count("INFO", "changed") > 0, Duration.ofMillis(50), Duration.ofSeconds(10),
+          () -> "the changed rules file is not in force: " + log.lines());
+      completes(calling(USA, "uac-target.xml"));
+      sawInviteFor(gw2, USA, completed(gw2));
+    }
+    assertEquals(0, gw1.tracedSoFar().size(), "gateway 1 gets nothing");
   }
 }

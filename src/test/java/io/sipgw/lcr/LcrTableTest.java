@@ -176,11 +176,11 @@ class LcrTableTest {
     LcrConfig c = SipgwConfig.fromJson(new JsonObject().put("lcr", lcr)).lcr(); // checkFiles not run
     Vertx vertx = Vertx.vertx();
     try {
-      LcrTable t = LcrTable.load(vertx, c).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      LcrTable t = LcrTable.load(vertx, c, "test").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       assertEquals(List.of("gw2"), ports(t.match("+44207", null, null, NOON)));
       Files.writeString(csv, "+44,gw9,0,1\n");
       LcrConfig bad = SipgwConfig.fromJson(new JsonObject().put("lcr", lcr)).lcr();
-      Throwable e = LcrTable.load(vertx, bad).toCompletionStage().toCompletableFuture().handle((x, f) -> f).get(10, TimeUnit.SECONDS);
+      Throwable e = LcrTable.load(vertx, bad, "test").toCompletionStage().toCompletableFuture().handle((x, f) -> f).get(10, TimeUnit.SECONDS);
       assertTrue(e instanceof ConfigException && ((ConfigException) e).key().equals("lcr.rulesFile line 1"), String.valueOf(e));
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
