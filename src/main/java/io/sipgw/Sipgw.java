@@ -289,7 +289,7 @@ public final class Sipgw {
       public void wentOffline(String aor) { presence.wentOffline(aor); }
     }, transports);
     transports.onClose(registrar::flowClosed);
-    RoutingVerticle.Shared shared = new RoutingVerticle.Shared(transports, routing::get, registrar, store, new SipResolver(vertx),
+    RoutingVerticle.Shared shared = new RoutingVerticle.Shared(transports, routing::get, registrar, store, new SipResolver(vertx, config.dns()),
         transactionCfg::get, banCfg::get, workers, pinger::claim, authentication, offline, presence, presence);
     dispatcher.onReceivingLoop(new Registrations(transports, routing::get, registrar, authentication)::onReceivingLoop);
     dispatcher.admitSource(guard::admit);
