@@ -54,8 +54,11 @@ public record DnsConfig(List<Server> servers, int timeout, int negativeTtl, int 
   public static DnsConfig ofServers(String... servers) {
     JsonArray a = new JsonArray();
     for (String s : servers) a.add(s);
-    return read(new ConfigObject("dns", new JsonObject().put("servers", a)));
+    return fromJson(new JsonObject().put("servers", a));
   }
+
+  /** The {@code dns} section {@code json}, validated as the config file's (keys named "dns.…"). */
+  public static DnsConfig fromJson(JsonObject json) { return read(new ConfigObject("dns", json)); }
 
   static DnsConfig read(ConfigObject o) {
     List<Server> servers = new ArrayList<>();

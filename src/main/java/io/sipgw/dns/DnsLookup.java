@@ -149,15 +149,15 @@ public final class DnsLookup implements AutoCloseable {
       records.add(decoder.apply(raw.content()));
       ttl = Math.min(ttl, r.timeToLive());
     }
-    if (records.isEmpty()) ttl = negativeTtl(response);
+    if (records.isEmpty()) ttl = negativeTtl(response, config.negativeTtl());
     cache.put(key, records, ttl);
     promise.tryComplete(List.copyOf(records));
     return null;
   }
 
   /** RFC 2308 §5: the smaller of the SOA's TTL and MINIMUM, capped by {@code negativeTtl}. */
-  private long negativeTtl(DnsResponse response) {
-    long ttl = config.negativeTtl();
+  static long negativeTtl(DnsResponse response, long cap) {
+    long ttl = cap;
     for (int i = 0, count = response.count(DnsSection.AUTHORITY); i < count; i++) {
       DnsRecord r = response.recordAt(DnsSection.AUTHORITY, i);
       if (r.type().equals(DnsRecordType.SOA) && r instanceof DnsRawRecord raw) {

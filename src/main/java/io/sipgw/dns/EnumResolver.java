@@ -11,7 +11,7 @@ import java.util.logging.Logger;
 
 /**
  * ENUM (RFC 6116): an E.164 number to a SIP URI through NAPTR records. {@code +4930123} becomes the
- * domain {@code 3.2.1.0.3.4.9.4.e164.arpa} (the digits reversed, dot-separated, under the suffix);
+ * domain {@code 3.2.1.0.3.9.4.e164.arpa} (the digits reversed, dot-separated, under the suffix);
  * its NAPTR records with the Enumservice {@code E2U+sip} (RFC 3764; a subtype {@code E2U+sip:...} is
  * accepted too, RFC 6116 §3.4.3) and the "u" flag are taken by order then preference, and the first
  * whose regular expression (RFC 3402 §3.2) matches the number ({@code +4930123}) gives the URI.
