@@ -226,6 +226,23 @@ class DnsmasqResolverTest {
     }
   }
 
+  @Test
+  void answersCompleteOnTheCallersEventLoopContext(Vertx vertx) throws Exception {
+    start(vertx, 60, naptr("sip.test", 10, 10, "s", "SIP+D2U", "", "_sip._udp.sip.test"),
+        srv("_sip._udp.sip.test", "a.sip.test", 5071, 10, 0), host("a.sip.test", "127.0.0.2"));
+    List<io.vertx.core.Context> contexts = List.of(vertx.getOrCreateContext(), vertx.getOrCreateContext(), vertx.getOrCreateContext());
+    SipUri uri = SipUri.parse("sip:alice@sip.test");
+    List<Future<Boolean>> sameContext = new java.util.ArrayList<>();
+    for (io.vertx.core.Context ctx : contexts) {
+      io.vertx.core.Promise<Boolean> p = io.vertx.core.Promise.promise();
+      ctx.runOnContext(v -> resolver.resolve(uri, UDP_TCP)
+          .onComplete(ar -> p.complete(ar.succeeded() && io.vertx.core.Vertx.currentContext() == ctx
+              && ar.result().equals(List.of(new Target(Transport.UDP, "127.0.0.2", 5071))))));
+      sameContext.add(p.future());
+    }
+    for (Future<Boolean> f : sameContext) assertTrue(f.await(10, TimeUnit.SECONDS), "resolved on the context that asked");
+  }
+
   private List<Target> resolve(String uri, List<Transport> allowed) throws Exception {
     Future<List<Target>> f = resolver.resolve(SipUri.parse(uri), allowed);
     return f.await(10, TimeUnit.SECONDS);
