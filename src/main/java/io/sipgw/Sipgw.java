@@ -397,7 +397,7 @@ public final class Sipgw {
   }
 
   private static RoutingSettings routingSettings(SipgwConfig config, Transports transports) {
-    return new RoutingSettings(new LocalDomains(config.domains(), transports), config.proxy(), config.media());
+    return new RoutingSettings(new LocalDomains(config.domains(), transports), config.proxy(), config.media(), config.routes());
   }
 
   /** The listeners as bound, with the addresses they advertise. */

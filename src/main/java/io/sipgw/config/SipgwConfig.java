@@ -1,5 +1,7 @@
 package io.sipgw.config;
 
+import io.sipgw.rules.DefaultRules;
+import io.sipgw.rules.RuleSet;
 import io.sipgw.sip.Transport;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -44,12 +46,14 @@ public final class SipgwConfig {
   private final PresenceConfig presence;
   private final MsrpConfig msrp;
   private final DnsConfig dns;
+  private final RuleSet routes;
   private final JsonObject json;
 
   private SipgwConfig(List<ListenConfig> listen, List<DomainConfig> domains, RegistrarConfig registrar, ProxyConfig proxy,
                       TransactionConfig transaction, StoreConfig store, TransportConfig transport, int workers, ReloadConfig reload,
                       TlsConfig tls, WebSocketConfig websocket, MediaConfig media, NatConfig nat, AuthConfig auth, BanConfig bans,
-                      ImConfig im, PresenceConfig presence, MsrpConfig msrp, DnsConfig dns) {
+                      ImConfig im, PresenceConfig presence, MsrpConfig msrp, DnsConfig dns,
+                      RuleSet routes) {
     this.listen = List.copyOf(listen);
     this.domains = List.copyOf(domains);
     this.registrar = registrar;
@@ -69,6 +73,7 @@ public final class SipgwConfig {
     this.presence = presence;
     this.msrp = msrp;
     this.dns = dns;
+    this.routes = routes;
     this.json = toJson();
   }
 
@@ -95,10 +100,11 @@ public final class SipgwConfig {
     PresenceConfig presence = PresenceConfig.read(ConfigObject.at(root, "presence"));
     MsrpConfig msrp = MsrpConfig.read(ConfigObject.at(root, "msrp"), domains.isEmpty() ? "localhost" : domains.get(0).name());
     DnsConfig dns = DnsConfig.read(ConfigObject.at(root, "dns"));
+    RuleSet routes = readRoutes(root);
     root.rejectUnknownKeys();
     requireCertificateForTls(listen, tls);
     return new SipgwConfig(listen, domains, registrar, proxy, transaction, store, transport, workers, reload, tls, websocket, media, nat, auth, bans,
-        im, presence, msrp, dns);
+        im, presence, msrp, dns, routes);
   }
 
   /** The embedded default: conf/sipgw.json as packaged in the jar (UDP and TCP on 0.0.0.0:5060, WS on 8080). */
@@ -150,6 +156,14 @@ public final class SipgwConfig {
     return out;
   }
 
+  /** The route rules ({@code routes}), compiled; without the key, the built-in ones ({@link DefaultRules}). */
+  private static RuleSet readRoutes(ConfigObject root) {
+    JsonArray a = root.array("routes");
+    if (a == null) return DefaultRules.rules();
+    if (a.isEmpty()) throw new ConfigException("routes", "needs at least one route block (leave the key out for the built-in rules)");
+    return RuleSet.compile("routes", a);
+  }
+
   private static void requireCertificateForTls(List<ListenConfig> listen, TlsConfig tls) {
     if (tls.hasCertificate()) return;
     for (int i = 0; i < listen.size(); i++) {
@@ -193,7 +207,8 @@ public final class SipgwConfig {
         .put("transport", transport.toJson()).put("workers", workers).put("reload", reload.toJson()).put("tls", tls.toJson())
         .put("websocket", websocket.toJson()).put("media", media.toJson())
         .put("nat", nat.toJson()).put("auth", auth.toJson()).put("bans", bans.toJson())
-        .put("im", im.toJson()).put("presence", presence.toJson()).put("msrp", msrp.toJson()).put("dns", dns.toJson());
+        .put("im", im.toJson()).put("presence", presence.toJson()).put("msrp", msrp.toJson()).put("dns", dns.toJson())
+        .put("routes", routes.json());
   }
 
   /** The effective configuration, defaults included (a copy). */
@@ -203,6 +218,9 @@ public final class SipgwConfig {
 
   /** The MSRP relay's listeners ({@code listen} entries with {@code "transport": "msrp"} or {@code "msrps"}). */
   public List<ListenConfig> msrpListen() { return listen.stream().filter(ListenConfig::msrp).toList(); }
+
+  /** The route rules ({@code routes}), compiled; reloadable. */
+  public RuleSet routes() { return routes; }
 
   /** The MSRP relay ({@code msrp}); its listeners are in {@link #msrpListen}. */
   public MsrpConfig msrp() { return msrp; }
