@@ -5,6 +5,7 @@ import io.sipgw.config.Failover;
 import io.sipgw.config.MediaConfig;
 import io.sipgw.rules.DefaultRules;
 import io.sipgw.rules.RuleSet;
+import io.sipgw.dns.EnumResolver;
 import io.sipgw.dns.SipResolver;
 import io.sipgw.media.MediaRelay;
 import io.sipgw.registrar.Registrar;
@@ -90,6 +91,8 @@ public final class RequestRouter {
     }
   };
 
+  private final EnumResolver enums;
+
   public RequestRouter(Transports transports, Supplier<RoutingSettings> settings, Registrar registrar, LocationStore store,
       SipResolver resolver, TransactionTable table, MediaRelay media, Authentication authentication, OfflineStorage offline,
       PresenceService presence, DialogEvents dialogs) {
@@ -100,6 +103,7 @@ public final class RequestRouter {
     this.table = table;
     this.responder = new Responder(transports);
     this.forwarder = new RequestForwarder(transports, settings, resolver);
+    this.enums = resolver.enumResolver();
     this.bindingTargets = new BindingTargets(transports);
     this.media = media;
     this.registrations = new Registrations(transports, settings, registrar, authentication);
@@ -529,7 +533,15 @@ public final class RequestRouter {
   Failover lcrFailover() { return Failover.DEFAULT; }
 
   /** The rules' {@code enum}: the URI ENUM gives for {@code number}. */
-  Future<SipUri> enumLookup(String number, String suffix) { return Future.failedFuture("no ENUM resolver"); }
+  Future<SipUri> enumLookup(String number, String suffix) {
+    return enums.lookup(number, suffix).compose(uri -> {
+      try {
+        return Future.succeededFuture(SipUri.parse(uri));
+      } catch (SipParseException e) {
+        return Future.failedFuture("ENUM gave " + uri + " for " + number + ", not a URI: " + e.getMessage());
+      }
+    });
+  }
 
   /** {@code user@domain} for a URI of a local domain with a user; null for any other. */
   private static String localAor(SipUri uri, LocalDomains domains) {
