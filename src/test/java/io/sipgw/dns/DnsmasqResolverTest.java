@@ -214,6 +214,16 @@ class DnsmasqResolverTest {
   }
 
   @Test
+  void aServerOnIpv6Loopback(Vertx vertx) throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(FreePorts.hasIpv6Loopback(), "no ::1 on this machine");
+    dns = Dnsmasq.start(FreePorts.IPV6_LOOPBACK, dir, 60, naptr("sip.test", 10, 10, "s", "SIP+D2U", "", "_sip._udp.sip.test"),
+        srv("_sip._udp.sip.test", "a.sip.test", 5071, 10, 0), host("a.sip.test", "127.0.0.2"));
+    assertTrue(dns.server().startsWith("[::1]:"), dns.server());
+    resolver = new SipResolver(vertx, DnsConfig.ofServers(dns.server()));
+    assertEquals(List.of(new Target(Transport.UDP, "127.0.0.2", 5071)), resolve("sip:alice@sip.test", UDP_TCP));
+  }
+
+  @Test
   void theNextServerIsAskedWhenOneDoesNotAnswer(Vertx vertx) throws Exception {
     dns = Dnsmasq.start(dir, 60, host("a.sip.test", "127.0.0.2"));
     int silent = FreePorts.udpAndTcp(FreePorts.IPV4_LOOPBACK);

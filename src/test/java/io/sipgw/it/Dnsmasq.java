@@ -13,7 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A real DNS server for tests: Debian's dnsmasq (package dnsmasq-base) on 127.0.0.1 at a free port (UDP and TCP),
+ * A real DNS server for tests: Debian's dnsmasq (package dnsmasq-base) on 127.0.0.1 (or ::1) at a free port (UDP and TCP),
  * serving the NAPTR, SRV and A/AAAA records the test writes ({@link #naptr}, {@link #srv}, {@link #host}) and nothing
  * else: no upstream servers, no /etc/hosts, no config file. Names under {@code test}, {@code arpa} and {@code
  * localhost} that it has no record for get NXDOMAIN (a name it has with another type, NODATA); anything else REFUSED.
@@ -25,13 +25,15 @@ public final class Dnsmasq implements AutoCloseable {
   private static final Pattern QUERY = Pattern.compile("query\\[(\\w+)\\] (\\S+) from ");
   private static final String BINARY = Files.isExecutable(Path.of("/usr/sbin/dnsmasq")) ? "/usr/sbin/dnsmasq" : "dnsmasq";
 
+  private final String address;
   private final int port;
   private final Path dir;
   private final int ttl;
   private final List<Path> logs = new ArrayList<>();
   private Process process;
 
-  private Dnsmasq(int port, Path dir, int ttl) {
+  private Dnsmasq(String address, int port, Path dir, int ttl) {
+    this.address = address;
     this.port = port;
     this.dir = dir;
     this.ttl = ttl;
@@ -41,8 +43,11 @@ public final class Dnsmasq implements AutoCloseable {
    * Starts dnsmasq with {@code records} (made with {@link #naptr}, {@link #srv}, {@link #host}), each answered with
    * {@code ttl} seconds; fails if it does not listen within ten seconds.
    */
-  public static Dnsmasq start(Path dir, int ttl, String... records) {
-    Dnsmasq d = new Dnsmasq(FreePorts.udpAndTcp(FreePorts.IPV4_LOOPBACK), dir, ttl);
+  public static Dnsmasq start(Path dir, int ttl, String... records) { return start(FreePorts.IPV4_LOOPBACK, dir, ttl, records); }
+
+  /** {@link #start(Path, int, String...)} on {@code address}: 127.0.0.1 or ::1. */
+  public static Dnsmasq start(String address, Path dir, int ttl, String... records) {
+    Dnsmasq d = new Dnsmasq(address, FreePorts.udpAndTcp(address), dir, ttl);
     d.launch(records);
     return d;
   }
@@ -64,7 +69,7 @@ public final class Dnsmasq implements AutoCloseable {
   }
 
   private void launch(String... records) {
-    List<String> command = new ArrayList<>(List.of(BINARY, "--no-daemon", "--port=" + port, "--listen-address=" + FreePorts.IPV4_LOOPBACK,
+    List<String> command = new ArrayList<>(List.of(BINARY, "--no-daemon", "--port=" + port, "--listen-address=" + address,
         "--bind-interfaces", "--no-resolv", "--no-hosts", "--conf-file=/dev/null", "--pid-file=", "--user=" + System.getProperty("user.name"),
         "--local-ttl=" + ttl, "--local=/test/", "--local=/arpa/", "--local=/localhost/", "--log-queries", "--log-facility=-"));
     command.addAll(List.of(records));
@@ -83,8 +88,8 @@ public final class Dnsmasq implements AutoCloseable {
 
   public int port() { return port; }
 
-  /** {@code 127.0.0.1:PORT}, as {@code dns.servers} names it. */
-  public String server() { return FreePorts.IPV4_LOOPBACK + ":" + port; }
+  /** {@code 127.0.0.1:PORT} or {@code [::1]:PORT}, as {@code dns.servers} names it. */
+  public String server() { return (address.indexOf(':') >= 0 ? "[" + address + "]" : address) + ":" + port; }
 
   /** What it was asked so far, in order, as "TYPE name" (e.g. "SRV _sip._udp.sip.test"), over every run. */
   public List<String> queries() {
