@@ -123,6 +123,8 @@ public final class Sipgw {
   private AtomicReference<PresenceConfig> presence;
   /** The MSRP relay's settings ({@code msrp}), read by the relay at each use. */
   private AtomicReference<MsrpConfig> msrp;
+  /** The DNS client of every routing loop (its channels closed at stop). */
+  private SipResolver resolver;
 
   private Sipgw(Vertx vertx, Transports transports, LocationStore store, AtomicReference<RoutingSettings> routing,
       AtomicReference<RegistrarConfig> registrar, AtomicReference<TransactionConfig> transaction,
@@ -290,7 +292,8 @@ public final class Sipgw {
       public void wentOffline(String aor) { presence.wentOffline(aor); }
     }, transports);
     transports.onClose(registrar::flowClosed);
-    RoutingVerticle.Shared shared = new RoutingVerticle.Shared(transports, routing::get, registrar, store, new SipResolver(vertx),
+    SipResolver resolver = new SipResolver(vertx, config.dns());
+    RoutingVerticle.Shared shared = new RoutingVerticle.Shared(transports, routing::get, registrar, store, resolver,
         transactionCfg::get, banCfg::get, workers, pinger::claim, authentication, offline, presence, presence);
     dispatcher.onReceivingLoop(new Registrations(transports, routing::get, registrar, authentication)::onReceivingLoop);
     dispatcher.admitSource(guard::admit);
@@ -351,6 +354,7 @@ public final class Sipgw {
         sharedBans.close();
         messages.close();
         presenceStore.close();
+        resolver.close();
         List<Future<Void>> undo = new ArrayList<>();
         for (String id : deployments) undo.add(vertx.undeploy(id));
         return Future.join(undo).transform(x -> transports.close()).transform(x -> Future.failedFuture(ar.cause()));
@@ -377,6 +381,7 @@ public final class Sipgw {
       g.presenceStore = presenceStore;
       g.presence = presenceCfg;
       g.msrp = msrpCfg;
+      g.resolver = resolver;
       return Future.succeededFuture(g);
     });
   }
@@ -431,6 +436,7 @@ public final class Sipgw {
     if (banStore != null) banStore.close();
     if (messages != null) messages.close();
     if (presenceStore != null) presenceStore.close();
+    if (resolver != null) resolver.close();
     List<Future<Void>> undo = new ArrayList<>();
     for (int i = deployments.size() - 1; i >= 0; i--) undo.add(vertx.undeploy(deployments.get(i)));
     return Future.join(undo).transform(x -> transports.close()).transform(x -> store.close());

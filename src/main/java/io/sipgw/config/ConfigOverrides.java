@@ -53,7 +53,8 @@ final class ConfigOverrides {
        "im": {"offline": true, "maxPerUser": 0, "maxTotal": 0, "expiry": 0, "noticeDelivered": true, "noticeExpired": true},
        "presence": {"enabled": true, "minExpires": 0, "maxExpires": 0, "defaultExpires": 0, "dialogInfo": true,
                     "defaultPolicy": "", "xcap": true},
-       "msrp": {"realm": "", "expires": 0, "maxSessionsPerUser": 0, "idleTimeout": 0, "peers": [""]}}""");
+       "msrp": {"realm": "", "expires": 0, "maxSessionsPerUser": 0, "idleTimeout": 0, "peers": [""]},
+       "dns": {"servers": [""], "timeout": 0, "negativeTtl": 0, "maxCacheEntries": 0, "enumSuffix": ""}}""");
 
   private ConfigOverrides() { }
 

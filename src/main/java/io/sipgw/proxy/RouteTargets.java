@@ -1,6 +1,8 @@
 package io.sipgw.proxy;
 
 import io.sipgw.config.Failover;
+import io.sipgw.dns.EnumResolver;
+import io.sipgw.sip.SipParseException;
 import io.sipgw.sip.SipUri;
 import io.vertx.core.Future;
 import java.util.List;
@@ -14,8 +16,12 @@ final class RouteTargets {
   private static final Logger LOG = Logger.getLogger("sipgw.proxy");
 
   private final RoutingVerticle.Shared shared;
+  private final EnumResolver enums;
 
-  RouteTargets(RoutingVerticle.Shared shared) { this.shared = shared; }
+  RouteTargets(RoutingVerticle.Shared shared) {
+    this.shared = shared;
+    this.enums = shared.resolver().enumResolver();
+  }
 
   /** The set's destinations for this request, chosen one first; empty when none is up. */
   List<BranchTarget> dispatch(String set, RoutedRequest x) {
@@ -33,5 +39,13 @@ final class RouteTargets {
   Failover lcrFailover() { return Failover.DEFAULT; }
 
   /** The URI ENUM (RFC 6116) gives for {@code number} (E.164, with its +) under {@code suffix} (null: {@code dns.enumSuffix}). */
-  Future<SipUri> enumLookup(String number, String suffix) { return Future.failedFuture("no ENUM resolver"); }
+  Future<SipUri> enumLookup(String number, String suffix) {
+    return enums.lookup(number, suffix).compose(uri -> {
+      try {
+        return Future.succeededFuture(SipUri.parse(uri));
+      } catch (SipParseException e) {
+        return Future.failedFuture("ENUM gave " + uri + " for " + number + ", not a URI: " + e.getMessage());
+      }
+    });
+  }
 }
