@@ -51,7 +51,10 @@ final class ConfigOverrides {
        "im": {"offline": true, "maxPerUser": 0, "maxTotal": 0, "expiry": 0, "noticeDelivered": true, "noticeExpired": true},
        "presence": {"enabled": true, "minExpires": 0, "maxExpires": 0, "defaultExpires": 0, "dialogInfo": true,
                     "defaultPolicy": "", "xcap": true},
-       "msrp": {"realm": "", "expires": 0, "maxSessionsPerUser": 0, "idleTimeout": 0, "peers": [""]}}""");
+       "msrp": {"realm": "", "expires": 0, "maxSessionsPerUser": 0, "idleTimeout": 0, "peers": [""]},
+       "dispatcher": {"sets": [{"name": "", "algorithm": "", "hashOn": "", "destinations": [{"uri": "", "weight": 0}],
+                                "probe": {"interval": 0, "failures": 0, "successes": 0, "method": ""},
+                                "failover": {"codes": [0], "timeout": 0}}]}}""");
 
   private ConfigOverrides() { }
 

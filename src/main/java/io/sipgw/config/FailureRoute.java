@@ -1,6 +1,5 @@
 package io.sipgw.config;
 
-import io.sipgw.sip.SipParseException;
 import io.sipgw.sip.SipUri;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -40,28 +39,9 @@ public record FailureRoute(BitSet codes, JsonArray codeText, SipUri target, Stri
   private static FailureRoute read(ConfigObject o) {
     JsonArray codeText = o.array("codes");
     if (codeText == null || codeText.isEmpty()) throw new ConfigException(o.key("codes"), "is required: the final statuses to act on, e.g. [408, 480, 486, \"5xx\"]");
-    BitSet codes = new BitSet(700);
-    for (int i = 0; i < codeText.size(); i++) {
-      Object v = codeText.getValue(i);
-      String k = o.key("codes") + "[" + i + "]";
-      if (v instanceof Number n && n.doubleValue() == n.intValue() && n.intValue() >= 300 && n.intValue() <= 699) {
-        codes.set(n.intValue());
-      } else if (v instanceof String s && s.length() == 3 && s.charAt(0) >= '3' && s.charAt(0) <= '6' && s.substring(1).equalsIgnoreCase("xx")) {
-        int base = (s.charAt(0) - '0') * 100;
-        codes.set(base, base + 100);
-      } else {
-        throw new ConfigException(k, "must be a final status 300..699 or a class such as \"5xx\", got " + ConfigObject.describe(v));
-      }
-    }
-    String t = o.string("target", null);
-    if (t == null) throw new ConfigException(o.key("target"), "is required: the SIP URI to send the request to");
-    SipUri target;
-    try {
-      target = SipUri.parse(t);
-    } catch (SipParseException e) {
-      throw new ConfigException(o.key("target"), "not a SIP URI: \"" + t + "\" (" + e.reason() + ")");
-    }
-    if (!target.isSip()) throw new ConfigException(o.key("target"), "must be a sip: or sips: URI, got \"" + t + "\"");
+    BitSet codes = Failover.codes(o, "codes");
+    SipUri target = o.sipUri("target");
+    if (target == null) throw new ConfigException(o.key("target"), "is required: the SIP URI to send the request to");
     String aor = o.string("aor", null);
     o.rejectUnknownKeys();
     return new FailureRoute(codes, codeText.copy(), target, aor);

@@ -43,12 +43,13 @@ public final class SipgwConfig {
   private final ImConfig im;
   private final PresenceConfig presence;
   private final MsrpConfig msrp;
+  private final DispatcherConfig dispatcher;
   private final JsonObject json;
 
   private SipgwConfig(List<ListenConfig> listen, List<DomainConfig> domains, RegistrarConfig registrar, ProxyConfig proxy,
                       TransactionConfig transaction, StoreConfig store, TransportConfig transport, int workers, ReloadConfig reload,
                       TlsConfig tls, WebSocketConfig websocket, MediaConfig media, NatConfig nat, AuthConfig auth, BanConfig bans,
-                      ImConfig im, PresenceConfig presence, MsrpConfig msrp) {
+                      ImConfig im, PresenceConfig presence, MsrpConfig msrp, DispatcherConfig dispatcher) {
     this.listen = List.copyOf(listen);
     this.domains = List.copyOf(domains);
     this.registrar = registrar;
@@ -67,6 +68,7 @@ public final class SipgwConfig {
     this.im = im;
     this.presence = presence;
     this.msrp = msrp;
+    this.dispatcher = dispatcher;
     this.json = toJson();
   }
 
@@ -92,10 +94,11 @@ public final class SipgwConfig {
     ImConfig im = ImConfig.read(ConfigObject.at(root, "im"));
     PresenceConfig presence = PresenceConfig.read(ConfigObject.at(root, "presence"));
     MsrpConfig msrp = MsrpConfig.read(ConfigObject.at(root, "msrp"), domains.isEmpty() ? "localhost" : domains.get(0).name());
+    DispatcherConfig dispatcher = DispatcherConfig.read(ConfigObject.at(root, "dispatcher"));
     root.rejectUnknownKeys();
     requireCertificateForTls(listen, tls);
     return new SipgwConfig(listen, domains, registrar, proxy, transaction, store, transport, workers, reload, tls, websocket, media, nat, auth, bans,
-        im, presence, msrp);
+        im, presence, msrp, dispatcher);
   }
 
   /** The embedded default: conf/sipgw.json as packaged in the jar (UDP and TCP on 0.0.0.0:5060, WS on 8080). */
@@ -190,7 +193,8 @@ public final class SipgwConfig {
         .put("transport", transport.toJson()).put("workers", workers).put("reload", reload.toJson()).put("tls", tls.toJson())
         .put("websocket", websocket.toJson()).put("media", media.toJson())
         .put("nat", nat.toJson()).put("auth", auth.toJson()).put("bans", bans.toJson())
-        .put("im", im.toJson()).put("presence", presence.toJson()).put("msrp", msrp.toJson());
+        .put("im", im.toJson()).put("presence", presence.toJson()).put("msrp", msrp.toJson())
+        .put("dispatcher", dispatcher.toJson());
   }
 
   /** The effective configuration, defaults included (a copy). */
@@ -240,6 +244,9 @@ public final class SipgwConfig {
 
   /** Messages kept for offline users ({@code im}), reloadable. */
   public ImConfig im() { return im; }
+
+  /** Load-balancing destination sets ({@code dispatcher}), reloadable. */
+  public DispatcherConfig dispatcher() { return dispatcher; }
 
   /** Digest authentication ({@code auth}), reloadable. */
   public AuthConfig auth() { return auth; }
