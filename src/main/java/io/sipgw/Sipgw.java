@@ -43,6 +43,8 @@ import io.sipgw.config.ConfigException;
 import io.sipgw.proxy.Authentication;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import io.sipgw.lb.DestinationSets;
+import io.sipgw.lb.Prober;
 import io.sipgw.nat.NatPinger;
 import io.sipgw.registrar.NodeRestart;
 import io.sipgw.proxy.LocalDomains;
@@ -123,6 +125,8 @@ public final class Sipgw {
   private AtomicReference<PresenceConfig> presence;
   /** The MSRP relay's settings ({@code msrp}), read by the relay at each use. */
   private AtomicReference<MsrpConfig> msrp;
+  /** The dispatcher's destination sets ({@code dispatcher}), shared by the routing loops, probed by a {@link Prober}. */
+  private DestinationSets destinations;
 
   private Sipgw(Vertx vertx, Transports transports, LocationStore store, AtomicReference<RoutingSettings> routing,
       AtomicReference<RegistrarConfig> registrar, AtomicReference<TransactionConfig> transaction,
@@ -289,8 +293,10 @@ public final class Sipgw {
       public void wentOffline(String aor) { presence.wentOffline(aor); }
     }, transports);
     transports.onClose(registrar::flowClosed);
+    DestinationSets destinations = new DestinationSets(config.dispatcher());
     RoutingVerticle.Shared shared = new RoutingVerticle.Shared(transports, routing::get, registrar, store, new SipResolver(vertx),
-        transactionCfg::get, banCfg::get, workers, pinger::claim, authentication, offline, presence, presence);
+        transactionCfg::get, banCfg::get, workers, pinger::claim, authentication, offline, presence, presence,
+        destinations);
     dispatcher.onReceivingLoop(new Registrations(transports, routing::get, registrar, authentication)::onReceivingLoop);
     dispatcher.admitSource(guard::admit);
     transports.connectionsPerSource(ip -> banCfg.get().connectionsAllowed(ip));
@@ -325,6 +331,11 @@ public final class Sipgw {
         return null;
       }));
     }
+    // probes go through routing: after the routing verticles
+    chain = chain.compose(v -> vertx.deployVerticle(new Prober(transports, dispatcher, destinations)).map(id -> {
+      deployments.add(id);
+      return null;
+    }));
     for (Listener l : listeners) {
       boolean udp = l.transport() == Transport.UDP;
       // Several UDP sockets on one port need SO_REUSEPORT, which only the native transport offers.
@@ -347,6 +358,7 @@ public final class Sipgw {
     long idleNanos = config.transport().tcpIdleTimeout() * 1_000_000_000L;
     return chain.transform(ar -> {
       if (ar.failed()) {
+        destinations.close();
         sharedBans.close();
         messages.close();
         presenceStore.close();
@@ -376,6 +388,7 @@ public final class Sipgw {
       g.presenceStore = presenceStore;
       g.presence = presenceCfg;
       g.msrp = msrpCfg;
+      g.destinations = destinations;
       return Future.succeededFuture(g);
     });
   }
@@ -400,10 +413,13 @@ public final class Sipgw {
     return new RoutingSettings(new LocalDomains(config.domains(), transports), config.proxy(), config.media());
   }
 
+  /** The dispatcher's destination sets: what a {@code dispatch} action selects from (also in {@link RoutingVerticle.Shared#destinations}). */
+  public DestinationSets destinationSets() { return destinations; }
+
   /** The listeners as bound, with the addresses they advertise. */
   public List<Listener> listeners() { return transports.listeners(); }
 
-  /** Applies the settings that can change at run time: domains, proxy, media, registrar, transaction, NAT, TLS and WebSocket origin settings. */
+  /** Applies the settings that can change at run time: domains, proxy, media, registrar, transaction, NAT, TLS, WebSocket origin settings and dispatcher sets. */
   public void reload(SipgwConfig config) {
     routing.set(routingSettings(config, transports));
     registrar.set(config.registrar());
@@ -415,6 +431,7 @@ public final class Sipgw {
     im.set(config.im());
     presence.set(config.presence());
     msrp.set(config.msrp());
+    destinations.reload(config.dispatcher());
     transports.limits(config.transport().maxMessageSize(), config.transport().maxConnections());
     if (tls != null) tls.reload(config.tls());
     LOG.info("configuration reloaded: " + config.domains().size() + " domain(s), registrar " + config.registrar());
@@ -429,6 +446,7 @@ public final class Sipgw {
     if (banStore != null) banStore.close();
     if (messages != null) messages.close();
     if (presenceStore != null) presenceStore.close();
+    if (destinations != null) destinations.close();
     List<Future<Void>> undo = new ArrayList<>();
     for (int i = deployments.size() - 1; i >= 0; i--) undo.add(vertx.undeploy(deployments.get(i)));
     return Future.join(undo).transform(x -> transports.close()).transform(x -> store.close());
