@@ -6,9 +6,13 @@ import io.sipgw.sip.SipParseException;
 import io.sipgw.sip.SipRequest;
 import io.sipgw.sip.SipUri;
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -22,6 +26,8 @@ final class Pool {
   private final AtomicLong next = new AtomicLong();
   /** Weighted: the member indexes in smooth weighted round-robin order, one turn of it (sum of the weights / their gcd). */
   private final int[] schedule;
+  /** Weighted, while some members are down: the schedule of those up, by which are up. */
+  private final Map<BitSet, int[]> partialSchedules = new ConcurrentHashMap<>();
 
   Pool(DispatcherConfig.DestinationSet config, Member[] members) {
     this.config = config;
@@ -34,12 +40,21 @@ final class Pool {
     int n = members.length;
     List<Destination> out = new ArrayList<>(n);
     switch (config.algorithm()) {
-      case ROUND_ROBIN -> ring(out, Math.floorMod(next.getAndIncrement(), n));
+      case ROUND_ROBIN -> roundRobin(out);
       case HASH -> ring(out, Math.floorMod(mix(key(req).hashCode()), n));
       case WEIGHTED -> weighted(out);
       case LEAST_CALLS -> leastCalls(out, Math.floorMod(next.getAndIncrement(), n));
     }
     return out;
+  }
+
+  /**
+   * The next of the members that are up, then the others up in config order from it: with one down,
+   * the others share its turns equally (not the one after it all of them).
+   */
+  private void roundRobin(List<Destination> out) {
+    ring(out, 0);
+    if (out.size() > 1) Collections.rotate(out, -Math.floorMod(next.getAndIncrement(), out.size()));
   }
 
   /** The up members from {@code start} on, wrapping around. */
@@ -50,21 +65,38 @@ final class Pool {
     }
   }
 
-  /** The next up member of the schedule, then the other up ones by weight (heaviest first), in config order among equals. */
+  /**
+   * The next member of the schedule of the members that are up (each one's share in proportion to its
+   * weight, whichever are down), then the other up ones by weight (heaviest first), in config order
+   * among equals.
+   */
   private void weighted(List<Destination> out) {
-    int len = schedule.length;
-    int pos = Math.floorMod(next.getAndIncrement(), len);
-    Member chosen = null;
-    for (int k = 0; k < len && chosen == null; k++) {
-      Member m = members[schedule[(pos + k) % len]];
-      if (m.up()) chosen = m;
-    }
-    if (chosen == null) return;
+    BitSet up = new BitSet(members.length);
+    for (int i = 0; i < members.length; i++) if (members[i].up()) up.set(i);
+    if (up.isEmpty()) return;
+    int[] turn = up.cardinality() == members.length ? schedule : scheduleOf(up);
+    Member chosen = members[turn[Math.floorMod(next.getAndIncrement(), turn.length)]];
     out.add(chosen);
     List<Member> rest = new ArrayList<>(members.length);
     for (Member m : members) if (m != chosen && m.up()) rest.add(m);
     rest.sort(Comparator.comparingInt(Member::weight).reversed());
     out.addAll(rest);
+  }
+
+  /** The schedule of the members in {@code up}, made once for each such combination. */
+  private int[] scheduleOf(BitSet up) {
+    int[] turn = partialSchedules.get(up);
+    if (turn != null) return turn;
+    Member[] some = new Member[up.cardinality()];
+    int[] index = new int[some.length];
+    for (int i = up.nextSetBit(0), k = 0; i >= 0; i = up.nextSetBit(i + 1), k++) {
+      some[k] = members[i];
+      index[k] = i;
+    }
+    int[] local = smoothSchedule(some);
+    for (int j = 0; j < local.length; j++) local[j] = index[local[j]];
+    int[] raced = partialSchedules.putIfAbsent(up, local);
+    return raced != null ? raced : local;
   }
 
   /** The up members by calls in progress, fewest first; equals in ring order from {@code start}, so ties take turns. */
