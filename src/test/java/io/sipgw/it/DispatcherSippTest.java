@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,8 +18,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Load balancing over a farm of three PBXs (SIPp servers running uas-pbx.xml on 127.0.0.1) as
- * conf/examples/loadbalancer.json sets it up: dispatcher set "pbx", round robin, OPTIONS probes every
+ * Load balancing over a farm of three PBXs (SIPp servers running uas-pbx.xml on 127.0.0.1) with the
+ * dispatcher set and routes of conf/examples/loadbalancer.json (the PBXs at free ports): dispatcher set "pbx", round robin, OPTIONS probes every
  * 2 s, a PBX down after 2 failed probes and up after 1 answered. One PBX is stopped mid-test: it is
  * logged down, and every call goes to the other two, none failing; started again, it is logged up and
  * takes calls again.
@@ -51,27 +54,34 @@ class DispatcherSippTest {
     }
   }
 
-  /** The set of conf/examples/loadbalancer.json with the three PBXs at this test's ports. */
-  private JsonObject dispatcher() {
-    JsonArray destinations = new JsonArray();
-    for (int p : ports) destinations.add(new JsonObject().put("uri", uri(p)));
-    return new JsonObject().put("sets", new JsonArray().add(new JsonObject()
-        .put("name", "pbx").put("algorithm", "roundRobin").put("destinations", destinations)
-        .put("probe", new JsonObject().put("interval", INTERVAL).put("failures", FAILURES).put("successes", 1))
-        .put("failover", new JsonObject().put("codes", new JsonArray().add(408).add(503)))));
+  /** The example this test runs: its dispatcher set and routes, with the PBXs at this test's ports. */
+  private static final Path EXAMPLE = Path.of("conf/examples/loadbalancer.json");
+
+  private static JsonObject example() {
+    try {
+      return new JsonObject(Files.readString(EXAMPLE));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
-  /** The routes of conf/examples/loadbalancer.json: INVITEs for pbx.localhost to the set, in-dialog requests along their route. */
-  private static JsonArray routes() {
-    return new JsonArray()
-        .add(new JsonObject().put("name", "within-dialog").put("actions", new JsonArray().add(new JsonObject().put("looseRoute", new JsonObject()))))
-        .add(new JsonObject().put("name", "pbx")
-            .put("when", new JsonObject().put("method", "INVITE").put("ruri.host", "pbx\\.localhost"))
-            .put("actions", new JsonArray()
-                .add(new JsonObject().put("dispatch", new JsonObject().put("set", "pbx")))
-                .add(new JsonObject().put("reply", new JsonObject().put("code", 503).put("reason", "No PBX available")))))
-        .add(new JsonObject().put("name", "rest").put("actions", new JsonArray().add(new JsonObject().put("reply", new JsonObject().put("code", 404)))));
+  /** The example's {@code dispatcher}: set "pbx" of 127.0.0.1:5071..5073, here at this test's ports. */
+  private JsonObject dispatcher() {
+    JsonObject d = example().getJsonObject("dispatcher");
+    JsonObject set = d.getJsonArray("sets").getJsonObject(0);
+    assertEquals("pbx", set.getString("name"));
+    assertEquals(new JsonObject().put("interval", INTERVAL).put("failures", FAILURES).put("successes", 1).put("method", "OPTIONS"),
+        set.getJsonObject("probe"));
+    JsonArray destinations = set.getJsonArray("destinations");
+    for (int i = 0; i < 3; i++) {
+      assertEquals("sip:127.0.0.1:" + (5071 + i), destinations.getJsonObject(i).getString("uri"));
+      destinations.getJsonObject(i).put("uri", uri(ports[i]));
+    }
+    return d;
   }
+
+  /** The example's {@code routes}: INVITEs for pbx.localhost to the set, in-dialog requests along their route, 404 else. */
+  private static JsonArray routes() { return example().getJsonArray("routes"); }
 
   private static String uri(int port) { return "sip:" + Sipp.hostPort(HOST, port); }
 
