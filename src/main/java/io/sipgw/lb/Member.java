@@ -43,8 +43,8 @@ final class Member implements Destination {
     /** Consecutive failed probes, consecutive answered ones (one of the two is 0). */
     int failed;
     int answered;
-    /** The probe awaiting its answer, or null. */
-    Object pending;
+    /** The number of the probe awaiting its answer, 0 when none is. */
+    long pending;
 
     /**
      * A failed probe: true when it takes the destination down (the {@code threshold}-th failure in a

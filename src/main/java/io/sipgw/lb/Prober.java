@@ -31,6 +31,8 @@ public final class Prober extends VerticleBase {
   private final DestinationSets sets;
   private final List<Long> timers = new ArrayList<>();
   private LocalClient client;
+  /** Probes sent so far: each one's number tells its answer from that of an earlier probe given up. */
+  private long probes;
 
   public Prober(Transports transports, Dispatcher dispatcher, DestinationSets sets) {
     this.transports = transports;
@@ -75,15 +77,15 @@ public final class Prober extends VerticleBase {
     Pool p = sets.pools().get(name);
     if (p == null || !p.config.probe().enabled()) return;
     for (Member m : p.members) {
-      if (m.health.pending instanceof Attempt previous && !previous.done) {
-        previous.done = true;
+      if (m.health.pending != 0) {
+        m.health.pending = 0;
         failed(name, m, 408, "no answer within " + p.config.probe().interval() + " s");
       }
-      Attempt a = new Attempt();
-      m.health.pending = a;
+      long probe = ++probes;
+      m.health.pending = probe;
       send(m).onComplete(ar -> {
-        if (a.done) return;
-        a.done = true;
+        if (m.health.pending != probe) return; // given up before its answer came
+        m.health.pending = 0;
         int status = ar.succeeded() ? ar.result() : 500;
         if (status < 500 && status != 408) answered(name, m, status);
         else failed(name, m, status, ar.succeeded() ? null : ar.cause().getMessage());
@@ -132,10 +134,5 @@ public final class Prober extends VerticleBase {
         + "CSeq: 1 OPTIONS\r\n"
         + "Accept: application/sdp\r\n";
     return client.send(head, new byte[0]);
-  }
-
-  /** One probe: done once it is answered or given up, whichever comes first. */
-  private static final class Attempt {
-    boolean done;
   }
 }

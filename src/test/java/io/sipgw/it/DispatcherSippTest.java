@@ -130,7 +130,7 @@ class DispatcherSippTest {
   }
 
   @Test
-  void everyPbxIsProbedAndAStoppedOneIsMarkedDownThenUpAgain() {
+  void everyPbxIsProbedAStoppedOneIsMarkedDownThenUpAgainAndAReloadChangesTheProbes() {
     startPbxs();
     startGateway(new JsonObject().put("dispatcher", dispatcher()));
     // each PBX is probed with OPTIONS <uri> (routed there by its Route) and answers
@@ -142,8 +142,22 @@ class DispatcherSippTest {
     }
     assertEquals(0, log.count("INFO", "dispatcher set pbx"), () -> "answering PBXs change nothing: " + log.lines());
 
+    // a reload that drops PBX 2 from the set and probes every second: PBX 2 is probed no more, the others twice as often
+    JsonObject set = dispatcher().getJsonArray("sets").getJsonObject(0);
+    set.getJsonArray("destinations").remove(2);
+    set.getJsonObject("probe").put("interval", 1);
+    gateway.reload(new JsonObject().put("dispatcher", new JsonObject().put("sets", new JsonArray().add(set))));
+    Polling.pause(Duration.ofMillis(500)); // a probe sent before the reload may still be on its way
+    long[] before = {received(0, "OPTIONS"), received(1, "OPTIONS"), received(2, "OPTIONS")};
+    Polling.pause(Duration.ofMillis(4 * 1000 + 500));
+    assertEquals(before[2], received(2, "OPTIONS"), "a destination no longer in the set is not probed");
+    for (int i : new int[] {0, 1}) {
+      long n = received(i, "OPTIONS") - before[i];
+      assertTrue(n >= 4 && n <= 5, "PBX " + i + " probed every second after the reload: " + n + " probes in 4.5 s");
+    }
+
     running[1].close();
-    awaitLogged(state(1, "down") + FAILURES + " probes failed: ");
+    awaitLogged(state(1, "down") + FAILURES + " probes failed: 408, no answer within 1 s)");
     assertEquals(1, log.count("INFO", "dispatcher set pbx: "), () -> "one change, one line: " + log.lines());
 
     startPbx(1);
