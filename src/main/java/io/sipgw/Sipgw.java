@@ -410,7 +410,7 @@ public final class Sipgw {
   }
 
   private static RoutingSettings routingSettings(SipgwConfig config, Transports transports) {
-    return new RoutingSettings(new LocalDomains(config.domains(), transports), config.proxy(), config.media());
+    return new RoutingSettings(new LocalDomains(config.domains(), transports), config.proxy(), config.media(), config.routes());
   }
 
   /** The dispatcher's destination sets: what a {@code dispatch} action selects from (also in {@link RoutingVerticle.Shared#destinations}). */

@@ -152,7 +152,7 @@ public record DispatcherConfig(List<DestinationSet> sets) {
       destinations.add(dest);
     }
     Probe probe = readProbe(ConfigObject.at(o, "probe"));
-    Failover failover = Failover.read(ConfigObject.at(o, "failover"));
+    Failover failover = Failover.parse(o.key("failover"), o.value("failover"));
     o.rejectUnknownKeys();
     return new DestinationSet(name, algorithm, hashOn, destinations, probe, failover);
   }

@@ -15,6 +15,9 @@ import java.util.List;
  * @param mode which calls go through rtpengine
  */
 public record MediaConfig(List<Address> rtpengine, int timeout, int retries, int downTime, MediaMode mode) {
+  /** These settings with another {@code mode} (a route rule's {@code rtpengine}). */
+  public MediaConfig withMode(MediaMode m) { return m == mode ? this : new MediaConfig(rtpengine, timeout, retries, downTime, m); }
+
   public static final int DEFAULT_TIMEOUT = 1000;
   public static final int DEFAULT_RETRIES = 1;
   public static final int DEFAULT_DOWN_TIME = 30_000;

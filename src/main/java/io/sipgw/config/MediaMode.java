@@ -13,7 +13,7 @@ public enum MediaMode {
   /** The config spelling, e.g. {@code webrtc}. */
   public String configName() { return name().toLowerCase(Locale.ROOT); }
 
-  static MediaMode parse(String s) {
+  public static MediaMode parse(String s) {
     for (MediaMode m : values()) if (m.configName().equalsIgnoreCase(s)) return m;
     return null;
   }

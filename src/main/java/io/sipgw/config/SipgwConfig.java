@@ -1,5 +1,7 @@
 package io.sipgw.config;
 
+import io.sipgw.rules.DefaultRules;
+import io.sipgw.rules.RuleSet;
 import io.sipgw.sip.Transport;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -44,12 +46,13 @@ public final class SipgwConfig {
   private final PresenceConfig presence;
   private final MsrpConfig msrp;
   private final DispatcherConfig dispatcher;
+  private final RuleSet routes;
   private final JsonObject json;
 
   private SipgwConfig(List<ListenConfig> listen, List<DomainConfig> domains, RegistrarConfig registrar, ProxyConfig proxy,
                       TransactionConfig transaction, StoreConfig store, TransportConfig transport, int workers, ReloadConfig reload,
                       TlsConfig tls, WebSocketConfig websocket, MediaConfig media, NatConfig nat, AuthConfig auth, BanConfig bans,
-                      ImConfig im, PresenceConfig presence, MsrpConfig msrp, DispatcherConfig dispatcher) {
+                      ImConfig im, PresenceConfig presence, MsrpConfig msrp, RuleSet routes, DispatcherConfig dispatcher) {
     this.listen = List.copyOf(listen);
     this.domains = List.copyOf(domains);
     this.registrar = registrar;
@@ -68,6 +71,7 @@ public final class SipgwConfig {
     this.im = im;
     this.presence = presence;
     this.msrp = msrp;
+    this.routes = routes;
     this.dispatcher = dispatcher;
     this.json = toJson();
   }
@@ -94,11 +98,12 @@ public final class SipgwConfig {
     ImConfig im = ImConfig.read(ConfigObject.at(root, "im"));
     PresenceConfig presence = PresenceConfig.read(ConfigObject.at(root, "presence"));
     MsrpConfig msrp = MsrpConfig.read(ConfigObject.at(root, "msrp"), domains.isEmpty() ? "localhost" : domains.get(0).name());
+    RuleSet routes = readRoutes(root);
     DispatcherConfig dispatcher = DispatcherConfig.read(ConfigObject.at(root, "dispatcher"));
     root.rejectUnknownKeys();
     requireCertificateForTls(listen, tls);
     return new SipgwConfig(listen, domains, registrar, proxy, transaction, store, transport, workers, reload, tls, websocket, media, nat, auth, bans,
-        im, presence, msrp, dispatcher);
+        im, presence, msrp, routes, dispatcher);
   }
 
   /** The embedded default: conf/sipgw.json as packaged in the jar (UDP and TCP on 0.0.0.0:5060, WS on 8080). */
@@ -150,6 +155,14 @@ public final class SipgwConfig {
     return out;
   }
 
+  /** The route rules ({@code routes}), compiled; without the key, the built-in ones ({@link DefaultRules}). */
+  private static RuleSet readRoutes(ConfigObject root) {
+    JsonArray a = root.array("routes");
+    if (a == null) return DefaultRules.rules();
+    if (a.isEmpty()) throw new ConfigException("routes", "needs at least one route block (leave the key out for the built-in rules)");
+    return RuleSet.compile("routes", a);
+  }
+
   private static void requireCertificateForTls(List<ListenConfig> listen, TlsConfig tls) {
     if (tls.hasCertificate()) return;
     for (int i = 0; i < listen.size(); i++) {
@@ -193,7 +206,7 @@ public final class SipgwConfig {
         .put("transport", transport.toJson()).put("workers", workers).put("reload", reload.toJson()).put("tls", tls.toJson())
         .put("websocket", websocket.toJson()).put("media", media.toJson())
         .put("nat", nat.toJson()).put("auth", auth.toJson()).put("bans", bans.toJson())
-        .put("im", im.toJson()).put("presence", presence.toJson()).put("msrp", msrp.toJson())
+        .put("im", im.toJson()).put("presence", presence.toJson()).put("msrp", msrp.toJson()).put("routes", routes.json())
         .put("dispatcher", dispatcher.toJson());
   }
 
@@ -204,6 +217,9 @@ public final class SipgwConfig {
 
   /** The MSRP relay's listeners ({@code listen} entries with {@code "transport": "msrp"} or {@code "msrps"}). */
   public List<ListenConfig> msrpListen() { return listen.stream().filter(ListenConfig::msrp).toList(); }
+
+  /** The route rules ({@code routes}), compiled; reloadable. */
+  public RuleSet routes() { return routes; }
 
   /** The MSRP relay ({@code msrp}); its listeners are in {@link #msrpListen}. */
   public MsrpConfig msrp() { return msrp; }

@@ -51,7 +51,13 @@ public final class Authentication {
   /** The answer that stops a request: its status and the response. */
   public record Refusal(int status, Buffer response) { }
 
-  /** The answer that stops {@code req} (401 or 407 with challenges, 403), or null when it may go on. */
+  /** What {@link #check} gives for a request whose credentials were checked and good. */
+  static final Refusal AUTHENTICATED = new Refusal(0, null);
+
+  /**
+   * The answer that stops {@code req} (401 or 407 with challenges, 403); {@link #AUTHENTICATED} when
+   * its credentials are good; null when it may go on unchecked.
+   */
   Future<Refusal> check(SipRequest req, Flow flow, LocalDomains domains) {
     AuthConfig cfg = settings.get();
     if (!cfg.enabled() || authenticator == null || !Authenticator.challengeable(req.method())) return Future.succeededFuture();
@@ -86,7 +92,7 @@ public final class Authentication {
             + claimed + "@" + realm + " (Call-ID " + req.callId() + ")");
         return new Refusal(403, ResponseBuilder.of(req, 403, "Forbidden (" + what + " is not the authenticated user)").toBuffer());
       }
-      return (Refusal) null;
+      return AUTHENTICATED;
     });
   }
 }

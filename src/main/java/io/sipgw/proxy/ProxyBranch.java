@@ -20,10 +20,20 @@ final class ProxyBranch {
   int finalStatus;
   long timerC = Scheduler.NONE;
   long cancelGuard = Scheduler.NONE;
+  /** The next hops its target resolved to (RFC 3263), tried in turn; the one in use. */
+  java.util.List<NextHop> hops = java.util.List.of();
+  int hop;
+  /** No response at all in the failover timeout: the next hop, or 408. */
+  long noAnswer = Scheduler.NONE;
+  /** Counted as a call on its target's load. */
+  boolean counted;
   /** How this branch's SDP goes through the media relay; null when it goes unchanged. */
   MediaPolicy.Bridge media;
 
   ProxyBranch(BranchTarget target) { this.target = target; }
 
   boolean pending() { return finalStatus == 0; }
+
+  /** Whether another hop of the target is left to try. */
+  boolean hasNextHop() { return hop + 1 < hops.size(); }
 }

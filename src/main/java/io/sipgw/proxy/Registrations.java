@@ -89,7 +89,7 @@ public final class Registrations {
       if (ar.failed()) {
         LOG.fine(() -> "REGISTER from " + flow + ": credentials unavailable: " + ar.cause().getMessage() + " (Call-ID " + req.callId() + ")");
         responder.send(req, flow, ResponseBuilder.of(req, 500, "Server Internal Error (credentials unavailable)").toBuffer());
-      } else if (ar.result() != null) {
+      } else if (ar.result() != null && ar.result() != Authentication.AUTHENTICATED) {
         responder.send(req, flow, ar.result().response());
       } else {
         registrar.register(req, flow, aor).onSuccess(resp -> responder.send(req, flow, resp));

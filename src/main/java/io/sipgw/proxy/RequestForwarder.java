@@ -45,11 +45,17 @@ final class RequestForwarder {
   }
 
   /** The next hop of a target: known already, or the first RFC 3263 result for its URI. */
-  Future<NextHop> hopFor(BranchTarget t) {
-    if (t.hop() != null) return Future.succeededFuture(t.hop());
-    return resolver.resolve(t.next(), transports.supportedTransports()).compose(list -> list.isEmpty()
-        ? Future.failedFuture("no address for " + t.next().host())
-        : Future.succeededFuture(NextHop.of(list.get(0))));
+  Future<NextHop> hopFor(BranchTarget t) { return hopsFor(t).map(list -> list.get(0)); }
+
+  /** The next hops of a target, to be tried in turn: known already, or every RFC 3263 result for its URI (§4.3). */
+  Future<List<NextHop>> hopsFor(BranchTarget t) {
+    if (t.hop() != null) return Future.succeededFuture(List.of(t.hop()));
+    return resolver.resolve(t.next(), transports.supportedTransports()).compose(list -> {
+      if (list.isEmpty()) return Future.failedFuture("no address for " + t.next().host());
+      List<NextHop> hops = new java.util.ArrayList<>(list.size());
+      for (io.sipgw.transport.Target x : list) hops.add(NextHop.of(x));
+      return Future.succeededFuture(hops);
+    });
   }
 
   /** The listener a request to {@code hop} leaves from, or null when there is none for its transport. */
@@ -90,6 +96,7 @@ final class RequestForwarder {
     MessageEdit edit = req.edit();
     plan.removal().applyTo(edit);
     consumeCredentials(req, edit);
+    plan.headers().applyTo(req, edit);
     String requestUri = target.requestUri() != null ? target.requestUri() : plan.requestUri();
     if (requestUri != null) edit.requestUri(requestUri);
     if (plan.lastRoute() != null) {
@@ -100,7 +107,8 @@ final class RequestForwarder {
     if (mf != null) edit.replace(mf, Integer.toString(maxForwards - 1));
     else edit.append(HeaderName.MAX_FORWARDS.canonical(), "70");
     if (target.routeSet() != null) edit.prepend(HeaderName.ROUTE, String.join(", ", target.routeSet()));
-    if (settings.get().proxy().recordRoute() && isDialogInitial(req)) {
+    boolean recordRoute = plan.recordRoute() != null ? plan.recordRoute() : settings.get().proxy().recordRoute();
+    if (recordRoute && isDialogInitial(req)) {
       String inToken = tokenFor(from, req);
       Flow toFlow = target.hop() != null ? target.hop().flow() : null;
       String outToken = toFlow != null && onlyByFlow(toFlow, target.requestUri()) ? FlowToken.of(toFlow) : null;

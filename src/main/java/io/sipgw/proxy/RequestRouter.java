@@ -1,6 +1,10 @@
 package io.sipgw.proxy;
 
 import io.sipgw.config.DomainMode;
+import io.sipgw.config.Failover;
+import io.sipgw.config.MediaConfig;
+import io.sipgw.rules.DefaultRules;
+import io.sipgw.rules.RuleSet;
 import io.sipgw.dns.SipResolver;
 import io.sipgw.media.MediaRelay;
 import io.sipgw.registrar.Registrar;
@@ -73,6 +77,19 @@ public final class RequestRouter {
     protected boolean removeEldestEntry(Map.Entry<String, MediaLeg> eldest) { return size() > MAX_AWAITING_ACK; }
   };
 
+  /**
+   * Calls answered by a dispatcher destination counted for least-calls, by Call-ID, until their BYE
+   * (this loop's own). Bounded: a call whose BYE never comes is let go when newer ones push it out.
+   */
+  private final Map<String, CallLoad> answeredCalls = new LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, CallLoad> eldest) {
+      if (size() <= MAX_AWAITING_ACK) return false;
+      eldest.getValue().ended();
+      return true;
+    }
+  };
+
   public RequestRouter(Transports transports, Supplier<RoutingSettings> settings, Registrar registrar, LocationStore store,
       SipResolver resolver, TransactionTable table, MediaRelay media, Authentication authentication, OfflineStorage offline,
       PresenceService presence, DialogEvents dialogs) {
@@ -108,36 +125,35 @@ public final class RequestRouter {
       failed(in, e);
       return;
     }
-    if (in != null) admit(in);
+    if (in != null) handleGuarded(in);
   }
 
   /**
-   * The request goes on if it need not, or did, prove who sent it (a REGISTER does so at the
-   * registrar's door, {@link Registrations}); else it is answered 407 or 403.
+   * The route rules' {@code authenticate}: true when the request proved who sent it, false when it
+   * need not (auth off, a trusted source, in a dialog …), null when it was answered 401, 407 or 403
+   * (a REGISTER proves it at the registrar's door, {@link Registrations}).
    */
-  private void admit(IncomingRequest in) {
-    if (in.req().isMethod(Methods.REGISTER)) {
-      handleGuarded(in);
-      return;
-    }
+  Future<Boolean> authenticate(RoutedRequest x) {
+    IncomingRequest in = x.in;
+    if (in.req().isMethod(Methods.REGISTER)) return Future.succeededFuture(false);
     Future<Authentication.Refusal> admitted = authentication.check(in.req(), in.flow(), settings.get().domains());
-    if (admitted.succeeded() && admitted.result() == null) { // auth off, or done at once
-      handleGuarded(in);
-      return;
-    }
-    admitted.onComplete(ar -> {
-      if (ar.failed()) {
-        LOG.fine(() -> in.req().method() + " from " + in.flow() + ": credentials unavailable: " + ar.cause().getMessage()
-            + " (Call-ID " + in.callId() + ")");
-        // as a call to a local user while the location service is out: try again later (RFC 3261 §21.5.4)
-        send(in, 503, ResponseBuilder.of(in.req(), 503, "Service Unavailable (credentials unavailable)")
-            .header(HeaderName.RETRY_AFTER, Integer.toString(table.timing().retryAfter())).toBuffer());
-      } else if (ar.result() != null) {
-        send(in, ar.result().status(), ar.result().response());
-      } else {
-        handleGuarded(in);
-      }
+    if (admitted.succeeded()) return Future.succeededFuture(admitted(in, admitted.result()));
+    return admitted.transform(ar -> {
+      if (ar.succeeded()) return Future.succeededFuture(admitted(in, ar.result()));
+      LOG.fine(() -> in.req().method() + " from " + in.flow() + ": credentials unavailable: " + ar.cause().getMessage()
+          + " (Call-ID " + in.callId() + ")");
+      // as a call to a local user while the location service is out: try again later (RFC 3261 §21.5.4)
+      send(in, 503, ResponseBuilder.of(in.req(), 503, "Service Unavailable (credentials unavailable)")
+          .header(HeaderName.RETRY_AFTER, Integer.toString(table.timing().retryAfter())).toBuffer());
+      return Future.succeededFuture(null);
     });
+  }
+
+  private Boolean admitted(IncomingRequest in, Authentication.Refusal r) {
+    if (r == null) return false;
+    if (r == Authentication.AUTHENTICATED) return true;
+    send(in, r.status(), r.response());
+    return null;
   }
 
   private void handleGuarded(IncomingRequest in) {
@@ -207,12 +223,12 @@ public final class RequestRouter {
     return max > 0 && req.isMethod(Methods.INVITE) && System.nanoTime() - parsedNanos > max * 1_000_000L && req.to().tag() == null;
   }
 
-  private void send(IncomingRequest in, int status, Buffer response) {
+  void send(IncomingRequest in, int status, Buffer response) {
     if (in.tx() != null) in.tx().respond(status, response);
     else responder.send(in.req(), in.flow(), response);
   }
 
-  private void reject(IncomingRequest in, int status, String reason) {
+  void reject(IncomingRequest in, int status, String reason) {
     SipRequest req = in.req();
     Flow flow = in.flow();
     try {
@@ -227,9 +243,13 @@ public final class RequestRouter {
     if (!req.isMethod(Methods.ACK)) send(in, status, ResponseBuilder.of(req, status, reason).toBuffer());
   }
 
+  /**
+   * §16.4's Route preprocessing (Route values naming this proxy removed; the Request-URI a strict
+   * router hid restored), then the route rules: the operator's, or the built-in ones for the
+   * requests this node makes itself. A request no rule ended gets 404.
+   */
   private void handle(IncomingRequest in) throws SipParseException {
     SipRequest req = in.req();
-    RoutingSettings s = settings.get();
     SipUri ruri = req.requestUri();
     List<NameAddr> routes = req.addresses(HeaderName.ROUTE);
     Set<Integer> removed = new HashSet<>();
@@ -244,70 +264,139 @@ public final class RequestRouter {
     // §16.4: Route values naming this proxy are removed (two when we record-routed twice).
     int first = 0;
     while (first < routes.size() && !removed.contains(first) && isOwnUri(routes.get(first).uri())) removed.add(first++);
-    String newRequestUri = target == ruri ? null : target.toString();
-    if (first == routes.size() && !removed.isEmpty()) {
-      // RFC 5626 §5.3: our route named a flow (a browser's WebSocket): the request goes out on it,
-      // unless it came from that flow, in which case it goes on as routed.
-      FlowHop flowHop = flowHop(in, routes, removed);
-      if (flowHop != null) {
-        String loopKey = mayForward(in);
-        if (loopKey == null) return;
-        if (flowHop.flow() == null) {
-          reject(in, 430, "Flow Failed");
-          return;
-        }
-        ForwardPlan plan = new ForwardPlan(new RouteRemoval(req, removed), loopKey, newRequestUri, null);
-        relay(in, plan, List.of(BranchTarget.via(null, NextHop.of(flowHop.flow()), 1.0f)), null);
-        return;
-      }
+    RoutedRequest x = new RoutedRequest(this, in, routes, removed, first, ruri, target);
+    RuleSet rules = transports.isInternal(in.flow()) ? DefaultRules.rules() : settings.get().rules();
+    Future<Boolean> ran;
+    try {
+      ran = rules.run(x);
+    } catch (RuntimeException e) {
+      ran = Future.failedFuture(e);
     }
+    if (ran.succeeded() && !ran.result()) return;
+    ran.onComplete(ar -> {
+      if (ar.failed()) {
+        if (ar.cause() instanceof RuntimeException e) failed(in, e);
+        else failed(in, new IllegalStateException(ar.cause()));
+      } else if (ar.result()) {
+        LOG.info("no route rule ended the routing of " + req.method() + " " + x.requestUri() + " from " + in.flow() + ": 404 (Call-ID " + req.callId() + ")");
+        if (!req.isMethod(Methods.ACK)) send(in, 404, ResponseBuilder.of(req, 404, "Not Found (no route)").toBuffer());
+      }
+    });
+  }
 
-    if (first < routes.size() && !removed.contains(first)) {
-      // §16.6 step 6: the request goes to the next Route. A loose router gets it as it is; a strict
-      // router (no lr) gets its own URI as Request-URI, and the Request-URI goes last in the Route set.
-      SipUri next = routes.get(first).uri();
-      String lastRoute = null;
-      if (!next.isLooseRouter()) {
-        removed.add(first);
-        lastRoute = target.toString();
-        newRequestUri = next.toString();
+  LocalDomains domains() { return settings.get().domains(); }
+
+  /**
+   * The rules' {@code looseRoute}: a request with a Route to follow (§16.6 step 6), a flow our Route
+   * names (RFC 5626 §5.3), or an in-dialog request that came along our Record-Route (as Kamailio's
+   * loose_route() then t_relay()) is forwarded there; true when so.
+   */
+  boolean looseRoute(RoutedRequest x) {
+    IncomingRequest in = x.in;
+    SipRequest req = in.req();
+    List<NameAddr> routes = x.routes;
+    Set<Integer> removed = x.removed;
+    int first = x.first;
+    try {
+      if (first == routes.size() && !removed.isEmpty()) {
+        // RFC 5626 §5.3: our route named a flow (a browser's WebSocket): the request goes out on it,
+        // unless it came from that flow, in which case it goes on as routed.
+        FlowHop flowHop = flowHop(in, routes, removed);
+        if (flowHop != null) {
+          String loopKey = mayForward(in);
+          if (loopKey == null) return true;
+          if (flowHop.flow() == null) {
+            reject(in, 430, "Flow Failed");
+            return true;
+          }
+          relay(x, x.plan(loopKey, null, x.newRequestUri()), List.of(BranchTarget.via(null, NextHop.of(flowHop.flow()), 1.0f)), null, null);
+          return true;
+        }
       }
-      String loopKey = mayForward(in);
+      if (first < routes.size() && !removed.contains(first)) {
+        // §16.6 step 6: the request goes to the next Route. A loose router gets it as it is; a strict
+        // router (no lr) gets its own URI as Request-URI, and the Request-URI goes last in the Route set.
+        SipUri next = routes.get(first).uri();
+        String lastRoute = null;
+        String requestUri = x.newRequestUri();
+        if (!next.isLooseRouter()) {
+          removed.add(first);
+          lastRoute = x.requestUri().toString();
+          requestUri = next.toString();
+        }
+        String loopKey = mayForward(in);
+        if (loopKey == null) return true;
+        relay(x, x.plan(loopKey, lastRoute, requestUri), List.of(BranchTarget.resolve(null, next, null, 1.0f)), null, null);
+        return true;
+      }
+      if (!removed.isEmpty() && req.to().tag() != null) {
+        if (!x.requestUri().isSip()) {
+          reject(in, 416, "Unsupported URI Scheme");
+          return true;
+        }
+        forward(x, List.of(BranchTarget.resolve(null, x.requestUri(), null, 1.0f)), null);
+        return true;
+      }
+      return false;
+    } catch (SipParseException e) {
+      reject(in, e.status(), e.status() == 400 ? "Bad Request (" + e.reason() + ")" : e.reason());
+      return true;
+    }
+  }
+
+  /** Forwards {@code x} to {@code targets}, in turn as {@code failover} says (null: at once, as forking is configured). */
+  void forward(RoutedRequest x, List<BranchTarget> targets, Failover failover) {
+    try {
+      String loopKey = mayForward(x.in);
       if (loopKey == null) return;
-      ForwardPlan plan = new ForwardPlan(new RouteRemoval(req, removed), loopKey, newRequestUri, lastRoute);
-      relay(in, plan, List.of(BranchTarget.resolve(null, next, null, 1.0f)), null);
+      relay(x, x.plan(loopKey, null, x.newRequestUri()), targets, null, failover);
+    } catch (SipParseException e) {
+      reject(x.in, e.status(), e.status() == 400 ? "Bad Request (" + e.reason() + ")" : e.reason());
+    }
+  }
+
+  /** The rules' {@code save}: the REGISTER goes to the registrar. */
+  void register(RoutedRequest x) {
+    try {
+      registrations.register(x.in.req(), x.in.flow(), settings.get().domains());
+    } catch (SipParseException e) {
+      reject(x.in, e.status(), e.status() == 400 ? "Bad Request (" + e.reason() + ")" : e.reason());
+    }
+  }
+
+  /** The rules' {@code presence}: true when the presence server takes the request (it then answers it). */
+  boolean presence(RoutedRequest x) {
+    IncomingRequest in = x.in;
+    if (in.tx() == null || !presence.takes(in.req())) return false;
+    LocalDomains domains = settings.get().domains();
+    SipUri target = x.requestUri();
+    try {
+      answerForPresence(in, Escapes.unescape(target.user()) + "@" + domains.canonical(target.host()), localAor(in.req().from().uri(), domains));
+    } catch (SipParseException e) {
+      reject(in, 400, "Bad Request (" + e.reason() + ")");
+    }
+    return true;
+  }
+
+  /**
+   * The rules' {@code lookup}: the location service's bindings of the local user the Request-URI
+   * names, forked to; 404 for a user it does not know, 480 for one with no reachable binding (after
+   * the failure routes), a stored MESSAGE (RFC 3428 §7), or a 302 in a redirect domain.
+   */
+  void lookup(RoutedRequest x) {
+    IncomingRequest in = x.in;
+    SipRequest req = in.req();
+    String loopKey;
+    try {
+      loopKey = mayForward(in);
+    } catch (SipParseException e) {
+      reject(in, e.status(), e.status() == 400 ? "Bad Request (" + e.reason() + ")" : e.reason());
       return;
     }
-    if (!target.isSip()) {
-      reject(in, 416, "Unsupported URI Scheme");
-      return;
-    }
-    LocalDomains domains = s.domains();
-    // An in-dialog request that came along our Record-Route goes to its Request-URI, the remote
-    // target of the dialog, without a location lookup (as Kamailio's loose_route() then t_relay()).
-    boolean inDialogRouted = !removed.isEmpty() && req.to().tag() != null;
-    if (inDialogRouted || !domains.isLocal(target)) {
-      String loopKey = mayForward(in);
-      if (loopKey == null) return;
-      ForwardPlan plan = new ForwardPlan(new RouteRemoval(req, removed), loopKey, newRequestUri, null);
-      relay(in, plan, List.of(BranchTarget.resolve(null, target, null, 1.0f)), null);
-      return;
-    }
-    if (req.isMethod(Methods.REGISTER)) {
-      registrations.register(req, in.flow(), domains);
-      return;
-    }
-    if (target.user() != null && in.tx() != null && presence.takes(req)) {
-      answerForPresence(in, Escapes.unescape(target.user()) + "@" + domains.canonical(target.host()), localAor(req.from().uri(), domains));
-      return;
-    }
-    if (target.user() == null) {
-      toServer(in);
-      return;
-    }
-    String loopKey = mayForward(in);
     if (loopKey == null) return;
-    ForwardPlan plan = new ForwardPlan(new RouteRemoval(req, removed), loopKey, newRequestUri, null);
+    ForwardPlan plan = x.plan(loopKey, null, x.newRequestUri());
+    LocalDomains domains = settings.get().domains();
+    SipUri target = x.requestUri();
     String aor = Escapes.unescape(target.user()) + "@" + domains.canonical(target.host());
     DomainMode mode = domains.mode(target.host());
     store.lookup(aor).onComplete(ar -> {
@@ -331,15 +420,15 @@ public final class RequestRouter {
             Buffer answer = kept.result();
             send(in, statusOf(answer), answer);
           } else {
-            notFoundOrUnavailable(in, plan, aor, ar.result().known());
+            notFoundOrUnavailable(x, plan, aor, ar.result().known());
           }
         });
       } else if (!ar.result().known() || unreachable) {
-        notFoundOrUnavailable(in, plan, aor, ar.result().known());
+        notFoundOrUnavailable(x, plan, aor, ar.result().known());
       } else if (mode == DomainMode.REDIRECT) {
         redirect(in, bindings);
       } else {
-        relay(in, plan, targets, aor);
+        relay(x, plan, targets, aor, null);
       }
     });
   }
@@ -359,10 +448,11 @@ public final class RequestRouter {
   }
 
   /** 404 for an AOR the location service does not know; 480 (after the failure routes) for one with no reachable binding. */
-  private void notFoundOrUnavailable(IncomingRequest in, ForwardPlan plan, String aor, boolean known) {
+  private void notFoundOrUnavailable(RoutedRequest x, ForwardPlan plan, String aor, boolean known) {
+    IncomingRequest in = x.in;
     if (!known) reject(in, 404, "Not Found");
     else if (in.tx() == null) reject(in, 480, "Temporarily Unavailable");
-    else context(in, plan, aor).start(List.of(), 480, "Temporarily Unavailable");
+    else context(x, plan, aor).start(List.of(), 480, "Temporarily Unavailable");
   }
 
   /** The status code of a response built here ({@code SIP/2.0 NNN …}). */
@@ -374,14 +464,21 @@ public final class RequestRouter {
    * Forwards to the targets: through a response context when the request has a server transaction,
    * else each copy on its own, without state (§16.11).
    */
-  private void relay(IncomingRequest in, ForwardPlan plan, List<BranchTarget> targets, String aor) {
-    if (in.req().isMethod(Methods.BYE)) byeEnds(in.req());
+  private void relay(RoutedRequest x, ForwardPlan plan, List<BranchTarget> targets, String aor, Failover failover) {
+    IncomingRequest in = x.in;
+    if (in.req().isMethod(Methods.BYE)) {
+      byeEnds(in.req());
+      CallLoad load = answeredCalls.remove(in.callId());
+      if (load != null) load.ended();
+    }
     if (in.req().isMethod(Methods.BYE) && media != null) {
       endMedia(in.req());
       awaitingAck.remove(in.callId());
     }
     if (in.tx() != null) {
-      context(in, plan, aor).start(targets, 0, null);
+      ResponseContext c = context(x, plan, aor);
+      if (failover == null) c.start(targets, 0, null);
+      else c.startInTurn(targets, failover);
       return;
     }
     // kept until the BYE: an ACK sent again (its 2xx was retransmitted) is answered the same way
@@ -396,10 +493,14 @@ public final class RequestRouter {
     for (BranchTarget t : targets) forwardStateless(in, plan, t, null);
   }
 
-  private ResponseContext context(IncomingRequest in, ForwardPlan plan, String aor) {
+  private ResponseContext context(RoutedRequest x, ForwardPlan plan, String aor) {
+    IncomingRequest in = x.in;
     RoutingSettings s = settings.get();
+    MediaConfig mediaConfig = x.mediaMode() == null ? s.media() : s.media().withMode(x.mediaMode());
     ResponseContext c = new ResponseContext(forwarder, table, s.proxy(), in, plan, aor, this::targetsOf,
-        MediaLeg.of(media, s.media(), in, awaitingAck::put), registrar::flowFailed);
+        MediaLeg.of(media, mediaConfig, in, awaitingAck::put), registrar::flowFailed);
+    if (x.hasFailureRoute()) c.onFailure(x::failed);
+    c.onEstablished(answeredCalls::put);
     if (dialogs.wanted() && in.req().isMethod(Methods.INVITE)) {
       try {
         SipRequest req = in.req();
@@ -413,6 +514,22 @@ public final class RequestRouter {
     }
     return c;
   }
+
+  /** The rules' {@code dispatch}: the set's destinations for this request, chosen one first; empty when none is up. */
+  List<BranchTarget> dispatchTargets(String set, RoutedRequest x) {
+    LOG.warning("dispatch: no dispatcher set " + set + " (Call-ID " + x.callId() + ")");
+    return List.of();
+  }
+
+  Failover dispatchFailover(String set) { return Failover.DEFAULT; }
+
+  /** The rules' {@code lcr}: the gateways of the least-cost route for this request, in turn; empty when no rule matches. */
+  List<BranchTarget> lcrTargets(RoutedRequest x) { return List.of(); }
+
+  Failover lcrFailover() { return Failover.DEFAULT; }
+
+  /** The rules' {@code enum}: the URI ENUM gives for {@code number}. */
+  Future<SipUri> enumLookup(String number, String suffix) { return Future.failedFuture("no ENUM resolver"); }
 
   /** {@code user@domain} for a URI of a local domain with a user; null for any other. */
   private static String localAor(SipUri uri, LocalDomains domains) {
@@ -447,7 +564,7 @@ public final class RequestRouter {
    * Where a URI leads (a failure route's target): the bindings of a local user, forked as any call to
    * that user would be; any other URI as it is, resolved (RFC 3263) when forwarded.
    */
-  private Future<List<BranchTarget>> targetsOf(SipUri uri) {
+  Future<List<BranchTarget>> targetsOf(SipUri uri) {
     LocalDomains domains = settings.get().domains();
     if (uri.user() == null || !domains.isLocal(uri)) {
       return Future.succeededFuture(List.of(BranchTarget.resolve(uri.toString(), uri, null, 1.0f)));
@@ -528,7 +645,7 @@ public final class RequestRouter {
   }
 
   /** A request addressed to the server itself (no user part): OPTIONS is answered, the rest is not served. */
-  private void toServer(IncomingRequest in) {
+  void toServer(IncomingRequest in) {
     SipRequest req = in.req();
     if (req.isMethod(Methods.OPTIONS)) {
       send(in, 200, ResponseBuilder.of(req, 200).header(HeaderName.ALLOW, ALLOW)

@@ -1,5 +1,6 @@
 package io.sipgw.proxy;
 
+import io.sipgw.config.Failover;
 import io.sipgw.config.FailureRoute;
 import io.sipgw.config.ProxyConfig;
 import io.sipgw.media.MediaPolicy;
@@ -72,6 +73,17 @@ final class ResponseContext implements ClientTransaction.User {
   private boolean finalSent;
   private boolean failureRouted;
   private final BestResponse best = new BestResponse();
+  /** Destinations in turn (a dispatcher set, LCR gateways): when the next goes, and the no-answer timeout; null: forking as configured. */
+  private Failover failover;
+  /** The status the last branch to end ended with. */
+  private int lastStatus;
+  /** A route rule's failure route, run when the request would end in failure; null: none. */
+  private FailureHandler failureHandler;
+  private int failureRuns;
+  /** Told of a call that was answered on a counted destination: it ends with its BYE. */
+  private BiConsumer<String, CallLoad> established = (c, l) -> l.ended();
+  /** Failure routes run one after another at most this often per request (each may set the next). */
+  private static final int MAX_FAILURE_ROUTES = 8;
 
   /**
    * @param aor the local user the request is for (failure routes apply), or null
@@ -117,6 +129,66 @@ final class ResponseContext implements ClientTransaction.User {
     startGroup();
   }
 
+  /**
+   * Forwards to {@code targets} one after another: the next when one ends with a status {@code f}
+   * names, a transport error or a timeout (or {@code f.timeout()} ms without an answer).
+   */
+  void startInTurn(List<BranchTarget> targets, Failover f) {
+    failover = f;
+    List<List<BranchTarget>> serial = new ArrayList<>(targets.size());
+    for (BranchTarget t : targets) serial.add(List.of(t));
+    server.onCancel(this::cancel);
+    if (cancelled) {
+      best.consider(487, null, "Request Terminated");
+      allEnded();
+      return;
+    }
+    groups = serial;
+    nextGroup = 0;
+    startGroup();
+  }
+
+  /** The failure route to run when the request would end in failure; null: none. */
+  void onFailure(FailureHandler h) { failureHandler = h; }
+
+  /** Where answered calls to counted destinations are kept until their BYE. */
+  void onEstablished(BiConsumer<String, CallLoad> e) { established = e; }
+
+  /** From a failure route: the request goes on to {@code targets} in turn, in this transaction. */
+  void retarget(List<BranchTarget> targets, Failover f) {
+    if (cancelled || targets.isEmpty()) {
+      giveUp();
+      return;
+    }
+    best.clear();
+    failover = f;
+    List<List<BranchTarget>> serial = new ArrayList<>(targets.size());
+    for (BranchTarget t : targets) serial.add(List.of(t));
+    groups = serial;
+    nextGroup = 0;
+    startGroup();
+  }
+
+  /** From a failure route: {@code response} is the answer. */
+  void answer(int status, Buffer response) {
+    finalSent = true;
+    if (report != null) report.answered(status, null);
+    if (media != null) media.failed();
+    upstream = upstream.andThen(x -> server.respond(status, response));
+    release();
+  }
+
+  /** From a failure route that sent the request nowhere: the best response goes up. */
+  void giveUp() {
+    sendBest();
+    release();
+  }
+
+  /** The request this context forwards (null once released). */
+  IncomingRequest incoming() { return in; }
+
+  ForwardPlan plan() { return plan; }
+
   private static List<List<BranchTarget>> byFallingQ(List<BranchTarget> targets) {
     List<BranchTarget> sorted = new ArrayList<>(targets);
     sorted.sort(Comparator.comparingDouble((BranchTarget t) -> -t.q()));
@@ -141,7 +213,7 @@ final class ResponseContext implements ClientTransaction.User {
   }
 
   private void startBranch(ProxyBranch b) {
-    forwarder.hopFor(b.target).onComplete(ar -> {
+    forwarder.hopsFor(b.target).onComplete(ar -> {
       if (!b.pending()) return;
       if (b.cancelWanted) {
         ended(b, 487, null, "Request Terminated");
@@ -152,34 +224,65 @@ final class ResponseContext implements ClientTransaction.User {
         ended(b, 404, null, "Not Found (cannot resolve " + b.target + ")");
         return;
       }
-      NextHop hop = ar.result();
-      Listener out = forwarder.listenerFor(hop);
-      if (out == null) {
-        ended(b, 503, null, "Service Unavailable (no " + hop.target().transport() + " listener)");
-        return;
+      b.hops = ar.result();
+      b.hop = 0;
+      if (b.target.load() != null) {
+        b.counted = true;
+        b.target.load().started();
       }
-      if (media == null) {
-        send(b, hop, out, null);
-        return;
-      }
-      // the offer is rewritten for the side this branch goes to: its transport says whether that is a browser
-      media.offerToward(hop.target().transport()).onComplete(offer -> {
-        if (!b.pending()) return;
-        if (b.cancelWanted) {
-          ended(b, 487, null, "Request Terminated");
-        } else if (offer.failed()) {
-          boolean down = offer.cause() instanceof NgException e && e.unreachable();
-          LOG.warning("media relay " + (down ? "not reachable" : "refused the offer") + ": " + offer.cause().getMessage()
-              + "; " + method + " to " + b.target + " not sent (Call-ID " + callId + ")");
-          if (down) ended(b, 503, null, "Service Unavailable (media relay not reachable)");
-          else ended(b, 500, null, "Server Internal Error (media relay refused the offer)");
-        } else {
-          MediaLeg.Offer o = offer.result();
-          b.media = o == null ? null : o.bridge();
-          send(b, hop, out, o == null ? null : o.sdp());
-        }
-      });
+      toHop(b);
     });
+  }
+
+  /** Sends the branch to its hop in use (the first, or the next after one failed, RFC 3263 §4.3). */
+  private void toHop(ProxyBranch b) {
+    NextHop hop = b.hops.get(b.hop);
+    Listener out = forwarder.listenerFor(hop);
+    if (out == null) {
+      if (nextHop(b, "no " + hop.target().transport() + " listener")) return;
+      ended(b, 503, null, "Service Unavailable (no " + hop.target().transport() + " listener)");
+      return;
+    }
+    if (media == null) {
+      send(b, hop, out, null);
+      return;
+    }
+    // the offer is rewritten for the side this branch goes to: its transport says whether that is a browser
+    media.offerToward(hop.target().transport()).onComplete(offer -> {
+      if (!b.pending()) return;
+      if (b.cancelWanted) {
+        ended(b, 487, null, "Request Terminated");
+      } else if (offer.failed()) {
+        boolean down = offer.cause() instanceof NgException e && e.unreachable();
+        LOG.warning("media relay " + (down ? "not reachable" : "refused the offer") + ": " + offer.cause().getMessage()
+            + "; " + method + " to " + b.target + " not sent (Call-ID " + callId + ")");
+        if (down) ended(b, 503, null, "Service Unavailable (media relay not reachable)");
+        else ended(b, 500, null, "Server Internal Error (media relay refused the offer)");
+      } else {
+        MediaLeg.Offer o = offer.result();
+        b.media = o == null ? null : o.bridge();
+        send(b, hop, out, o == null ? null : o.sdp());
+      }
+    });
+  }
+
+  /**
+   * RFC 3263 §4.3, RFC 3261 §16.7 step 5's "try the next": a hop that could not be reached, did not
+   * answer or answered 503 gives way to the next address its target resolved to, in this same
+   * transaction. False when none is left (or the branch is being cancelled).
+   */
+  private boolean nextHop(ProxyBranch b, String why) {
+    if (!b.hasNextHop() || b.cancelWanted || cancelled) return false;
+    table.scheduler().cancel(b.timerC);
+    table.scheduler().cancel(b.noAnswer);
+    b.timerC = b.noAnswer = Scheduler.NONE;
+    if (b.tx != null && !b.tx.terminated()) b.tx.abandon();
+    b.tx = null;
+    b.provisional = false;
+    NextHop failed = b.hops.get(b.hop++);
+    LOG.info(method + " to " + failed + " " + why + "; trying " + b.hops.get(b.hop) + " (Call-ID " + callId + ")");
+    toHop(b);
+    return true;
   }
 
   /** Sends the branch's copy of the request, its SDP replaced by {@code sdp} unless that is null. */
@@ -194,6 +297,7 @@ final class ResponseContext implements ClientTransaction.User {
     }
     b.tx = table.newClient(method, branch, data, callId, hop.target().transport().reliable(), forwarder.wireTo(hop), this);
     if (invite) b.timerC = table.scheduler().schedule(config.timerC() * 1000L, () -> timerC(b));
+    if (failover != null && failover.timeout() > 0) b.noAnswer = table.scheduler().schedule(failover.timeout(), () -> noAnswer(b));
     LOG.fine(() -> "forwarded " + method + " to " + hop + " (Call-ID " + callId + ")");
     b.tx.start();
   }
@@ -205,6 +309,10 @@ final class ResponseContext implements ClientTransaction.User {
     if (b == null) {
       if (status >= 200 && status < 300) forward(response, status, null); // a 2xx retransmission after release()
       return;
+    }
+    if (b.noAnswer != Scheduler.NONE) {
+      table.scheduler().cancel(b.noAnswer);
+      b.noAnswer = Scheduler.NONE;
     }
     if (status < 200) {
       provisional(b, response);
@@ -224,6 +332,7 @@ final class ResponseContext implements ClientTransaction.User {
       ended(b, 408, null, "Request Timeout");
       return;
     }
+    if (status == 503 && nextHop(b, "answered 503")) return;
     if (status >= 600 && invite) {
       // §16.7 step 5: a 6xx ends the search: cancel the other branches, start no new one.
       sixx = true;
@@ -252,6 +361,7 @@ final class ResponseContext implements ClientTransaction.User {
     ProxyBranch b = branchOf(tx);
     if (b == null || !b.pending()) return;
     // a live node answers an INVITE with 100 Trying at once, whatever its client does
+    if (!b.provisional && nextHop(b, "did not answer")) return;
     if (invite && !b.provisional) nodeGone(b, "did not answer the INVITE at all");
     ended(b, 408, null, "Request Timeout");
   }
@@ -260,6 +370,7 @@ final class ResponseContext implements ClientTransaction.User {
   public void transportError(ClientTransaction tx, String reason) {
     ProxyBranch b = branchOf(tx);
     if (b == null || !b.pending()) return;
+    if (nextHop(b, "is unreachable (" + reason + ")")) return;
     LOG.info("could not forward " + method + " to " + b.target + ": " + reason + " (Call-ID " + callId + ")");
     nodeGone(b, "is unreachable (" + reason + ")");
     ended(b, 503, null, "Service Unavailable (next hop unreachable)");
@@ -292,6 +403,16 @@ final class ResponseContext implements ClientTransaction.User {
       b.cancelWanted = true;
       ended(b, 408, null, "Request Timeout");
     }
+  }
+
+  /** The failover timeout: no response at all from this hop; the next one, or the branch ends as 408. */
+  private void noAnswer(ProxyBranch b) {
+    b.noAnswer = Scheduler.NONE;
+    if (!b.pending() || b.provisional || b.tx == null) return;
+    if (nextHop(b, "did not answer in " + failover.timeout() + " ms")) return;
+    LOG.info(method + " to " + b.hops.get(b.hop) + ": no answer in " + failover.timeout() + " ms (Call-ID " + callId + ")");
+    b.tx.abandon();
+    ended(b, 408, null, "Request Timeout");
   }
 
   /** §16.10: the caller's CANCEL. */
@@ -332,9 +453,16 @@ final class ResponseContext implements ClientTransaction.User {
 
   private void ended(ProxyBranch b, int status, SipResponse response, String reason) {
     b.finalStatus = status;
+    lastStatus = status;
     table.scheduler().cancel(b.timerC);
     table.scheduler().cancel(b.cancelGuard);
-    b.timerC = b.cancelGuard = Scheduler.NONE;
+    table.scheduler().cancel(b.noAnswer);
+    b.timerC = b.cancelGuard = b.noAnswer = Scheduler.NONE;
+    if (b.counted) {
+      b.counted = false;
+      if (invite && status < 300) established.accept(callId, b.target.load()); // counted until its BYE
+      else b.target.load().ended();
+    }
     Binding binding = b.target.binding();
     if (status == 430 && binding != null) {
       // RFC 5626 §5.3, §11.5: the flow this binding was reached over has failed (other flows of the
@@ -355,8 +483,15 @@ final class ResponseContext implements ClientTransaction.User {
       release();
       return;
     }
-    if (!cancelled && !sixx && nextGroup < groups.size()) {
+    if (!cancelled && !sixx && nextGroup < groups.size() && (failover == null || failover.failsOver(lastStatus))) {
       startGroup();
+      return;
+    }
+    if (failureHandler != null && !cancelled && failureRuns < MAX_FAILURE_ROUTES) {
+      FailureHandler h = failureHandler;
+      failureHandler = null;
+      failureRuns++;
+      h.failed(this, best.status());
       return;
     }
     FailureRoute route = cancelled || failureRouted || aor == null ? null : config.failureRoute(best.status(), aor);

@@ -90,6 +90,11 @@ public abstract sealed class ServerTransaction permits InviteServerTransaction, 
     }
   }
 
+  /** The request is dropped unanswered (a route rule's {@code drop}): the transaction leaves the table. */
+  public void drop() {
+    if (!finalSent()) leave();
+  }
+
   /** Leaves the table, and lets go of what a timer entry would otherwise keep for 64*T1. */
   void leave() {
     wire = null;

@@ -46,7 +46,7 @@ class DispatcherConfigTest {
     assertEquals("sip:127.0.0.1:5071", s.destinations().get(0).uri().toString());
     assertEquals(new DispatcherConfig.Probe(0, 2, 1, "OPTIONS"), s.probe());
     assertFalse(s.probe().enabled());
-    assertEquals(Failover.defaults(), s.failover());
+    assertEquals(Failover.DEFAULT, s.failover());
     assertEquals(new JsonArray().add(408).add(503), s.failover().codeText());
     assertEquals(0, s.failover().timeout());
     assertTrue(s.failover().failsOver(408) && s.failover().failsOver(503));
@@ -111,6 +111,20 @@ class DispatcherConfigTest {
     assertEquals("dispatcher.sets", badKey("{\"pbx\": []}"));
     ConfigException unknown = assertThrows(ConfigException.class, () -> parse("{\"dispatcher\": {\"set\": []}}"));
     assertEquals("dispatcher.set", unknown.key());
+  }
+
+  @Test
+  void theLoadBalancerExampleIsValidAndSaysWhatTheReadmeSays() throws Exception {
+    SipgwConfig c = SipgwConfig.fromJson(new JsonObject(java.nio.file.Files.readString(java.nio.file.Path.of("conf/examples/loadbalancer.json"))));
+    assertEquals(List.of("udp 127.0.0.1:5060", "tcp 127.0.0.1:5060"),
+        c.listen().stream().map(l -> l.transport().toString().toLowerCase(java.util.Locale.ROOT) + " " + l.host() + ":" + l.port()).toList());
+    assertEquals(1, c.dispatcher().sets().size());
+    DestinationSet pbx = c.dispatcher().set("pbx");
+    assertEquals(Algorithm.ROUND_ROBIN, pbx.algorithm());
+    assertEquals(List.of("sip:127.0.0.1:5071", "sip:127.0.0.1:5072", "sip:127.0.0.1:5073"),
+        pbx.destinations().stream().map(d -> d.uri().toString()).toList());
+    assertEquals(new DispatcherConfig.Probe(2, 2, 1, "OPTIONS"), pbx.probe());
+    assertEquals(Failover.DEFAULT, pbx.failover());
   }
 
   @Test
