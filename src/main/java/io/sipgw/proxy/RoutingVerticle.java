@@ -54,7 +54,8 @@ public final class RoutingVerticle extends VerticleBase {
     // one ng client per routing loop: the calls it bridges are this loop's Call-IDs, kept without locks
     media = new RtpengineRelay(NgClient.create(vertx, () -> shared.settings().get().media()));
     RequestRouter requests = new RequestRouter(shared.transports(), shared.settings(), shared.registrar(), shared.store(),
-        shared.resolver(), table, media, shared.authentication(), shared.offline(), shared.presence(), shared.dialogs());
+        shared.resolver(), table, media, shared.authentication(), shared.offline(), shared.presence(), shared.dialogs(),
+        shared.destinations());
     ResponseRouter responses = new ResponseRouter(shared.transports(), table, shared.ownRequests());
     consumer = vertx.eventBus().localConsumer(address, msg -> {
       InboundMessage in = msg.body();

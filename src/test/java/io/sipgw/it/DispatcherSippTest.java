@@ -33,6 +33,8 @@ class DispatcherSippTest {
   private static final Duration CHANGE_BOUND = Duration.ofSeconds(INTERVAL * (FAILURES + 3L));
   private static final Duration PBX_BOUND = Duration.ofSeconds(200);
   private static final int CALLS = 30;
+  /** How long a call to a PBX that sends nothing back waits before it goes to the next. */
+  private static final int FAILOVER_TIMEOUT_MILLIS = 1000;
 
   @TempDir Path dir;
   private final List<SippRun> pbxs = new ArrayList<>();
@@ -193,5 +195,32 @@ class DispatcherSippTest {
     for (int i = 0; i < 3; i++) {
       assertEquals(CALLS / 3, after[i] - before[i], "PBX " + i + " takes a third of the calls again");
     }
+    noCallsInProgress();
+  }
+
+  /** Every call counted on a destination (least calls) when its INVITE went there is counted off by its BYE. */
+  private void noCallsInProgress() {
+    JsonArray status = gateway.sipgw().destinationSets().status();
+    for (Object d : status.getJsonObject(0).getJsonArray("destinations")) {
+      assertEquals(0, ((JsonObject) d).getInteger("calls"), () -> "no call in progress: " + status.encode());
+    }
+  }
+
+  @Test
+  void aCallToAPbxThatDoesNotAnswerFailsOverToTheNextBeforeProbesFindItDown() {
+    startPbxs();
+    JsonObject dispatcher = dispatcher();
+    JsonObject set = dispatcher.getJsonArray("sets").getJsonObject(0);
+    set.getJsonObject("probe").put("interval", 0); // not probed: it stays up for the set, only failover moves the calls
+    set.getJsonObject("failover").put("timeout", FAILOVER_TIMEOUT_MILLIS);
+    startGateway(new JsonObject().put("dispatcher", dispatcher).put("routes", routes()));
+    running[1].close();
+    long[] before = invites();
+    calls(); // none fails: a third of them first went to PBX 1, then to the next
+    long[] after = invites();
+    assertEquals(CALLS / 3, after[0] - before[0], "PBX 0 takes its turns");
+    assertEquals(2 * CALLS / 3, after[2] - before[2], "PBX 2 takes its turns and, next in the set, PBX 1's");
+    assertEquals(0, log.count("INFO", "dispatcher set pbx: "), () -> "not probed, nothing changes: " + log.lines());
+    noCallsInProgress();
   }
 }
