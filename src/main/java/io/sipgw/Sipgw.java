@@ -155,6 +155,7 @@ public final class Sipgw {
 
   /** Deploys the gateway's verticles on {@code vertx} and binds its listeners. */
   public static Future<Sipgw> start(Vertx vertx, SipgwConfig config) {
+    if (!config.log().levels().isEmpty()) LogLevels.apply(config.log());
     try {
       vertx.eventBus().registerDefaultCodec(InboundMessage.class, new InboundCodec());
     } catch (IllegalStateException alreadyRegistered) {
@@ -421,6 +422,7 @@ public final class Sipgw {
 
   /** Applies the settings that can change at run time: domains, proxy, media, registrar, transaction, NAT, TLS, WebSocket origin settings and dispatcher sets. */
   public void reload(SipgwConfig config) {
+    LogLevels.apply(config.log());
     routing.set(routingSettings(config, transports));
     registrar.set(config.registrar());
     transaction.set(config.transaction());

@@ -38,6 +38,7 @@ final class ConfigOverrides {
                  "maxWaiting": 0, "timeout": 0, "nodeAddress": ""},
        "transport": {"instances": 0, "tcpIdleTimeout": 0, "maxMessageSize": 0, "maxConnections": 0},
        "workers": 0,
+       "log": {"levels": {}},
        "routes": [{"name": "", "when": {}, "actions": [{}], "onlyWhenCalled": true}],
        "reload": {"scanPeriod": 0},
        "tls": {"certificate": "", "key": "", "minVersion": "", "verifyClient": "", "clientCa": "", "trustCa": "",

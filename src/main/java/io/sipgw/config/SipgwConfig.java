@@ -47,12 +47,13 @@ public final class SipgwConfig {
   private final MsrpConfig msrp;
   private final DispatcherConfig dispatcher;
   private final RuleSet routes;
+  private final LogConfig log;
   private final JsonObject json;
 
   private SipgwConfig(List<ListenConfig> listen, List<DomainConfig> domains, RegistrarConfig registrar, ProxyConfig proxy,
                       TransactionConfig transaction, StoreConfig store, TransportConfig transport, int workers, ReloadConfig reload,
                       TlsConfig tls, WebSocketConfig websocket, MediaConfig media, NatConfig nat, AuthConfig auth, BanConfig bans,
-                      ImConfig im, PresenceConfig presence, MsrpConfig msrp, RuleSet routes, DispatcherConfig dispatcher) {
+                      ImConfig im, PresenceConfig presence, MsrpConfig msrp, RuleSet routes, LogConfig log, DispatcherConfig dispatcher) {
     this.listen = List.copyOf(listen);
     this.domains = List.copyOf(domains);
     this.registrar = registrar;
@@ -72,6 +73,7 @@ public final class SipgwConfig {
     this.presence = presence;
     this.msrp = msrp;
     this.routes = routes;
+    this.log = log;
     this.dispatcher = dispatcher;
     this.json = toJson();
   }
@@ -99,11 +101,12 @@ public final class SipgwConfig {
     PresenceConfig presence = PresenceConfig.read(ConfigObject.at(root, "presence"));
     MsrpConfig msrp = MsrpConfig.read(ConfigObject.at(root, "msrp"), domains.isEmpty() ? "localhost" : domains.get(0).name());
     RuleSet routes = readRoutes(root);
+    LogConfig log = LogConfig.read(ConfigObject.at(root, "log"));
     DispatcherConfig dispatcher = DispatcherConfig.read(ConfigObject.at(root, "dispatcher"));
     root.rejectUnknownKeys();
     requireCertificateForTls(listen, tls);
     return new SipgwConfig(listen, domains, registrar, proxy, transaction, store, transport, workers, reload, tls, websocket, media, nat, auth, bans,
-        im, presence, msrp, routes, dispatcher);
+        im, presence, msrp, routes, log, dispatcher);
   }
 
   /** The embedded default: conf/sipgw.json as packaged in the jar (UDP and TCP on 0.0.0.0:5060, WS on 8080). */
@@ -207,6 +210,7 @@ public final class SipgwConfig {
         .put("websocket", websocket.toJson()).put("media", media.toJson())
         .put("nat", nat.toJson()).put("auth", auth.toJson()).put("bans", bans.toJson())
         .put("im", im.toJson()).put("presence", presence.toJson()).put("msrp", msrp.toJson()).put("routes", routes.json())
+        .put("log", log.toJson())
         .put("dispatcher", dispatcher.toJson());
   }
 
@@ -217,6 +221,9 @@ public final class SipgwConfig {
 
   /** The MSRP relay's listeners ({@code listen} entries with {@code "transport": "msrp"} or {@code "msrps"}). */
   public List<ListenConfig> msrpListen() { return listen.stream().filter(ListenConfig::msrp).toList(); }
+
+  /** Log levels per logger ({@code log}), reloadable. */
+  public LogConfig log() { return log; }
 
   /** The route rules ({@code routes}), compiled; reloadable. */
   public RuleSet routes() { return routes; }

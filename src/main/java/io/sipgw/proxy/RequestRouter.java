@@ -6,8 +6,6 @@ import io.sipgw.config.MediaConfig;
 import io.sipgw.rules.DefaultRules;
 import io.sipgw.rules.RuleSet;
 import io.sipgw.dns.SipResolver;
-import io.sipgw.lb.Destination;
-import io.sipgw.lb.DestinationSets;
 import io.sipgw.media.MediaRelay;
 import io.sipgw.registrar.Registrar;
 import io.sipgw.sip.Escapes;
@@ -34,7 +32,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -71,8 +68,7 @@ public final class RequestRouter {
   private final OfflineStorage offline;
   private final PresenceService presence;
   private final DialogEvents dialogs;
-  /** The dispatcher's destination sets, shared by every routing loop. */
-  private final DestinationSets destinations;
+  private final RouteTargets targets;
   /**
    * Late offers whose 2xx went up, for the ACK that brings the answer, by Call-ID: this loop's own,
    * until the BYE. Bounded: a call that never ends leaves its entry until newer ones push it out.
@@ -97,7 +93,7 @@ public final class RequestRouter {
 
   public RequestRouter(Transports transports, Supplier<RoutingSettings> settings, Registrar registrar, LocationStore store,
       SipResolver resolver, TransactionTable table, MediaRelay media, Authentication authentication, OfflineStorage offline,
-      PresenceService presence, DialogEvents dialogs, DestinationSets destinations) {
+      PresenceService presence, DialogEvents dialogs, RouteTargets targets) {
     this.transports = transports;
     this.settings = settings;
     this.registrar = registrar;
@@ -112,7 +108,7 @@ public final class RequestRouter {
     this.offline = offline;
     this.presence = presence;
     this.dialogs = dialogs;
-    this.destinations = destinations;
+    this.targets = targets;
   }
 
   /**
@@ -291,6 +287,9 @@ public final class RequestRouter {
   }
 
   LocalDomains domains() { return settings.get().domains(); }
+
+  /** Where dispatch, lcr and enum send requests. */
+  RouteTargets targets() { return targets; }
 
   /**
    * The rules' {@code looseRoute}: a request with a Route to follow (§16.6 step 6), a flow our Route
@@ -520,42 +519,6 @@ public final class RequestRouter {
     }
     return c;
   }
-
-  /** The rules' {@code dispatch}: the set's destinations for this request, chosen one first; empty when none is up. */
-  List<BranchTarget> dispatchTargets(String set, RoutedRequest x) {
-    if (!destinations.has(set)) {
-      LOG.warning("dispatch: no dispatcher set " + set + " (Call-ID " + x.callId() + ")");
-      return List.of();
-    }
-    List<Destination> chosen = destinations.select(set, x.request());
-    if (chosen.isEmpty()) {
-      LOG.info("dispatch: no destination of dispatcher set " + set + " is up (Call-ID " + x.callId() + ")");
-      return List.of();
-    }
-    List<BranchTarget> targets = new ArrayList<>(chosen.size());
-    for (Destination d : chosen) targets.add(BranchTarget.resolve(null, d.uri(), null, 1.0f).counted(new DestinationLoad(d)));
-    return targets;
-  }
-
-  /** The calls sent to a dispatcher destination, counted on it (its set's least-calls algorithm). */
-  private record DestinationLoad(Destination destination) implements CallLoad {
-    @Override public void started() { destination.callStarted(); }
-
-    @Override public void ended() { destination.callEnded(); }
-  }
-
-  Failover dispatchFailover(String set) {
-    Failover f = destinations.failover(set);
-    return f == null ? Failover.DEFAULT : f;
-  }
-
-  /** The rules' {@code lcr}: the gateways of the least-cost route for this request, in turn; empty when no rule matches. */
-  List<BranchTarget> lcrTargets(RoutedRequest x) { return List.of(); }
-
-  Failover lcrFailover() { return Failover.DEFAULT; }
-
-  /** The rules' {@code enum}: the URI ENUM gives for {@code number}. */
-  Future<SipUri> enumLookup(String number, String suffix) { return Future.failedFuture("no ENUM resolver"); }
 
   /** {@code user@domain} for a URI of a local domain with a user; null for any other. */
   private static String localAor(SipUri uri, LocalDomains domains) {

@@ -171,17 +171,17 @@ final class RoutedRequest implements Exchange {
 
   @Override
   public boolean dispatch(String set) {
-    List<BranchTarget> targets = router.dispatchTargets(set, this);
+    List<BranchTarget> targets = router.targets().dispatch(set, this);
     if (targets.isEmpty()) return false;
-    forward(targets, router.dispatchFailover(set));
+    forward(targets, router.targets().dispatchFailover(set));
     return true;
   }
 
   @Override
   public boolean lcr() {
-    List<BranchTarget> targets = router.lcrTargets(this);
+    List<BranchTarget> targets = router.targets().lcr(this);
     if (targets.isEmpty()) return false;
-    forward(targets, router.lcrFailover());
+    forward(targets, router.targets().lcrFailover());
     return true;
   }
 
@@ -189,7 +189,7 @@ final class RoutedRequest implements Exchange {
   public Future<Boolean> enumRoute(String suffix) {
     String number = target.isSip() ? target.user() : null;
     if (number == null || !number.startsWith("+")) return Future.succeededFuture(false);
-    return router.enumLookup(number, suffix).transform(ar -> {
+    return router.targets().enumLookup(number, suffix).transform(ar -> {
       if (ar.failed()) {
         LOG.fine(() -> "ENUM: no URI for " + number + ": " + ar.cause().getMessage() + " (Call-ID " + callId() + ")");
         return Future.succeededFuture(false);

@@ -55,7 +55,7 @@ public final class RoutingVerticle extends VerticleBase {
     media = new RtpengineRelay(NgClient.create(vertx, () -> shared.settings().get().media()));
     RequestRouter requests = new RequestRouter(shared.transports(), shared.settings(), shared.registrar(), shared.store(),
         shared.resolver(), table, media, shared.authentication(), shared.offline(), shared.presence(), shared.dialogs(),
-        shared.destinations());
+        new RouteTargets(shared));
     ResponseRouter responses = new ResponseRouter(shared.transports(), table, shared.ownRequests());
     consumer = vertx.eventBus().localConsumer(address, msg -> {
       InboundMessage in = msg.body();

@@ -1,0 +1,34 @@
+package io.sipgw;
+
+import io.sipgw.config.LogConfig;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Applies {@code log.levels} to the loggers, at start and on each reload. The loggers it set are
+ * held here (java.util.logging keeps them only weakly, and a collected logger would forget its level).
+ */
+final class LogLevels {
+  private static final Logger LOG = Logger.getLogger("sipgw");
+  private static final Map<String, Logger> SET = new HashMap<>();
+
+  private LogLevels() { }
+
+  static synchronized void apply(LogConfig config) {
+    for (Map.Entry<String, Logger> e : SET.entrySet()) {
+      if (!config.levels().containsKey(e.getKey()) && e.getValue().getLevel() != null) {
+        e.getValue().setLevel(null);
+        LOG.info("log level of " + e.getKey() + " back to its parent's");
+      }
+    }
+    for (Map.Entry<String, Level> e : config.levels().entrySet()) {
+      Logger l = SET.computeIfAbsent(e.getKey(), Logger::getLogger);
+      if (!e.getValue().equals(l.getLevel())) {
+        l.setLevel(e.getValue());
+        LOG.info("log level of " + e.getKey() + ": " + e.getValue().getName());
+      }
+    }
+  }
+}
