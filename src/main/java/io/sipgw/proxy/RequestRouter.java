@@ -1,14 +1,11 @@
 package io.sipgw.proxy;
 
-import io.sipgw.config.DomainMode;
 import io.sipgw.config.Failover;
-import io.sipgw.config.MediaConfig;
 import io.sipgw.rules.DefaultRules;
 import io.sipgw.rules.RuleSet;
 import io.sipgw.dns.SipResolver;
 import io.sipgw.media.MediaRelay;
 import io.sipgw.registrar.Registrar;
-import io.sipgw.sip.Escapes;
 import io.sipgw.sip.HeaderName;
 import io.sipgw.sip.MessageValidator;
 import io.sipgw.sip.Methods;
@@ -18,7 +15,6 @@ import io.sipgw.sip.SipParseException;
 import io.sipgw.sip.SipRequest;
 import io.sipgw.sip.SipUri;
 import io.sipgw.sip.Via;
-import io.sipgw.store.Binding;
 import io.sipgw.store.LocationStore;
 import io.sipgw.transaction.InviteServerTransaction;
 import io.sipgw.transaction.ServerTransaction;
@@ -26,89 +22,52 @@ import io.sipgw.transaction.TransactionKey;
 import io.sipgw.transaction.TransactionTable;
 import io.sipgw.transport.Flow;
 import io.sipgw.transport.FlowToken;
-import io.sipgw.transport.Listener;
 import io.sipgw.transport.Transports;
 import io.vertx.core.Future;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
- * The routing core for requests (RFC 3261 §16): validation, Route preprocessing, REGISTER to the
- * registrar, location lookup for local users (404, 480, redirect with 302, or forwarding to every
- * binding), RFC 3263 forwarding for other domains, Max-Forwards, loop detection and Record-Route.
- * Requests it forwards get a server transaction and a {@link ResponseContext} (stateful, §16.2);
- * ACK and REGISTER are handled without state, as is a CANCEL that matches no transaction (§16.10).
+ * The routing core for requests (RFC 3261 §16): validation, the transaction layer's part, Route
+ * preprocessing (§16.4), then the route rules ({@link RoutedRequest}), whose steps it offers: loose
+ * routing, authentication, Max-Forwards and loop detection, and through {@link LocalUsers}, {@link
+ * Relay} and {@link RouteTargets} the registrar, location, forwarding and load balancing. Requests
+ * it forwards get a server transaction and a {@link ResponseContext} (stateful, §16.2); ACK and
+ * REGISTER are handled without state, as is a CANCEL that matches no transaction (§16.10).
  * One instance per routing event loop: its transaction table is that loop's.
  */
 public final class RequestRouter {
   private static final Logger LOG = Logger.getLogger("sipgw.proxy");
-  private static final int MAX_AWAITING_ACK = 10_000;
   static final String ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, PRACK, UPDATE, INFO, REFER, NOTIFY, SUBSCRIBE, MESSAGE";
 
   private final Transports transports;
   private final Supplier<RoutingSettings> settings;
-  private final Registrar registrar;
-  private final LocationStore store;
   private final Responder responder;
   private final RequestForwarder forwarder;
   private final TransactionTable table;
   private final OverloadLog overload = new OverloadLog();
-  private final BindingTargets bindingTargets;
-  private final MediaRelay media;
-  private final Registrations registrations;
   private final Authentication authentication;
-  private final OfflineStorage offline;
-  private final PresenceService presence;
-  private final DialogEvents dialogs;
   private final RouteTargets targets;
-  /**
-   * Late offers whose 2xx went up, for the ACK that brings the answer, by Call-ID: this loop's own,
-   * until the BYE. Bounded: a call that never ends leaves its entry until newer ones push it out.
-   */
-  private final Map<String, MediaLeg> awaitingAck = new LinkedHashMap<>() {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, MediaLeg> eldest) { return size() > MAX_AWAITING_ACK; }
-  };
-
-  /**
-   * Calls answered by a dispatcher destination counted for least-calls, by Call-ID, until their BYE
-   * (this loop's own). Bounded: a call whose BYE never comes is let go when newer ones push it out.
-   */
-  private final Map<String, CallLoad> answeredCalls = new LinkedHashMap<>() {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, CallLoad> eldest) {
-      if (size() <= MAX_AWAITING_ACK) return false;
-      eldest.getValue().ended();
-      return true;
-    }
-  };
+  private final LocalUsers users;
+  private final Relay relay;
 
   public RequestRouter(Transports transports, Supplier<RoutingSettings> settings, Registrar registrar, LocationStore store,
       SipResolver resolver, TransactionTable table, MediaRelay media, Authentication authentication, OfflineStorage offline,
       PresenceService presence, DialogEvents dialogs, RouteTargets targets) {
     this.transports = transports;
     this.settings = settings;
-    this.registrar = registrar;
-    this.store = store;
     this.table = table;
     this.responder = new Responder(transports);
     this.forwarder = new RequestForwarder(transports, settings, resolver);
-    this.bindingTargets = new BindingTargets(transports);
-    this.media = media;
-    this.registrations = new Registrations(transports, settings, registrar, authentication);
+    Registrations registrations = new Registrations(transports, settings, registrar, authentication);
     this.authentication = authentication;
-    this.offline = offline;
-    this.presence = presence;
-    this.dialogs = dialogs;
     this.targets = targets;
+    this.users = new LocalUsers(this, transports, settings, store, registrations, offline, presence);
+    this.relay = new Relay(this, transports, settings, forwarder, table, media, registrar, dialogs, store);
   }
 
   /**
@@ -288,6 +247,15 @@ public final class RequestRouter {
 
   LocalDomains domains() { return settings.get().domains(); }
 
+  /** The users of the local domains: registrar, presence, location. */
+  LocalUsers users() { return users; }
+
+  /** Seconds a client is asked to wait (Retry-After) when a service it needs is out. */
+  int retryAfter() { return table.timing().retryAfter(); }
+
+  /** Sends routed requests on. */
+  Relay relay() { return relay; }
+
   /** Where dispatch, lcr and enum send requests. */
   RouteTargets targets() { return targets; }
 
@@ -314,7 +282,7 @@ public final class RequestRouter {
             reject(in, 430, "Flow Failed");
             return true;
           }
-          relay(x, x.plan(loopKey, null, x.newRequestUri()), List.of(BranchTarget.via(null, NextHop.of(flowHop.flow()), 1.0f)), null, null);
+          relay.relay(x, x.plan(loopKey, null, x.newRequestUri()), List.of(BranchTarget.via(null, NextHop.of(flowHop.flow()), 1.0f)), null, null);
           return true;
         }
       }
@@ -331,7 +299,7 @@ public final class RequestRouter {
         }
         String loopKey = mayForward(in);
         if (loopKey == null) return true;
-        relay(x, x.plan(loopKey, lastRoute, requestUri), List.of(BranchTarget.resolve(null, next, null, 1.0f)), null, null);
+        relay.relay(x, x.plan(loopKey, lastRoute, requestUri), List.of(BranchTarget.resolve(null, next, null, 1.0f)), null, null);
         return true;
       }
       if (!removed.isEmpty() && req.to().tag() != null) {
@@ -354,245 +322,12 @@ public final class RequestRouter {
     try {
       String loopKey = mayForward(x.in);
       if (loopKey == null) return;
-      relay(x, x.plan(loopKey, null, x.newRequestUri()), targets, null, failover);
+      relay.relay(x, x.plan(loopKey, null, x.newRequestUri()), targets, null, failover);
     } catch (SipParseException e) {
       reject(x.in, e.status(), e.status() == 400 ? "Bad Request (" + e.reason() + ")" : e.reason());
     }
   }
 
-  /** The rules' {@code save}: the REGISTER goes to the registrar. */
-  void register(RoutedRequest x) {
-    try {
-      registrations.register(x.in.req(), x.in.flow(), settings.get().domains());
-    } catch (SipParseException e) {
-      reject(x.in, e.status(), e.status() == 400 ? "Bad Request (" + e.reason() + ")" : e.reason());
-    }
-  }
-
-  /** The rules' {@code presence}: true when the presence server takes the request (it then answers it). */
-  boolean presence(RoutedRequest x) {
-    IncomingRequest in = x.in;
-    if (in.tx() == null || !presence.takes(in.req())) return false;
-    LocalDomains domains = settings.get().domains();
-    SipUri target = x.requestUri();
-    try {
-      answerForPresence(in, Escapes.unescape(target.user()) + "@" + domains.canonical(target.host()), localAor(in.req().from().uri(), domains));
-    } catch (SipParseException e) {
-      reject(in, 400, "Bad Request (" + e.reason() + ")");
-    }
-    return true;
-  }
-
-  /**
-   * The rules' {@code lookup}: the location service's bindings of the local user the Request-URI
-   * names, forked to; 404 for a user it does not know, 480 for one with no reachable binding (after
-   * the failure routes), a stored MESSAGE (RFC 3428 §7), or a 302 in a redirect domain.
-   */
-  void lookup(RoutedRequest x) {
-    IncomingRequest in = x.in;
-    SipRequest req = in.req();
-    String loopKey;
-    try {
-      loopKey = mayForward(in);
-    } catch (SipParseException e) {
-      reject(in, e.status(), e.status() == 400 ? "Bad Request (" + e.reason() + ")" : e.reason());
-      return;
-    }
-    if (loopKey == null) return;
-    ForwardPlan plan = x.plan(loopKey, null, x.newRequestUri());
-    LocalDomains domains = settings.get().domains();
-    SipUri target = x.requestUri();
-    String aor = Escapes.unescape(target.user()) + "@" + domains.canonical(target.host());
-    DomainMode mode = domains.mode(target.host());
-    store.lookup(aor).onComplete(ar -> {
-      if (ar.failed()) {
-        // the store logs the outage once; per request only at FINE
-        LOG.fine(() -> "location lookup of " + aor + " failed: " + ar.cause().getMessage() + " (Call-ID " + req.callId() + ")");
-        if (!req.isMethod(Methods.ACK)) {
-          send(in, 503, ResponseBuilder.of(req, 503, "Service Unavailable (location service unavailable)")
-              .header(HeaderName.RETRY_AFTER, Integer.toString(table.timing().retryAfter())).toBuffer());
-        }
-        return;
-      }
-      List<Binding> bindings = ar.result().bindings();
-      // bindings whose connection has closed (a browser's WebSocket) are unreachable: 480, not a timeout
-      List<BranchTarget> targets = mode == DomainMode.REDIRECT ? null : bindingTargets.of(bindings);
-      boolean unreachable = bindings.isEmpty() || targets != null && targets.isEmpty();
-      if (unreachable && in.tx() != null && req.isMethod(Methods.MESSAGE) && !transports.isInternal(in.flow())) {
-        // RFC 3428 §7: a proxy may store and forward; one of our own deliveries is never stored again
-        offline.keep(req, aor, ar.result().known()).onComplete(kept -> {
-          if (kept.succeeded() && kept.result() != null) {
-            Buffer answer = kept.result();
-            send(in, statusOf(answer), answer);
-          } else {
-            notFoundOrUnavailable(x, plan, aor, ar.result().known());
-          }
-        });
-      } else if (!ar.result().known() || unreachable) {
-        notFoundOrUnavailable(x, plan, aor, ar.result().known());
-      } else if (mode == DomainMode.REDIRECT) {
-        redirect(in, bindings);
-      } else {
-        relay(x, plan, targets, aor, null);
-      }
-    });
-  }
-
-  /** The presence server answers (on its own loop); the answer leaves from this one, by the transaction. */
-  private void answerForPresence(IncomingRequest in, String aor, String fromAor) {
-    Context here = Vertx.currentContext();
-    presence.answer(in.req(), in.flow(), aor, fromAor).onComplete(ar -> here.runOnContext(v -> {
-      if (ar.succeeded()) {
-        send(in, statusOf(ar.result()), ar.result());
-      } else {
-        LOG.warning(in.req().method() + " for " + aor + " not answered by the presence server: " + ar.cause().getMessage()
-            + " (Call-ID " + in.callId() + ")");
-        send(in, 500, ResponseBuilder.of(in.req(), 500).toBuffer());
-      }
-    }));
-  }
-
-  /** 404 for an AOR the location service does not know; 480 (after the failure routes) for one with no reachable binding. */
-  private void notFoundOrUnavailable(RoutedRequest x, ForwardPlan plan, String aor, boolean known) {
-    IncomingRequest in = x.in;
-    if (!known) reject(in, 404, "Not Found");
-    else if (in.tx() == null) reject(in, 480, "Temporarily Unavailable");
-    else context(x, plan, aor).start(List.of(), 480, "Temporarily Unavailable");
-  }
-
-  /** The status code of a response built here ({@code SIP/2.0 NNN …}). */
-  private static int statusOf(Buffer response) {
-    return (response.getByte(8) - '0') * 100 + (response.getByte(9) - '0') * 10 + (response.getByte(10) - '0');
-  }
-
-  /**
-   * Forwards to the targets: through a response context when the request has a server transaction,
-   * else each copy on its own, without state (§16.11).
-   */
-  private void relay(RoutedRequest x, ForwardPlan plan, List<BranchTarget> targets, String aor, Failover failover) {
-    IncomingRequest in = x.in;
-    if (in.req().isMethod(Methods.BYE)) {
-      byeEnds(in.req());
-      CallLoad load = answeredCalls.remove(in.callId());
-      if (load != null) load.ended();
-    }
-    if (in.req().isMethod(Methods.BYE) && media != null) {
-      endMedia(in.req());
-      awaitingAck.remove(in.callId());
-    }
-    if (in.tx() != null) {
-      ResponseContext c = context(x, plan, aor);
-      if (failover == null) c.start(targets, 0, null);
-      else c.startInTurn(targets, failover);
-      return;
-    }
-    // kept until the BYE: an ACK sent again (its 2xx was retransmitted) is answered the same way
-    MediaLeg late = in.req().isMethod(Methods.ACK) ? awaitingAck.get(in.callId()) : null;
-    if (late != null) {
-      // the ACK of a late offer's 2xx brings the answer (RFC 3261 §13.2.1): through the relay first
-      late.ackAnswer(in.req()).onComplete(sdp -> {
-        for (BranchTarget t : targets) forwardStateless(in, plan, t, sdp.result());
-      });
-      return;
-    }
-    for (BranchTarget t : targets) forwardStateless(in, plan, t, null);
-  }
-
-  private ResponseContext context(RoutedRequest x, ForwardPlan plan, String aor) {
-    IncomingRequest in = x.in;
-    RoutingSettings s = settings.get();
-    MediaConfig mediaConfig = x.mediaMode() == null ? s.media() : s.media().withMode(x.mediaMode());
-    ResponseContext c = new ResponseContext(forwarder, table, s.proxy(), in, plan, aor, this::targetsOf,
-        MediaLeg.of(media, mediaConfig, in, awaitingAck::put), registrar::flowFailed);
-    if (x.hasFailureRoute()) c.onFailure(x::failed);
-    c.onEstablished(answeredCalls::put);
-    if (dialogs.wanted() && in.req().isMethod(Methods.INVITE)) {
-      try {
-        SipRequest req = in.req();
-        String caller = localAor(req.from().uri(), s.domains());
-        if (req.to().tag() == null && (caller != null || aor != null)) {
-          c.report(new DialogReport(dialogs, req.callId(), caller, aor, req.from().tag()));
-        }
-      } catch (SipParseException e) {
-        // validated before: not reached
-      }
-    }
-    return c;
-  }
-
-  /** {@code user@domain} for a URI of a local domain with a user; null for any other. */
-  private static String localAor(SipUri uri, LocalDomains domains) {
-    if (!uri.isSip() || uri.user() == null || !domains.isLocal(uri.host())) return null;
-    return Escapes.unescape(uri.user()) + "@" + domains.canonical(uri.host());
-  }
-
-  /** A BYE ends the call for the local users on either side (dialog-info). */
-  private void byeEnds(SipRequest bye) {
-    if (!dialogs.wanted()) return;
-    try {
-      LocalDomains domains = settings.get().domains();
-      String from = localAor(bye.from().uri(), domains);
-      String to = localAor(bye.to().uri(), domains);
-      if (from != null || to != null) dialogs.state(bye.callId(), from, to, "terminated", bye.from().tag(), bye.to().tag());
-    } catch (SipParseException e) {
-      // validated before: not reached
-    }
-  }
-
-  /** A BYE ends the call's media, whichever side sent it (either tag names the call to rtpengine). */
-  private void endMedia(SipRequest bye) {
-    try {
-      String tag = bye.from().tag();
-      if (tag != null) media.delete(bye.callId(), tag);
-    } catch (SipParseException e) {
-      // validated before: cannot happen; the BYE goes on regardless
-    }
-  }
-
-  /**
-   * Where a URI leads (a failure route's target): the bindings of a local user, forked as any call to
-   * that user would be; any other URI as it is, resolved (RFC 3263) when forwarded.
-   */
-  Future<List<BranchTarget>> targetsOf(SipUri uri) {
-    LocalDomains domains = settings.get().domains();
-    if (uri.user() == null || !domains.isLocal(uri)) {
-      return Future.succeededFuture(List.of(BranchTarget.resolve(uri.toString(), uri, null, 1.0f)));
-    }
-    String aor = Escapes.unescape(uri.user()) + "@" + domains.canonical(uri.host());
-    return store.lookup(aor).map(r -> bindingTargets.of(r.bindings()));
-  }
-
-  /** Forwards one copy without state; its SDP replaced by {@code sdp} unless that is null. */
-  private void forwardStateless(IncomingRequest in, ForwardPlan plan, BranchTarget t, String sdp) {
-    SipRequest req = in.req();
-    forwarder.hopFor(t).onComplete(ar -> {
-      if (ar.failed()) {
-        reject(in, 404, "Not Found (cannot resolve " + t + ")");
-        return;
-      }
-      NextHop hop = ar.result();
-      Listener out = forwarder.listenerFor(hop);
-      if (out == null) {
-        reject(in, 503, "Service Unavailable (no " + hop.target().transport() + " listener)");
-        return;
-      }
-      Buffer data;
-      try {
-        data = forwarder.build(in, plan, t, out, Branches.branch(plan.loopKey(), req, hop.toString()), sdp);
-      } catch (SipParseException e) {
-        reject(in, 400, "Bad Request (" + e.reason() + ")");
-        return;
-      }
-      forwarder.wireTo(hop).send(data).onComplete(sent -> {
-        if (sent.succeeded()) {
-          LOG.fine(() -> "forwarded " + req.method() + " statelessly to " + hop + " (Call-ID " + req.callId() + ")");
-        } else {
-          LOG.info("could not forward " + req.method() + " to " + hop + ": " + sent.cause().getMessage() + " (Call-ID " + req.callId() + ")");
-          if (!req.isMethod(Methods.ACK)) reject(in, 503, "Service Unavailable (next hop unreachable)");
-        }
-      });
-    });
-  }
 
 
 
@@ -633,35 +368,12 @@ public final class RequestRouter {
     return closed;
   }
 
-  /** A request addressed to the server itself (no user part): OPTIONS is answered, the rest is not served. */
-  void toServer(IncomingRequest in) {
-    SipRequest req = in.req();
-    if (req.isMethod(Methods.OPTIONS)) {
-      send(in, 200, ResponseBuilder.of(req, 200).header(HeaderName.ALLOW, ALLOW)
-          .header(HeaderName.ACCEPT, "application/sdp").toBuffer());
-    } else {
-      reject(in, 404, "Not Found");
-    }
-  }
-
-  private void redirect(IncomingRequest in, List<Binding> bindings) {
-    SipRequest req = in.req();
-    if (req.isMethod(Methods.ACK)) return;
-    long now = System.currentTimeMillis();
-    ResponseBuilder rb = ResponseBuilder.of(req, 302);
-    for (Binding b : BindingTargets.byFallingQ(bindings)) {
-      rb.header(HeaderName.CONTACT, "<" + b.contact() + ">" + (b.q() != 1.0f ? ";q=" + b.q() : "") + ";expires=" + b.remainingSeconds(now));
-    }
-    LOG.fine(() -> "redirected " + req.method() + " to " + bindings.size() + " contact(s) (Call-ID " + req.callId() + ")");
-    send(in, 302, rb.toBuffer());
-  }
-
   /**
    * The checks of §16.3 that decide whether a request may be forwarded at all: Max-Forwards (483),
    * loop detection (482), Proxy-Require (420). Returns the request's loop key (the first part of
    * every branch it is forwarded with), or answers and returns null.
    */
-  private String mayForward(IncomingRequest in) throws SipParseException {
+  String mayForward(IncomingRequest in) throws SipParseException {
     SipRequest req = in.req();
     if (req.maxForwards() == 0) {
       reject(in, 483, "Too Many Hops");

@@ -120,20 +120,20 @@ final class RoutedRequest implements Exchange {
   @Override
   public boolean save() {
     if (retry != null || !in.req().isMethod(Methods.REGISTER) || !target.isSip() || !isLocal(target)) return false;
-    router.register(this);
+    router.users().register(this);
     return true;
   }
 
   @Override
   public Future<Boolean> presence() {
     if (retry != null || !target.isSip() || target.user() == null || !isLocal(target)) return Future.succeededFuture(false);
-    return Future.succeededFuture(router.presence(this));
+    return Future.succeededFuture(router.users().presence(this));
   }
 
   @Override
   public boolean options() {
     if (retry != null || !target.isSip() || target.user() != null || !isLocal(target)) return false;
-    router.toServer(in);
+    router.users().toServer(in);
     return true;
   }
 
@@ -142,10 +142,10 @@ final class RoutedRequest implements Exchange {
     if (!target.isSip() || target.user() == null || !router.domains().isLocal(target)) return false;
     if (retry != null) {
       retried = true;
-      router.targetsOf(target).onComplete(ar -> retarget(ar.succeeded() ? ar.result() : List.of(), null));
+      router.relay().targetsOf(target).onComplete(ar -> retarget(ar.succeeded() ? ar.result() : List.of(), null));
       return true;
     }
-    router.lookup(this);
+    router.users().lookup(this);
     return true;
   }
 
