@@ -43,6 +43,8 @@ import io.sipgw.config.ConfigException;
 import io.sipgw.proxy.Authentication;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import io.sipgw.lb.DestinationSets;
+import io.sipgw.lb.Prober;
 import io.sipgw.nat.NatPinger;
 import io.sipgw.registrar.NodeRestart;
 import io.sipgw.proxy.LocalDomains;
@@ -125,6 +127,8 @@ public final class Sipgw {
   private AtomicReference<MsrpConfig> msrp;
   /** The DNS client of every routing loop (its channels closed at stop). */
   private SipResolver resolver;
+  /** The dispatcher's destination sets ({@code dispatcher}), shared by the routing loops, probed by a {@link Prober}. */
+  private DestinationSets destinations;
 
   private Sipgw(Vertx vertx, Transports transports, LocationStore store, AtomicReference<RoutingSettings> routing,
       AtomicReference<RegistrarConfig> registrar, AtomicReference<TransactionConfig> transaction,
@@ -293,8 +297,10 @@ public final class Sipgw {
     }, transports);
     transports.onClose(registrar::flowClosed);
     SipResolver resolver = new SipResolver(vertx, config.dns());
+    DestinationSets destinations = new DestinationSets(config.dispatcher());
     RoutingVerticle.Shared shared = new RoutingVerticle.Shared(transports, routing::get, registrar, store, resolver,
-        transactionCfg::get, banCfg::get, workers, pinger::claim, authentication, offline, presence, presence);
+        transactionCfg::get, banCfg::get, workers, pinger::claim, authentication, offline, presence, presence,
+        destinations);
     dispatcher.onReceivingLoop(new Registrations(transports, routing::get, registrar, authentication)::onReceivingLoop);
     dispatcher.admitSource(guard::admit);
     transports.connectionsPerSource(ip -> banCfg.get().connectionsAllowed(ip));
@@ -329,6 +335,11 @@ public final class Sipgw {
         return null;
       }));
     }
+    // probes go through routing: after the routing verticles
+    chain = chain.compose(v -> vertx.deployVerticle(new Prober(transports, dispatcher, destinations)).map(id -> {
+      deployments.add(id);
+      return null;
+    }));
     for (Listener l : listeners) {
       boolean udp = l.transport() == Transport.UDP;
       // Several UDP sockets on one port need SO_REUSEPORT, which only the native transport offers.
@@ -351,6 +362,7 @@ public final class Sipgw {
     long idleNanos = config.transport().tcpIdleTimeout() * 1_000_000_000L;
     return chain.transform(ar -> {
       if (ar.failed()) {
+        destinations.close();
         sharedBans.close();
         messages.close();
         presenceStore.close();
@@ -382,6 +394,7 @@ public final class Sipgw {
       g.presence = presenceCfg;
       g.msrp = msrpCfg;
       g.resolver = resolver;
+      g.destinations = destinations;
       return Future.succeededFuture(g);
     });
   }
@@ -406,10 +419,13 @@ public final class Sipgw {
     return new RoutingSettings(new LocalDomains(config.domains(), transports), config.proxy(), config.media(), config.routes());
   }
 
+  /** The dispatcher's destination sets: what a {@code dispatch} action selects from (also in {@link RoutingVerticle.Shared#destinations}). */
+  public DestinationSets destinationSets() { return destinations; }
+
   /** The listeners as bound, with the addresses they advertise. */
   public List<Listener> listeners() { return transports.listeners(); }
 
-  /** Applies the settings that can change at run time: domains, proxy, media, registrar, transaction, NAT, TLS and WebSocket origin settings. */
+  /** Applies the settings that can change at run time: domains, proxy, media, registrar, transaction, NAT, TLS, WebSocket origin settings and dispatcher sets. */
   public void reload(SipgwConfig config) {
     LogLevels.apply(config.log());
     routing.set(routingSettings(config, transports));
@@ -422,6 +438,7 @@ public final class Sipgw {
     im.set(config.im());
     presence.set(config.presence());
     msrp.set(config.msrp());
+    destinations.reload(config.dispatcher());
     transports.limits(config.transport().maxMessageSize(), config.transport().maxConnections());
     if (tls != null) tls.reload(config.tls());
     LOG.info("configuration reloaded: " + config.domains().size() + " domain(s), registrar " + config.registrar());
@@ -437,6 +454,7 @@ public final class Sipgw {
     if (messages != null) messages.close();
     if (presenceStore != null) presenceStore.close();
     if (resolver != null) resolver.close();
+    if (destinations != null) destinations.close();
     List<Future<Void>> undo = new ArrayList<>();
     for (int i = deployments.size() - 1; i >= 0; i--) undo.add(vertx.undeploy(deployments.get(i)));
     return Future.join(undo).transform(x -> transports.close()).transform(x -> store.close());

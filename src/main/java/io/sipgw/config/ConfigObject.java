@@ -1,5 +1,7 @@
 package io.sipgw.config;
 
+import io.sipgw.sip.SipParseException;
+import io.sipgw.sip.SipUri;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
@@ -100,6 +102,20 @@ final class ConfigObject {
     if (!(v instanceof String s)) throw wrongType(name, "a string", v);
     if (s.isBlank()) throw new ConfigException(key(name), "must not be empty");
     return s.trim();
+  }
+
+  /** A sip: or sips: URI; absent gives null; another scheme, or text that does not parse, is an error naming the key. */
+  SipUri sipUri(String name) {
+    String text = string(name, null);
+    if (text == null) return null;
+    SipUri uri;
+    try {
+      uri = SipUri.parse(text);
+    } catch (SipParseException e) {
+      throw new ConfigException(key(name), "not a SIP URI: \"" + text + "\" (" + e.reason() + ")");
+    }
+    if (!uri.isSip()) throw new ConfigException(key(name), "must be a sip: or sips: URI, got \"" + text + "\"");
+    return uri;
   }
 
   /** An array value, or null when absent. */

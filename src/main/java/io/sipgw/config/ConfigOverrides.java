@@ -54,7 +54,10 @@ final class ConfigOverrides {
        "presence": {"enabled": true, "minExpires": 0, "maxExpires": 0, "defaultExpires": 0, "dialogInfo": true,
                     "defaultPolicy": "", "xcap": true},
        "msrp": {"realm": "", "expires": 0, "maxSessionsPerUser": 0, "idleTimeout": 0, "peers": [""]},
-       "dns": {"servers": [""], "timeout": 0, "negativeTtl": 0, "maxCacheEntries": 0, "enumSuffix": ""}}""");
+       "dns": {"servers": [""], "timeout": 0, "negativeTtl": 0, "maxCacheEntries": 0, "enumSuffix": ""},
+       "dispatcher": {"sets": [{"name": "", "algorithm": "", "hashOn": "", "destinations": [{"uri": "", "weight": 0}],
+                                "probe": {"interval": 0, "failures": 0, "successes": 0, "method": ""},
+                                "failover": {"codes": [0], "timeout": 0}}]}}""");
 
   private ConfigOverrides() { }
 

@@ -1,6 +1,5 @@
 package io.sipgw.config;
 
-import io.sipgw.sip.SipParseException;
 import io.sipgw.sip.SipUri;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -41,15 +40,8 @@ public record FailureRoute(BitSet codes, JsonArray codeText, SipUri target, Stri
     JsonArray codeText = o.array("codes");
     if (codeText == null || codeText.isEmpty()) throw new ConfigException(o.key("codes"), "is required: the final statuses to act on, e.g. [408, 480, 486, \"5xx\"]");
     BitSet codes = StatusCodes.read(o.key("codes"), codeText);
-    String t = o.string("target", null);
-    if (t == null) throw new ConfigException(o.key("target"), "is required: the SIP URI to send the request to");
-    SipUri target;
-    try {
-      target = SipUri.parse(t);
-    } catch (SipParseException e) {
-      throw new ConfigException(o.key("target"), "not a SIP URI: \"" + t + "\" (" + e.reason() + ")");
-    }
-    if (!target.isSip()) throw new ConfigException(o.key("target"), "must be a sip: or sips: URI, got \"" + t + "\"");
+    SipUri target = o.sipUri("target");
+    if (target == null) throw new ConfigException(o.key("target"), "is required: the SIP URI to send the request to");
     String aor = o.string("aor", null);
     o.rejectUnknownKeys();
     return new FailureRoute(codes, codeText.copy(), target, aor);

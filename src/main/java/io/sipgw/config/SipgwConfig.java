@@ -46,6 +46,7 @@ public final class SipgwConfig {
   private final PresenceConfig presence;
   private final MsrpConfig msrp;
   private final DnsConfig dns;
+  private final DispatcherConfig dispatcher;
   private final RuleSet routes;
   private final LogConfig log;
   private final JsonObject json;
@@ -53,7 +54,7 @@ public final class SipgwConfig {
   private SipgwConfig(List<ListenConfig> listen, List<DomainConfig> domains, RegistrarConfig registrar, ProxyConfig proxy,
                       TransactionConfig transaction, StoreConfig store, TransportConfig transport, int workers, ReloadConfig reload,
                       TlsConfig tls, WebSocketConfig websocket, MediaConfig media, NatConfig nat, AuthConfig auth, BanConfig bans,
-                      ImConfig im, PresenceConfig presence, MsrpConfig msrp, DnsConfig dns, RuleSet routes, LogConfig log) {
+                      ImConfig im, PresenceConfig presence, MsrpConfig msrp, DnsConfig dns, RuleSet routes, LogConfig log, DispatcherConfig dispatcher) {
     this.listen = List.copyOf(listen);
     this.domains = List.copyOf(domains);
     this.registrar = registrar;
@@ -75,6 +76,7 @@ public final class SipgwConfig {
     this.dns = dns;
     this.routes = routes;
     this.log = log;
+    this.dispatcher = dispatcher;
     this.json = toJson();
   }
 
@@ -103,10 +105,14 @@ public final class SipgwConfig {
     DnsConfig dns = DnsConfig.read(ConfigObject.at(root, "dns"));
     RuleSet routes = readRoutes(root);
     LogConfig log = LogConfig.read(ConfigObject.at(root, "log"));
+    DispatcherConfig dispatcher = DispatcherConfig.read(ConfigObject.at(root, "dispatcher"));
+    for (Map.Entry<String, String> e : routes.dispatchSets().entrySet()) {
+      if (dispatcher.set(e.getKey()) == null) throw new ConfigException(e.getValue(), "no dispatcher set is named \"" + e.getKey() + "\" (dispatcher.sets)");
+    }
     root.rejectUnknownKeys();
     requireCertificateForTls(listen, tls);
     return new SipgwConfig(listen, domains, registrar, proxy, transaction, store, transport, workers, reload, tls, websocket, media, nat, auth, bans,
-        im, presence, msrp, dns, routes, log);
+        im, presence, msrp, dns, routes, log, dispatcher);
   }
 
   /** The embedded default: conf/sipgw.json as packaged in the jar (UDP and TCP on 0.0.0.0:5060, WS on 8080). */
@@ -210,7 +216,7 @@ public final class SipgwConfig {
         .put("websocket", websocket.toJson()).put("media", media.toJson())
         .put("nat", nat.toJson()).put("auth", auth.toJson()).put("bans", bans.toJson())
         .put("im", im.toJson()).put("presence", presence.toJson()).put("msrp", msrp.toJson()).put("dns", dns.toJson())
-        .put("routes", routes.json()).put("log", log.toJson());
+        .put("routes", routes.json()).put("log", log.toJson()).put("dispatcher", dispatcher.toJson());
   }
 
   /** The effective configuration, defaults included (a copy). */
@@ -269,6 +275,9 @@ public final class SipgwConfig {
 
   /** Messages kept for offline users ({@code im}), reloadable. */
   public ImConfig im() { return im; }
+
+  /** Load-balancing destination sets ({@code dispatcher}), reloadable. */
+  public DispatcherConfig dispatcher() { return dispatcher; }
 
   /** Digest authentication ({@code auth}), reloadable. */
   public AuthConfig auth() { return auth; }
