@@ -2,7 +2,7 @@
 # Runs the test suite. Installs what the tests need when it is missing:
 # sipp (Debian/Ubuntu package sip-tester), socat (TLS phones in front of and behind SIPp), redis-server and
 # rtpengine (package rtpengine-daemon alone: the rtpengine metapackage would build a kernel module), sipsak and
-# sipvicious (svmap, svwar, svcrack, run by the security tests), baresip-core (baresip, a real SIP client for the IM and
+# sipvicious (svmap, svwar, svcrack, run by the security tests), dnsmasq-base (a DNS server for the DNS tests), baresip-core (baresip, a real SIP client for the IM and
 # presence tests: the baresip metapackage would add GUI, video and GStreamer modules); for the
 # browser tests chromium and iproute2 (ip netns), and, with npm ci, the Node driver's packages in
 # src/test/browser (needs Node.js >= 20 and npm). Exits with Maven's exit code.
@@ -22,6 +22,8 @@ command -v sipsak >/dev/null 2>&1 || missing+=(sipsak)
 command -v svwar >/dev/null 2>&1 || missing+=(sipvicious)
 # a real SIP client, run headless by the IM and presence tests
 command -v baresip >/dev/null 2>&1 || missing+=(baresip-core)
+# a real DNS server (NAPTR, SRV, A, AAAA records written by the DNS tests), run on a loopback port
+command -v dnsmasq >/dev/null 2>&1 || [[ -x /usr/sbin/dnsmasq ]] || missing+=(dnsmasq-base)
 
 if ((${#missing[@]})); then
   echo "==> installing ${missing[*]}"

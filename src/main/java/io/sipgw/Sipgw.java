@@ -46,6 +46,8 @@ import io.sipgw.lcr.RulesFileWatch;
 import io.sipgw.proxy.Authentication;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import io.sipgw.lb.DestinationSets;
+import io.sipgw.lb.Prober;
 import io.sipgw.nat.NatPinger;
 import io.sipgw.registrar.NodeRestart;
 import io.sipgw.proxy.LocalDomains;
@@ -126,6 +128,10 @@ public final class Sipgw {
   private AtomicReference<PresenceConfig> presence;
   /** The MSRP relay's settings ({@code msrp}), read by the relay at each use. */
   private AtomicReference<MsrpConfig> msrp;
+  /** The DNS client of every routing loop (its channels closed at stop). */
+  private SipResolver resolver;
+  /** The dispatcher's destination sets ({@code dispatcher}), shared by the routing loops, probed by a {@link Prober}. */
+  private DestinationSets destinations;
   /** The {@code lcr} config the LCR table in force (or being built) is made of. */
   private volatile LcrConfig lcrConfig;
   /** Watches {@code lcr.rulesFile} for changes; null without one. */
@@ -300,8 +306,11 @@ public final class Sipgw {
       public void wentOffline(String aor) { presence.wentOffline(aor); }
     }, transports);
     transports.onClose(registrar::flowClosed);
-    RoutingVerticle.Shared shared = new RoutingVerticle.Shared(transports, routing::get, registrar, store, new SipResolver(vertx),
-        transactionCfg::get, banCfg::get, workers, pinger::claim, authentication, offline, presence, presence);
+    SipResolver resolver = new SipResolver(vertx, config.dns());
+    DestinationSets destinations = new DestinationSets(config.dispatcher());
+    RoutingVerticle.Shared shared = new RoutingVerticle.Shared(transports, routing::get, registrar, store, resolver,
+        transactionCfg::get, banCfg::get, workers, pinger::claim, authentication, offline, presence, presence,
+        destinations);
     dispatcher.onReceivingLoop(new Registrations(transports, routing::get, registrar, authentication)::onReceivingLoop);
     dispatcher.admitSource(guard::admit);
     transports.connectionsPerSource(ip -> banCfg.get().connectionsAllowed(ip));
@@ -336,6 +345,11 @@ public final class Sipgw {
         return null;
       }));
     }
+    // probes go through routing: after the routing verticles
+    chain = chain.compose(v -> vertx.deployVerticle(new Prober(transports, dispatcher, destinations)).map(id -> {
+      deployments.add(id);
+      return null;
+    }));
     for (Listener l : listeners) {
       boolean udp = l.transport() == Transport.UDP;
       // Several UDP sockets on one port need SO_REUSEPORT, which only the native transport offers.
@@ -358,9 +372,11 @@ public final class Sipgw {
     long idleNanos = config.transport().tcpIdleTimeout() * 1_000_000_000L;
     return chain.transform(ar -> {
       if (ar.failed()) {
+        destinations.close();
         sharedBans.close();
         messages.close();
         presenceStore.close();
+        resolver.close();
         List<Future<Void>> undo = new ArrayList<>();
         for (String id : deployments) undo.add(vertx.undeploy(id));
         return Future.join(undo).transform(x -> transports.close()).transform(x -> Future.failedFuture(ar.cause()));
@@ -387,6 +403,8 @@ public final class Sipgw {
       g.presenceStore = presenceStore;
       g.presence = presenceCfg;
       g.msrp = msrpCfg;
+      g.resolver = resolver;
+      g.destinations = destinations;
       return Future.succeededFuture(g);
     });
   }
@@ -439,12 +457,15 @@ public final class Sipgw {
     });
   }
 
+  /** The dispatcher's destination sets: what a {@code dispatch} action selects from (also in {@link RoutingVerticle.Shared#destinations}). */
+  public DestinationSets destinationSets() { return destinations; }
+
   /** The listeners as bound, with the addresses they advertise. */
   public List<Listener> listeners() { return transports.listeners(); }
 
   /**
    * Applies the settings that can change at run time: domains, proxy, media, routes, LCR, registrar,
-   * transaction, NAT, TLS and WebSocket origin settings. The returned future completes when all of them
+   * transaction, NAT, TLS, WebSocket origin settings and dispatcher sets. The returned future completes when all of them
    * are in force: at once, or when an LCR table with a rules file, built off the event loop, is.
    */
   public Future<Void> reload(SipgwConfig config) {
@@ -466,6 +487,7 @@ public final class Sipgw {
     im.set(config.im());
     presence.set(config.presence());
     msrp.set(config.msrp());
+    destinations.reload(config.dispatcher());
     transports.limits(config.transport().maxMessageSize(), config.transport().maxConnections());
     if (tls != null) tls.reload(config.tls());
     LOG.info("configuration reloaded: " + config.domains().size() + " domain(s), registrar " + config.registrar());
@@ -482,6 +504,8 @@ public final class Sipgw {
     if (banStore != null) banStore.close();
     if (messages != null) messages.close();
     if (presenceStore != null) presenceStore.close();
+    if (resolver != null) resolver.close();
+    if (destinations != null) destinations.close();
     List<Future<Void>> undo = new ArrayList<>();
     for (int i = deployments.size() - 1; i >= 0; i--) undo.add(vertx.undeploy(deployments.get(i)));
     return Future.join(undo).transform(x -> transports.close()).transform(x -> store.close());

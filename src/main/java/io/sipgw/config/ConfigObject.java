@@ -104,6 +104,20 @@ final class ConfigObject {
     return s.trim();
   }
 
+  /** A sip: or sips: URI; absent gives null; another scheme, or text that does not parse, is an error naming the key. */
+  SipUri sipUri(String name) {
+    String text = string(name, null);
+    if (text == null) return null;
+    SipUri uri;
+    try {
+      uri = SipUri.parse(text);
+    } catch (SipParseException e) {
+      throw new ConfigException(key(name), "not a SIP URI: \"" + text + "\" (" + e.reason() + ")");
+    }
+    if (!uri.isSip()) throw new ConfigException(key(name), "must be a sip: or sips: URI, got \"" + text + "\"");
+    return uri;
+  }
+
   /** An array value, or null when absent. */
   JsonArray array(String name) {
     Object v = value(name);
@@ -125,20 +139,6 @@ final class ConfigObject {
       out.add(new ConfigObject(k, o));
     }
     return out;
-  }
-
-  /** A required sip: or sips: URI; absent is an error saying {@code what} it is for. */
-  SipUri sipUri(String name, String what) {
-    String text = string(name, null);
-    if (text == null) throw new ConfigException(key(name), "is required: " + what);
-    SipUri uri;
-    try {
-      uri = SipUri.parse(text);
-    } catch (SipParseException e) {
-      throw new ConfigException(key(name), "not a SIP URI: \"" + text + "\" (" + e.reason() + ")");
-    }
-    if (!uri.isSip()) throw new ConfigException(key(name), "must be a sip: or sips: URI, got \"" + text + "\"");
-    return uri;
   }
 
   /** Refuses every key that was not read: a misspelt key must not pass silently. */

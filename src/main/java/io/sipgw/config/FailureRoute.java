@@ -32,7 +32,8 @@ public record FailureRoute(BitSet codes, JsonArray codeText, SipUri target, Stri
     JsonArray codeText = o.array("codes");
     if (codeText == null || codeText.isEmpty()) throw new ConfigException(o.key("codes"), "is required: the final statuses to act on, e.g. [408, 480, 486, \"5xx\"]");
     BitSet codes = StatusCodes.read(o.key("codes"), codeText);
-    SipUri target = o.sipUri("target", "the SIP URI to send the request to");
+    SipUri target = o.sipUri("target");
+    if (target == null) throw new ConfigException(o.key("target"), "is required: the SIP URI to send the request to");
     String aor = o.string("aor", null);
     o.rejectUnknownKeys();
     return new FailureRoute(codes, codeText.copy(), target, aor);

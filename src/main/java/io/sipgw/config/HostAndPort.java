@@ -40,6 +40,21 @@ record HostAndPort(String host, int port) {
     return new HostAndPort(normalize(host), port == null ? NO_PORT : parsePort(port, text));
   }
 
+  /**
+   * Parses the config value {@code value} found at {@code key}: a non-blank string, else (or when it
+   * does not parse) a ConfigException naming the key and saying it must be {@code expected}.
+   */
+  static HostAndPort read(String key, Object value, String expected) {
+    if (!(value instanceof String s) || s.isBlank()) {
+      throw new ConfigException(key, "must be " + expected + ", got " + ConfigObject.describe(value));
+    }
+    try {
+      return parse(s);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key, e.getMessage());
+    }
+  }
+
   private static int parsePort(String p, String text) {
     if (p.isEmpty() || p.length() > 5 || !p.chars().allMatch(c -> c >= '0' && c <= '9')) {
       throw new IllegalArgumentException("bad port in \"" + text + "\"");

@@ -104,7 +104,8 @@ public final class LcrConfig {
       if (name.indexOf(',') >= 0) throw new ConfigException(g.key("name"), "must not contain ',' (the rules file separates with it)");
       String first = seen.putIfAbsent(name, g.path());
       if (first != null) throw new ConfigException(g.key("name"), "\"" + name + "\" is already the name of " + first);
-      SipUri uri = g.sipUri("uri", "the gateway's SIP URI, e.g. \"sip:127.0.0.1:5081\"");
+      SipUri uri = g.sipUri("uri");
+      if (uri == null) throw new ConfigException(g.key("uri"), "is required: the gateway's SIP URI, e.g. \"sip:127.0.0.1:5081\"");
       g.rejectUnknownKeys();
       out.add(new Gateway(name, uri));
     }

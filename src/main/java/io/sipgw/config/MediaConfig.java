@@ -44,15 +44,8 @@ public record MediaConfig(List<Address> rtpengine, int timeout, int retries, int
     if (a != null) {
       for (int i = 0; i < a.size(); i++) {
         String key = o.key("rtpengine") + "[" + i + "]";
-        if (!(a.getValue(i) instanceof String s) || s.isBlank()) {
-          throw new ConfigException(key, "must be a \"host:port\" string, got " + ConfigObject.describe(a.getValue(i)));
-        }
-        HostAndPort hp;
-        try {
-          hp = HostAndPort.parse(s);
-        } catch (IllegalArgumentException e) {
-          throw new ConfigException(key, e.getMessage());
-        }
+        HostAndPort hp = HostAndPort.read(key, a.getValue(i), "a \"host:port\" string");
+        String s = a.getString(i);
         if (hp.port() == HostAndPort.NO_PORT) throw new ConfigException(key, "needs a port (the ng port, e.g. \"127.0.0.1:2223\"), got \"" + s + "\"");
         Address address = new Address(hp.host(), hp.port());
         if (addresses.contains(address)) throw new ConfigException(key, "\"" + s + "\" is listed twice");

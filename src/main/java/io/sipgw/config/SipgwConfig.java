@@ -45,6 +45,8 @@ public final class SipgwConfig {
   private final ImConfig im;
   private final PresenceConfig presence;
   private final MsrpConfig msrp;
+  private final DnsConfig dns;
+  private final DispatcherConfig dispatcher;
   private final RuleSet routes;
   private final LogConfig log;
   private final LcrConfig lcr;
@@ -53,7 +55,7 @@ public final class SipgwConfig {
   private SipgwConfig(List<ListenConfig> listen, List<DomainConfig> domains, RegistrarConfig registrar, ProxyConfig proxy,
                       TransactionConfig transaction, StoreConfig store, TransportConfig transport, int workers, ReloadConfig reload,
                       TlsConfig tls, WebSocketConfig websocket, MediaConfig media, NatConfig nat, AuthConfig auth, BanConfig bans,
-                      ImConfig im, PresenceConfig presence, MsrpConfig msrp, RuleSet routes, LogConfig log, LcrConfig lcr) {
+                      ImConfig im, PresenceConfig presence, MsrpConfig msrp, DnsConfig dns, RuleSet routes, LogConfig log, DispatcherConfig dispatcher, LcrConfig lcr) {
     this.listen = List.copyOf(listen);
     this.domains = List.copyOf(domains);
     this.registrar = registrar;
@@ -72,8 +74,10 @@ public final class SipgwConfig {
     this.im = im;
     this.presence = presence;
     this.msrp = msrp;
+    this.dns = dns;
     this.routes = routes;
     this.log = log;
+    this.dispatcher = dispatcher;
     this.lcr = lcr;
     this.json = toJson();
   }
@@ -100,13 +104,18 @@ public final class SipgwConfig {
     ImConfig im = ImConfig.read(ConfigObject.at(root, "im"));
     PresenceConfig presence = PresenceConfig.read(ConfigObject.at(root, "presence"));
     MsrpConfig msrp = MsrpConfig.read(ConfigObject.at(root, "msrp"), domains.isEmpty() ? "localhost" : domains.get(0).name());
+    DnsConfig dns = DnsConfig.read(ConfigObject.at(root, "dns"));
     RuleSet routes = readRoutes(root);
     LogConfig log = LogConfig.read(ConfigObject.at(root, "log"));
+    DispatcherConfig dispatcher = DispatcherConfig.read(ConfigObject.at(root, "dispatcher"));
+    for (Map.Entry<String, String> e : routes.dispatchSets().entrySet()) {
+      if (dispatcher.set(e.getKey()) == null) throw new ConfigException(e.getValue(), "no dispatcher set is named \"" + e.getKey() + "\" (dispatcher.sets)");
+    }
     LcrConfig lcr = LcrConfig.read(ConfigObject.at(root, "lcr"));
     root.rejectUnknownKeys();
     requireCertificateForTls(listen, tls);
     return new SipgwConfig(listen, domains, registrar, proxy, transaction, store, transport, workers, reload, tls, websocket, media, nat, auth, bans,
-        im, presence, msrp, routes, log, lcr);
+        im, presence, msrp, dns, routes, log, dispatcher, lcr);
   }
 
   /** The embedded default: conf/sipgw.json as packaged in the jar (UDP and TCP on 0.0.0.0:5060, WS on 8080). */
@@ -209,8 +218,9 @@ public final class SipgwConfig {
         .put("transport", transport.toJson()).put("workers", workers).put("reload", reload.toJson()).put("tls", tls.toJson())
         .put("websocket", websocket.toJson()).put("media", media.toJson())
         .put("nat", nat.toJson()).put("auth", auth.toJson()).put("bans", bans.toJson())
-        .put("im", im.toJson()).put("presence", presence.toJson()).put("msrp", msrp.toJson()).put("routes", routes.json())
-        .put("log", log.toJson()).put("lcr", lcr.toJson());
+        .put("im", im.toJson()).put("presence", presence.toJson()).put("msrp", msrp.toJson()).put("dns", dns.toJson())
+        .put("routes", routes.json()).put("log", log.toJson()).put("dispatcher", dispatcher.toJson())
+        .put("lcr", lcr.toJson());
   }
 
   /** The effective configuration, defaults included (a copy). */
@@ -255,6 +265,9 @@ public final class SipgwConfig {
   /** Media bridging through rtpengine ({@code media}), reloadable. */
   public MediaConfig media() { return media; }
 
+  /** DNS servers, cache and ENUM suffix ({@code dns}); a change needs a restart. */
+  public DnsConfig dns() { return dns; }
+
   /** Keep-alives to UDP clients behind NAT ({@code nat}), reloadable. */
   public NatConfig nat() { return nat; }
 
@@ -266,6 +279,9 @@ public final class SipgwConfig {
 
   /** Messages kept for offline users ({@code im}), reloadable. */
   public ImConfig im() { return im; }
+
+  /** Load-balancing destination sets ({@code dispatcher}), reloadable. */
+  public DispatcherConfig dispatcher() { return dispatcher; }
 
   /** Least-cost routing ({@code lcr}), reloadable; its {@code rulesFile} is loaded by {@link #checkFiles()}. */
   public LcrConfig lcr() { return lcr; }
@@ -296,7 +312,7 @@ public final class SipgwConfig {
    * The keys whose value differs in {@code newer} but cannot change while running: {@code listen},
    * {@code workers}, {@code transport.instances}, {@code transport.tcpIdleTimeout}, {@code store},
    * {@code reload.scanPeriod}, {@code websocket.webroot}, {@code auth.enabled}, {@code auth.users},
-   * {@code auth.secret}, {@code auth.nonceLifetime}. Every {@code tls} key reloads. Empty when everything that changed can be applied at run time.
+   * {@code auth.secret}, {@code auth.nonceLifetime}, {@code dns}. Every {@code tls} key reloads. Empty when everything that changed can be applied at run time.
    */
   public List<String> restartNeededChanges(SipgwConfig newer) {
     List<String> keys = new ArrayList<>();
@@ -312,6 +328,8 @@ public final class SipgwConfig {
     if (!auth.users().equals(newer.auth.users())) keys.add("auth.users");
     if (!java.util.Objects.equals(auth.secret(), newer.auth.secret())) keys.add("auth.secret");
     if (auth.nonceLifetime() != newer.auth.nonceLifetime()) keys.add("auth.nonceLifetime");
+    // one resolver (and its cache) is made at start
+    if (!dns.equals(newer.dns)) keys.add("dns");
     return List.copyOf(keys);
   }
 

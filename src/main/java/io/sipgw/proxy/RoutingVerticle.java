@@ -3,6 +3,7 @@ package io.sipgw.proxy;
 import io.sipgw.config.BanConfig;
 import io.sipgw.config.TransactionConfig;
 import io.sipgw.dns.SipResolver;
+import io.sipgw.lb.DestinationSets;
 import io.sipgw.media.NgClient;
 import io.sipgw.media.RtpengineRelay;
 import io.sipgw.registrar.Registrar;
@@ -32,7 +33,7 @@ public final class RoutingVerticle extends VerticleBase {
   public record Shared(Transports transports, Supplier<RoutingSettings> settings, Registrar registrar, LocationStore store,
       SipResolver resolver, Supplier<TransactionConfig> transactions, Supplier<BanConfig> bans, int instances,
       Predicate<SipResponse> ownRequests, Authentication authentication, OfflineStorage offline, PresenceService presence,
-      DialogEvents dialogs) { }
+      DialogEvents dialogs, DestinationSets destinations) { }
 
   private final String address;
   private final Shared shared;

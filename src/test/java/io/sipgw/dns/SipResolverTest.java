@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.sipgw.config.DnsConfig;
 import io.sipgw.sip.SipUri;
 import io.sipgw.sip.Transport;
 import io.sipgw.transport.Target;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.dns.DnsClientOptions;
 import io.vertx.junit5.Timeout;
 import io.vertx.junit5.VertxExtension;
 import java.io.ByteArrayOutputStream;
@@ -32,12 +32,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** RFC 3263 §4 server location against a fake DNS server on loopback that answers SRV queries only. */
+/**
+ * RFC 3263 §4 server location against a fake DNS server on loopback that answers SRV queries only (NAPTR, A and AAAA
+ * get NXDOMAIN): the SRV and address fallbacks. NAPTR and real records: {@link DnsmasqResolverTest}.
+ */
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 20, timeUnit = TimeUnit.SECONDS)
 class SipResolverTest {
   private static final List<Transport> UDP_TCP = List.of(Transport.UDP, Transport.TCP);
   private static final List<Transport> ALL = List.of(Transport.UDP, Transport.TCP, Transport.TLS);
+  private static final int NAPTR = 35;
+  private static final int SRV = 33;
 
   private FakeDns dns;
   private SipResolver resolver;
@@ -45,11 +50,14 @@ class SipResolverTest {
   @BeforeEach
   void start(Vertx vertx) throws Exception {
     dns = new FakeDns();
-    resolver = new SipResolver(vertx, new DnsClientOptions().setHost("127.0.0.1").setPort(dns.port()).setQueryTimeout(2000));
+    resolver = new SipResolver(vertx, DnsConfig.ofServers("127.0.0.1:" + dns.port()));
   }
 
   @AfterEach
-  void stop() { dns.close(); }
+  void stop() {
+    resolver.close();
+    dns.close();
+  }
 
   @Test
   void numericHostIsUsedDirectlyOnUdp5060() throws Exception {
@@ -70,7 +78,7 @@ class SipResolverTest {
   @Test
   void explicitPortOnADomainSkipsSrv() throws Exception {
     assertEquals(localhost(Transport.UDP, 5080), resolve("sip:bob@localhost:5080", UDP_TCP));
-    assertEquals(List.of(), dns.queries());
+    assertEquals(List.of(), dns.queries(NAPTR, SRV));
   }
 
   @Test
@@ -78,14 +86,14 @@ class SipResolverTest {
     dns.srv("_sip._udp.example.test", new Srv(20, 0, 5090, "127.0.0.3"), new Srv(10, 0, 5080, "127.0.0.2"));
     assertEquals(List.of(new Target(Transport.UDP, "127.0.0.2", 5080), new Target(Transport.UDP, "127.0.0.3", 5090)),
         resolve("sip:bob@example.test", UDP_TCP));
-    assertEquals(List.of("_sip._udp.example.test"), dns.queries());
+    assertEquals(List.of("example.test", "_sip._udp.example.test"), dns.queries(NAPTR, SRV));
   }
 
   @Test
   void onlyTcpSrvYieldsTcpTargets() throws Exception {
     dns.srv("_sip._tcp.example.test", new Srv(10, 0, 5070, "127.0.0.4"));
     assertEquals(List.of(new Target(Transport.TCP, "127.0.0.4", 5070)), resolve("sip:bob@example.test", UDP_TCP));
-    assertEquals(List.of("_sip._udp.example.test", "_sip._tcp.example.test"), dns.queries());
+    assertEquals(List.of("example.test", "_sip._udp.example.test", "_sip._tcp.example.test"), dns.queries(NAPTR, SRV));
   }
 
   @Test
@@ -93,7 +101,7 @@ class SipResolverTest {
     dns.srv("_sip._udp.example.test", new Srv(10, 0, 5080, "127.0.0.2"));
     dns.srv("_sip._tcp.example.test", new Srv(10, 0, 5070, "127.0.0.4"));
     assertEquals(List.of(new Target(Transport.TCP, "127.0.0.4", 5070)), resolve("sip:bob@example.test;transport=tcp", UDP_TCP));
-    assertEquals(List.of("_sip._tcp.example.test"), dns.queries());
+    assertEquals(List.of("_sip._tcp.example.test"), dns.queries(NAPTR, SRV));
   }
 
   @Test
@@ -102,19 +110,19 @@ class SipResolverTest {
     dns.srv("_sips._tcp.example.test", new Srv(10, 0, 5071, "127.0.0.5"));
     // RFC 5922 §4.2: the certificate must show the domain of the URI, not the SRV target's name
     assertEquals(List.of(new Target(Transport.TLS, "127.0.0.5", 5071, "example.test")), resolve("sips:bob@example.test", ALL));
-    assertEquals(List.of("_sips._tcp.example.test"), dns.queries());
+    assertEquals(List.of("example.test", "_sips._tcp.example.test"), dns.queries(NAPTR, SRV));
   }
 
   @Test
   void sipsDomainWithoutSrvFallsBackToAddressRecordsOn5061() throws Exception {
     assertEquals(localhost(Transport.TLS, 5061, "localhost"), resolve("sips:bob@localhost", ALL));
-    assertEquals(List.of("_sips._tcp.localhost"), dns.queries());
+    assertEquals(List.of("localhost", "_sips._tcp.localhost"), dns.queries(NAPTR, SRV));
   }
 
   @Test
   void sipsDomainWithAPortSkipsSrv() throws Exception {
     assertEquals(localhost(Transport.TLS, 5071, "localhost"), resolve("sips:bob@localhost:5071", ALL));
-    assertEquals(List.of(), dns.queries());
+    assertEquals(List.of(), dns.queries(NAPTR, SRV));
   }
 
   @Test
@@ -123,7 +131,7 @@ class SipResolverTest {
     dns.srv("_sips._tcp.example.test", new Srv(10, 0, 5071, "127.0.0.5"));
     assertEquals(List.of(new Target(Transport.TLS, "127.0.0.5", 5071, "example.test")),
         resolve("sip:bob@example.test;transport=tls", ALL));
-    assertEquals(List.of("_sips._tcp.example.test"), dns.queries());
+    assertEquals(List.of("_sips._tcp.example.test"), dns.queries(NAPTR, SRV));
   }
 
   @Test
@@ -149,13 +157,13 @@ class SipResolverTest {
     dns.srv("_sips._tcp.example.test", new Srv(10, 0, 5071, "127.0.0.5"));
     dns.srv("_sip._tcp.example.test", new Srv(10, 0, 5070, "127.0.0.4"));
     assertEquals(List.of(new Target(Transport.TCP, "127.0.0.4", 5070)), resolve("sip:bob@example.test", ALL));
-    assertEquals(List.of("_sip._udp.example.test", "_sip._tcp.example.test"), dns.queries());
+    assertEquals(List.of("example.test", "_sip._udp.example.test", "_sip._tcp.example.test"), dns.queries(NAPTR, SRV));
   }
 
   @Test
   void noSrvFallsBackToAddressRecordsOn5060() throws Exception {
     assertEquals(localhost(Transport.UDP, 5060), resolve("sip:bob@localhost", UDP_TCP));
-    assertEquals(List.of("_sip._udp.localhost", "_sip._tcp.localhost"), dns.queries());
+    assertEquals(List.of("localhost", "_sip._udp.localhost", "_sip._tcp.localhost"), dns.queries(NAPTR, SRV));
   }
 
   @Test
@@ -211,12 +219,13 @@ class SipResolverTest {
 
   /**
    * A DNS server on 127.0.0.1 (RFC 1035 §4): answers an SRV query (type 33) for a configured name
-   * with its records, anything else with NXDOMAIN. Records the names it was asked for.
+   * with its records, anything else with NXDOMAIN. Records the names it was asked for, with their types.
    */
   static final class FakeDns implements AutoCloseable {
     private final DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
     private final Map<String, List<Srv>> records = new ConcurrentHashMap<>();
     private final List<String> queries = new CopyOnWriteArrayList<>();
+    private final List<Integer> types = new CopyOnWriteArrayList<>();
 
     FakeDns() throws SocketException {
       Thread t = new Thread(this::serve, "fake-dns");
@@ -228,7 +237,17 @@ class SipResolverTest {
 
     void srv(String name, Srv... rs) { records.put(name.toLowerCase(Locale.ROOT), List.of(rs)); }
 
+    /** Every name asked for, of any type. */
     List<String> queries() { return List.copyOf(queries); }
+
+    /** The names asked for with one of {@code qtypes}, in order. */
+    synchronized List<String> queries(int... qtypes) {
+      List<String> out = new ArrayList<>();
+      for (int i = 0; i < queries.size(); i++) {
+        for (int t : qtypes) if (types.get(i) == t) out.add(queries.get(i));
+      }
+      return out;
+    }
 
     @Override
     public void close() { socket.close(); }
@@ -260,7 +279,10 @@ class SipResolverTest {
       int type = q.getShort(pos) & 0xffff;
       int questionEnd = pos + 4;
       String qname = name.toString().toLowerCase(Locale.ROOT);
-      queries.add(qname);
+      synchronized (this) {
+        types.add(type);
+        queries.add(qname);
+      }
       List<Srv> rs = type == 33 ? records.get(qname) : null;
 
       ByteArrayOutputStream out = new ByteArrayOutputStream();

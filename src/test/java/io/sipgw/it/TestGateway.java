@@ -153,6 +153,9 @@ public final class TestGateway implements AutoCloseable {
   /** The configuration it runs with (a copy): with the ports, {@link #start(int, int, JsonObject)} starts it again. */
   public JsonObject configuration() { return config.copy(); }
 
+  /** The running gateway, for what a test reads of its state. */
+  public Sipgw sipgw() { return sipgw; }
+
   /** The UDP and TCP port on 127.0.0.1. */
   public int port() { return port; }
 
