@@ -85,6 +85,17 @@ class RuleSetTest {
   }
 
   @Test
+  void aFaultyExtensionIsAConfigErrorNamingTheKey() {
+    // anything but a ConfigException would escape the reload's config check (ConfigWatcher) unreported
+    refused("[{\"name\": \"a\", \"actions\": [{\"faultyAction\": {}}]}]", "routes[0].actions[0].faultyAction",
+        "the rule extension failed to compile it: java.lang.NullPointerException");
+    refused("[{\"name\": \"a\", \"actions\": [{\"forward\": {}}, {\"nullAction\": {}}]}]", "routes[0].actions[1].nullAction",
+        "compiled it to nothing");
+    refused("[{\"name\": \"a\", \"when\": {\"any\": [{\"faultyCondition\": 1}]}, \"actions\": [{\"drop\": {}}]}]",
+        "routes[0].when.any[0].faultyCondition", "java.lang.IllegalStateException: not ready");
+  }
+
+  @Test
   void routeBlocksCallingEachOtherWithoutEndAreRefused() {
     refused("[{\"name\": \"a\", \"actions\": [{\"route\": \"b\"}]}, {\"name\": \"b\", \"onlyWhenCalled\": true, \"actions\": [{\"route\": \"c\"}]},"
         + " {\"name\": \"c\", \"onlyWhenCalled\": true, \"actions\": [{\"route\": \"a\"}]}]", "routes", "a -> b -> c -> a");

@@ -91,9 +91,11 @@ class TenantRuleExtensionTest {
   void anUnknownNameListsTheExtensionsNames() {
     ConfigException e = assertThrows(ConfigException.class, () -> RuleSet.compile("routes", new JsonArray(
         "[{\"name\": \"t\", \"actions\": [{\"tenantHeaders\": {}}]}]")));
-    assertTrue(e.getMessage().contains("from extensions: tenantHeader"), e.getMessage());
+    String actions = e.getMessage().substring(e.getMessage().indexOf("from extensions: "));
+    assertTrue(List.of(actions.substring(17).split(", ")).contains("tenantHeader"), e.getMessage());
     e = assertThrows(ConfigException.class, () -> RuleSet.compile("routes", new JsonArray(
         "[{\"name\": \"t\", \"when\": {\"tenants\": \"a\"}, \"actions\": [{\"drop\": {}}]}]")));
-    assertTrue(e.getMessage().contains("from extensions: tenant, weekendFree"), e.getMessage());
+    String conditions = e.getMessage().substring(e.getMessage().indexOf("from extensions: "));
+    assertTrue(List.of(conditions.substring(17).split(", ")).containsAll(List.of("tenant", "weekendFree")), e.getMessage());
   }
 }
