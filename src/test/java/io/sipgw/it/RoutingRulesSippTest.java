@@ -178,6 +178,19 @@ class RoutingRulesSippTest {
   }
 
   @Test
+  void aFailureRouteRepliesInsteadOrLetsTheBestResponseGoUp() throws IOException {
+    Callee busy = callee("uas-busy.xml", 2);
+    start("[" + WITHIN_DIALOG + """
+         {"name": "calls", "when": {"method": "INVITE"}, "actions": [{"failureRoute": "busy"}, {"forward": {"to": "sip:127.0.0.1:%d"}}]},
+         {"name": "busy", "onlyWhenCalled": true, "actions": [{"route": "say-so"}, {"drop": {}}]},
+         {"name": "say-so", "onlyWhenCalled": true, "when": {"status": [486], "ruri.user": "say-so"},
+          "actions": [{"reply": {"code": 480, "reason": "Gone Fishing"}}]}]""".formatted(busy.port()));
+    answered(ask("INVITE", "say-so", "localhost"), 480, "Gone Fishing");
+    answered(ask("INVITE", "quiet", "localhost"), 486, "Busy Here");
+    busy.stop().assertSucceeded(2);
+  }
+
+  @Test
   void aFailureRouteLookupForksToEveryBindingAtOnce() {
     Callee busy = callee("uas-busy.xml", 1);
     Callee ringsThenAnswers = Callee.listen("uas.xml", "bob", HOST, SippTransport.UDP, 1, PHONE_BOUND, dir, "-d", "1000");
