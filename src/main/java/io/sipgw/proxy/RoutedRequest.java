@@ -262,6 +262,8 @@ final class RoutedRequest implements Exchange {
   private void retarget(List<BranchTarget> targets, Failover failover) {
     retried = true;
     if (failureRoute != null) retry.onFailure(this::failed);
-    retry.retarget(targets, failover);
+    // the copies carry what the failure route changed too (headers, record-routing)
+    ForwardPlan p = retry.plan();
+    retry.retarget(targets, failover, new ForwardPlan(p.removal(), p.loopKey(), p.requestUri(), p.lastRoute(), headers, recordRoute));
   }
 }
