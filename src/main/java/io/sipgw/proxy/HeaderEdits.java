@@ -29,15 +29,28 @@ final class HeaderEdits {
     return new HeaderEdits(List.copyOf(more));
   }
 
+  /**
+   * Applies the changes in order, as their net effect: a set or a remove takes away every field of
+   * the header so far, those of the request and those an earlier add or set of the rules put in.
+   */
   void applyTo(SipRequest req, MessageEdit edit) {
+    if (ops.isEmpty()) return;
+    List<Op> appended = new ArrayList<>(ops.size());
     for (Op op : ops) {
       if (op.removeFirst) {
         HeaderName known = HeaderName.lookup(op.name);
         for (HeaderField f : req.headers()) {
           if (known != null ? f.known() == known : f.known() == null && f.isNamed(op.name)) edit.remove(f);
         }
+        appended.removeIf(a -> sameHeader(a.name, known, op.name));
       }
-      if (op.value != null) edit.append(op.name, op.value);
+      if (op.value != null) appended.add(op);
     }
+    for (Op a : appended) edit.append(a.name, a.value);
+  }
+
+  /** Whether header name {@code a} names the header {@code known} (by any of its forms), or {@code name} when that is not a known one. */
+  private static boolean sameHeader(String a, HeaderName known, String name) {
+    return known != null ? HeaderName.lookup(a) == known : a.equalsIgnoreCase(name);
   }
 }

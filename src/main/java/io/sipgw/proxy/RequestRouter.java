@@ -86,7 +86,10 @@ public final class RequestRouter {
       failed(in, e);
       return;
     }
-    if (in != null) handleGuarded(in);
+    if (in == null) return;
+    handleGuarded(in);
+    // §17.2.1: 100 Trying at once, unless the rules' first steps answered or dropped the INVITE
+    if (in.tx() instanceof InviteServerTransaction invite) invite.trying();
   }
 
   /**
@@ -171,7 +174,8 @@ public final class RequestRouter {
           .header(HeaderName.RETRY_AFTER, Integer.toString(retry)).toBuffer());
       return null;
     }
-    return new IncomingRequest(req, flow, table.newServer(key, req, source, flow.transport().reliable(), responder.wireFor(req, flow)));
+    // an INVITE's 100 Trying goes once the route rules have seen it (route): a rule may drop it unanswered
+    return new IncomingRequest(req, flow, table.newServer(key, req, source, flow.transport().reliable(), responder.wireFor(req, flow), false));
   }
 
   /**

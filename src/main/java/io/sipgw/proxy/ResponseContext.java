@@ -154,17 +154,26 @@ final class ResponseContext implements ClientTransaction.User {
   /** Where answered calls to counted destinations are kept until their BYE. */
   void onEstablished(BiConsumer<String, CallLoad> e) { established = e; }
 
-  /** From a failure route: the request goes on to {@code targets} in turn, in this transaction. */
-  void retarget(List<BranchTarget> targets, Failover f) {
+  /**
+   * From a failure route: the request goes on to {@code targets} in turn, in this transaction, its
+   * copies made as {@code next} says (the header changes and record-routing the failure route made).
+   */
+  void retarget(List<BranchTarget> targets, Failover f, ForwardPlan next) {
     if (cancelled || targets.isEmpty()) {
       giveUp();
       return;
     }
+    plan = next;
     best.clear();
     failover = f;
-    List<List<BranchTarget>> serial = new ArrayList<>(targets.size());
-    for (BranchTarget t : targets) serial.add(List.of(t));
-    groups = serial;
+    if (f == null) {
+      // a local user's bindings (lookup): forked as any call to that user is
+      groups = config.serialForking() ? byFallingQ(targets) : List.of(targets);
+    } else {
+      List<List<BranchTarget>> serial = new ArrayList<>(targets.size());
+      for (BranchTarget t : targets) serial.add(List.of(t));
+      groups = serial;
+    }
     nextGroup = 0;
     startGroup();
   }

@@ -108,10 +108,15 @@ final class RoutedRequest implements Exchange {
   @Override
   public Future<Boolean> authenticate() {
     if (retry != null) return Action.NEXT;
-    return router.authenticate(this).map(ok -> {
-      if (ok == Boolean.TRUE) authenticated = true;
-      return ok != null;
-    });
+    Future<Boolean> checked = router.authenticate(this);
+    if (checked.succeeded()) return admitted(checked.result()); // auth off, or done at once: no new future
+    return checked.map(this::admitted).compose(go -> go);
+  }
+
+  /** {@code ok}: true authenticated, false not asked to, null answered (401, 407, 403, 503). */
+  private Future<Boolean> admitted(Boolean ok) {
+    if (ok == Boolean.TRUE) authenticated = true;
+    return ok != null ? Action.NEXT : Action.END;
   }
 
   @Override
@@ -257,6 +262,8 @@ final class RoutedRequest implements Exchange {
   private void retarget(List<BranchTarget> targets, Failover failover) {
     retried = true;
     if (failureRoute != null) retry.onFailure(this::failed);
-    retry.retarget(targets, failover);
+    // the copies carry what the failure route changed too (headers, record-routing)
+    ForwardPlan p = retry.plan();
+    retry.retarget(targets, failover, new ForwardPlan(p.removal(), p.loopKey(), p.requestUri(), p.lastRoute(), headers, recordRoute));
   }
 }

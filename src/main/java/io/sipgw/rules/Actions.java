@@ -166,11 +166,7 @@ final class Actions {
     if (custom == null) {
       throw new ConfigException(key, "unknown action \"" + name + "\"; actions: " + String.join(", ", new java.util.TreeSet<>(BUILT_IN)) + ext.actionNames());
     }
-    try {
-      return custom.apply(arg);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(key, e.getMessage());
-    }
+    return Extensions.compiled(key, custom, arg);
   }
 
   /** {@code dispatch}: its set name, for the config's check that the set exists. */

@@ -107,11 +107,7 @@ final class Conditions {
     if (name.startsWith("header.") && name.length() > 7) return header(key, name.substring(7), v);
     Function<Object, Condition> custom = ext.condition(name);
     if (custom == null) throw new ConfigException(key, "unknown condition; known: " + KNOWN + ext.conditionNames());
-    try {
-      return custom.apply(v);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(key, e.getMessage());
-    }
+    return Extensions.compiled(key, custom, v);
   }
 
   static final String KNOWN = "method, ruri.user, ruri.host, ruri.port, ruri.param.<name>, from.user, from.host, to.user, to.host, "

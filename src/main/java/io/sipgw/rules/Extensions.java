@@ -36,6 +36,26 @@ final class Extensions {
     if (into.putIfAbsent(name, f) != null) throw new ConfigException("routes", "rule extension " + by + " takes \"" + name + "\", which another extension has");
   }
 
+  /**
+   * What an extension's {@code compile} makes of the argument at {@code key}: its refusal
+   * ({@link IllegalArgumentException}), any other exception, or a null step is an error naming the key,
+   * so that a faulty extension cannot fail a reload in a way the config check does not report.
+   */
+  static <T> T compiled(String key, Function<Object, T> compile, Object arg) {
+    T step;
+    try {
+      step = compile.apply(arg);
+    } catch (ConfigException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key, e.getMessage());
+    } catch (RuntimeException e) {
+      throw new ConfigException(key, "the rule extension failed to compile it: " + e);
+    }
+    if (step == null) throw new ConfigException(key, "the rule extension compiled it to nothing (null)");
+    return step;
+  }
+
   Function<Object, Action> action(String name) { return actions.get(name); }
 
   Function<Object, Condition> condition(String name) { return conditions.get(name); }

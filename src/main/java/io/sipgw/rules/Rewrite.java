@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * {@code rewrite}: the Request-URI replaced whole ({@code "ruri"}), or its user, host or port.
@@ -67,6 +68,56 @@ final class Rewrite {
     }
   }
 
+  /**
+   * What is wrong with {@code rep} as a replacement for {@code p} ({@link Matcher#appendReplacement}'s
+   * syntax: {@code $n}, {@code ${name}}, {@code \\} escapes), or null when nothing is. Checked on its
+   * own: a trial replacement on some text would not look at {@code rep} unless {@code p} matched it.
+   */
+  static String badReplacement(Pattern p, String rep) {
+    int groups = p.matcher("").groupCount();
+    Matcher named = matchedWithGroupsOf(p);
+    for (int i = 0; i < rep.length(); i++) {
+      char c = rep.charAt(i);
+      if (c == '\\') {
+        if (++i == rep.length()) return "a \\ at the end escapes nothing";
+      } else if (c == '$') {
+        if (++i == rep.length()) return "a $ at the end names no group";
+        if (rep.charAt(i) == '{') {
+          int end = rep.indexOf('}', i);
+          if (end < 0) return "${ without }";
+          String name = rep.substring(i + 1, end);
+          try {
+            if (named != null) named.start(name);
+          } catch (IllegalArgumentException e) {
+            return "the expression has no group named " + name;
+          }
+          i = end;
+        } else {
+          int ref = rep.charAt(i) - '0';
+          if (ref < 0 || ref > 9) return "$ must be followed by a group number or {name}";
+          if (ref > groups) return "the expression has no group " + ref + " (it has " + groups + ")";
+          while (i + 1 < rep.length() && Character.isDigit(rep.charAt(i + 1)) && ref * 10 + rep.charAt(i + 1) - '0' <= groups) {
+            ref = ref * 10 + rep.charAt(++i) - '0';
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A matcher that has matched, with the groups of {@code p} (a group name is only looked up in a
+   * matcher that has matched): {@code p} or nothing, run on the empty text. Null when that cannot be made.
+   */
+  private static Matcher matchedWithGroupsOf(Pattern p) {
+    try {
+      Matcher m = Pattern.compile("(?:" + p.pattern() + "\n)|", p.flags()).matcher("");
+      return m.find() ? m : null;
+    } catch (PatternSyntaxException e) {
+      return null; // e.g. a \Q that is never closed
+    }
+  }
+
   private static UnaryOperator<String> text(String key, Object v) {
     if (v instanceof String s) return old -> s;
     JsonObject o = Actions.object(key, v);
@@ -75,11 +126,8 @@ final class Rewrite {
       if (!(o.getValue("match") instanceof String re)) throw new ConfigException(key + ".match", "must be a regular expression");
       if (!(o.getValue("replace") instanceof String rep)) throw new ConfigException(key + ".replace", "is required: the replacement, $1 for a group");
       Pattern p = Rules.pattern(key + ".match", re, false);
-      try {
-        p.matcher("").replaceFirst(rep); // a bad group reference shows now, not per request
-      } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
-        throw new ConfigException(key + ".replace", "bad replacement \"" + rep + "\": " + e.getMessage());
-      }
+      String bad = badReplacement(p, rep); // a bad group reference shows now, not per request
+      if (bad != null) throw new ConfigException(key + ".replace", "bad replacement \"" + rep + "\": " + bad);
       return old -> {
         Matcher m = p.matcher(old);
         return m.matches() ? m.replaceFirst(rep) : old;

@@ -22,8 +22,13 @@ public final class InviteServerTransaction extends ServerTransaction {
     super(table, key, request, source, reliable, wire);
   }
 
-  /** §17.2.1: a proxy sends 100 Trying for an INVITE at once rather than within 200 ms. */
-  void start() { respond(100, ResponseBuilder.of(request(), 100).toBuffer()); }
+  /**
+   * §17.2.1: a proxy sends 100 Trying for an INVITE at once rather than within 200 ms; nothing when a
+   * response went out already, or the request was dropped ({@link #drop}).
+   */
+  public void trying() {
+    if (state == State.PROCEEDING && lastStatus == 0 && wire != null) respond(100, ResponseBuilder.of(request(), 100).toBuffer());
+  }
 
   State state() { return state; }
 

@@ -100,12 +100,21 @@ public final class TransactionTable {
    * {@code source} (an INVITE one sends 100 Trying).
    */
   public ServerTransaction newServer(String key, SipRequest request, String source, boolean reliable, Wire wire) {
+    return newServer(key, request, source, reliable, wire, true);
+  }
+
+  /**
+   * As {@link #newServer(String, SipRequest, String, boolean, Wire)}; with {@code trying} false an
+   * INVITE's 100 Trying waits for {@link InviteServerTransaction#trying}: the transaction user sends it
+   * once it has seen the request (the route rules may drop it, and then nothing at all goes out).
+   */
+  public ServerTransaction newServer(String key, SipRequest request, String source, boolean reliable, Wire wire, boolean trying) {
     ServerTransaction t = request.isMethod(Methods.INVITE)
         ? new InviteServerTransaction(this, key, request, source, reliable, wire)
         : new NonInviteServerTransaction(this, key, request, source, reliable, wire);
     servers.put(key, t);
     bySource.computeIfAbsent(source, s -> new SourceLoad()).open++;
-    if (t instanceof InviteServerTransaction invite) invite.start();
+    if (trying && t instanceof InviteServerTransaction invite) invite.trying();
     return t;
   }
 

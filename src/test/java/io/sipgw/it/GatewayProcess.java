@@ -9,9 +9,10 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * sipgw as a process of its own in a {@link NetNamespace}: {@code java -cp <this JVM's class path>
- * io.sipgw.Main run -c <config>}, the same code as the jar, with a configuration written to the
- * test's directory. Its log goes to {@code sipgw.log} there. Close it (or the namespace) in teardown.
+ * sipgw as a process of its own, in a {@link NetNamespace} or in this one: {@code java -cp <this JVM's
+ * class path> io.sipgw.Main run -c <config>}, the same code as the jar, with a configuration written to
+ * the test's directory ({@link #configFile}, watched when {@code reload.scanPeriod} says so). Its log goes
+ * to {@code sipgw.log} there. Close it (or the namespace) in teardown.
  */
 public final class GatewayProcess implements AutoCloseable {
   private static final Duration START_BOUND = Duration.ofSeconds(40);
@@ -36,8 +37,9 @@ public final class GatewayProcess implements AutoCloseable {
   }
 
   /**
-   * Starts sipgw with {@code config} (written to {@code dir}) in {@code ns}, in the project directory;
-   * returns once it logged that it started.
+   * Starts sipgw with {@code config} (written to {@code dir}) in {@code ns} (null: in this network
+   * namespace; its listeners must then be on loopback), in the project directory; returns once it
+   * logged that it started.
    */
   public static GatewayProcess start(NetNamespace ns, JsonObject config, Path dir) {
     Path file = dir.resolve("sipgw.json");
@@ -55,7 +57,8 @@ public final class GatewayProcess implements AutoCloseable {
         "-Djava.util.logging.config.file=" + logging,
         "-cp", System.getProperty("java.class.path"), "io.sipgw.Main", "run", "-c", file.toString());
     // in the project directory: a relative path in the config (websocket.webroot) names a project file
-    Process process = ns.start(command, Path.of("").toAbsolutePath(), log);
+    Path project = Path.of("").toAbsolutePath();
+    Process process = ns != null ? ns.start(command, project, log) : startHere(command, project, log);
     GatewayProcess gateway = new GatewayProcess(process, log);
     try {
       NetNamespace.awaitReady(process, gateway::started, START_BOUND, "sipgw (" + file + ")", log);
@@ -66,13 +69,28 @@ public final class GatewayProcess implements AutoCloseable {
     }
   }
 
-  private boolean started() {
+  private static Process startHere(List<String> command, Path dir, Path log) {
     try {
-      return Files.readString(log, StandardCharsets.UTF_8).contains(STARTED);
+      return new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile())
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
     } catch (IOException e) {
-      return false;
+      throw new IllegalStateException("cannot start " + command, e);
     }
   }
+
+  /** The config file it runs with: write a new version to reload it. */
+  public Path configFile() { return log.resolveSibling("sipgw.json"); }
+
+  /** Its log so far. */
+  public String logText() {
+    try {
+      return Files.readString(log, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "(cannot read " + log + ": " + e + ")";
+    }
+  }
+
+  private boolean started() { return logText().contains(STARTED); }
 
   public Path log() { return log; }
 

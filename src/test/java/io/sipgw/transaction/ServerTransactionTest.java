@@ -45,6 +45,29 @@ class ServerTransactionTest {
   }
 
   @Test
+  void aDeferred100TryingGoesOnlyIfNothingElseDid() throws Exception {
+    SipRequest req = request("INVITE", BRANCH);
+    InviteServerTransaction t = (InviteServerTransaction) table.newServer(TransactionKey.server(req, "INVITE"), req, SOURCE, false, wire, false);
+    assertEquals(0, wire.count("SIP/2.0 100"), "not yet: the transaction user sends it");
+    t.trying();
+    t.trying();
+    assertEquals(1, wire.count("SIP/2.0 100"), "once");
+
+    SipRequest answered = request("INVITE", "z9hG4bKanswered");
+    InviteServerTransaction a = (InviteServerTransaction) table.newServer(TransactionKey.server(answered, "INVITE"), answered, SOURCE, false, wire, false);
+    a.respond(404, answer(a.request(), 404));
+    a.trying();
+    assertEquals(1, wire.count("SIP/2.0 100"), "no 100 after a final response");
+
+    SipRequest dropped = request("INVITE", "z9hG4bKdropped");
+    InviteServerTransaction d = (InviteServerTransaction) table.newServer(TransactionKey.server(dropped, "INVITE"), dropped, SOURCE, false, wire, false);
+    d.drop();
+    d.trying();
+    assertEquals(1, wire.count("SIP/2.0 100"), "nothing for a dropped request");
+    assertFalse(table.retransmission(TransactionKey.server(dropped, "INVITE")), "a dropped request left the table");
+  }
+
+  @Test
   void nonSuccessFinalIsRetransmittedWithTimerGUntilTheAckIsAbsorbed() throws Exception {
     InviteServerTransaction t = invite(false);
     t.respond(486, answer(t.request(), 486));
