@@ -3,6 +3,7 @@ package io.sipgw.rules;
 import io.sipgw.config.Cidr;
 import io.sipgw.config.ConfigException;
 import io.sipgw.config.StatusCodes;
+import io.sipgw.config.TimeWindow;
 import io.sipgw.sip.HeaderField;
 import io.sipgw.sip.HeaderName;
 import io.sipgw.sip.NameAddr;
@@ -77,6 +78,13 @@ final class Conditions {
         return f.isSip() && x.isLocalDomain(f.host());
       });
       case "inDialog": return bool(key, v, x -> toTag(x) != null);
+      case "time": {
+        if (!(v instanceof JsonObject w)) {
+          throw new ConfigException(key, "must be a time window like {\"days\": [\"mon\"], \"from\": \"08:00\", \"to\": \"18:00\", \"zone\": \"Europe/Berlin\"}");
+        }
+        TimeWindow window = TimeWindow.fromJson(key, w);
+        return x -> window.contains(System.currentTimeMillis());
+      }
       case "status": {
         if (!(v instanceof JsonArray a)) throw new ConfigException(key, "must be a list of final statuses, e.g. [486, \"5xx\"]");
         BitSet codes = StatusCodes.read(key, a);

@@ -181,4 +181,18 @@ class ConditionsTest {
     assertEquals("when.from.host", e.key());
     assertTrue(e.getMessage().contains("bad regular expression"), e.getMessage());
   }
+
+  @Test
+  void timeHoldsInsideTheWindowOnly() {
+    FakeExchange x = invite("sip:a@b");
+    java.time.ZonedDateTime now = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC);
+    String today = now.getDayOfWeek().getDisplayName(java.time.format.TextStyle.SHORT, java.util.Locale.ENGLISH).toLowerCase(java.util.Locale.ROOT);
+    assertTrue(holds("{\"time\": {\"days\": [\"" + today + "\"], \"zone\": \"UTC\"}}", x), "all of today");
+    String other = now.plusDays(3).getDayOfWeek().getDisplayName(java.time.format.TextStyle.SHORT, java.util.Locale.ENGLISH).toLowerCase(java.util.Locale.ROOT);
+    assertFalse(holds("{\"time\": {\"days\": [\"" + other + "\"], \"zone\": \"UTC\"}}", x), "another day");
+    assertFalse(holds("{\"not\": {\"time\": {}}}", x), "an empty window is always");
+    ConfigException e = assertThrows(ConfigException.class, () -> when("{\"time\": {\"from\": \"25:00\"}}"));
+    assertTrue(e.key().startsWith("when.time"), e.key());
+    assertEquals("when.time", assertThrows(ConfigException.class, () -> when("{\"time\": \"08:00\"}")).key());
+  }
 }
