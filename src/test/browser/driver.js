@@ -4,10 +4,11 @@
 //
 // Commands ({"id": N, "cmd": ...}; every one is answered {"id": N, "ok": true, "result": ...}
 // or {"id": N, "ok": false, "error": "..."} within its timeout):
-//   open    {page, url, timeoutMs?}       a new browser context (own cookies, own fake microphone)
-//                                         with one tab on url; waits for window.softphone
+//   open    {page, url, api?, timeoutMs?}  a new browser context (own cookies, own fake microphone)
+//                                         with one tab on url; waits for window[api] (default
+//                                         softphone; e.g. sipgwConsole for the admin console)
 //   reload  {page, timeoutMs?}            loads the page again (same context: its localStorage stays)
-//   invoke  {page, method, args, timeoutMs?}  window.softphone[method](...args), awaited
+//   invoke  {page, method, args, timeoutMs?}  window[api][method](...args), awaited
 //   fill    {page, selector, value}       types into a form field, as a person would
 //   click   {page, selector}              clicks a button
 //   select  {page, selector, value}       chooses an option of a select element
@@ -69,41 +70,41 @@ function pageNamed(name) {
   return entry.page;
 }
 
-async function open({ page: name, url, timeoutMs }) {
+async function open({ page: name, url, api, timeoutMs }) {
   if (pages.has(name)) throw new Error('page ' + name + ' is already open');
   const context = await browser.newContext({ ignoreHTTPSErrors: true, permissions: ['microphone'] });
   const page = await context.newPage();
-  pages.set(name, { context, page });
+  pages.set(name, { context, page, api: api || 'softphone' });
   page.on('console', (m) => out({ page: name, log: m.type() + ': ' + withoutStyles(m.text()) }));
   page.on('pageerror', (e) => out({ page: name, log: 'uncaught: ' + (e.stack || e.message) }));
   await page.exposeFunction('sipgwTestEvent', (event) => out({ page: name, event }));
   const limit = timeoutMs || DEFAULT_TIMEOUT_MS;
   await page.goto(url, { timeout: limit, waitUntil: 'load' });
-  return loaded(page, limit);
+  return loaded(page, pages.get(name).api, limit);
 }
 
-/** Once the softphone has loaded: its events go to the test. */
-async function loaded(page, limit) {
-  await page.waitForFunction(() => window.softphone && window.JsSIP, null, { timeout: limit });
-  return page.evaluate(() => {
-    window.softphone.on((e) => window.sipgwTestEvent(e));
-    return { title: document.title, jssip: window.JsSIP.version, userAgent: navigator.userAgent };
-  });
+/** Once the page's API (the softphone, with JsSIP) has loaded: its events go to the test. */
+async function loaded(page, api, limit) {
+  await page.waitForFunction((api) => window[api] && (api !== 'softphone' || window.JsSIP), api, { timeout: limit });
+  return page.evaluate((api) => {
+    window[api].on((e) => window.sipgwTestEvent(e));
+    return { title: document.title, jssip: window.JsSIP ? window.JsSIP.version : null, userAgent: navigator.userAgent };
+  }, api);
 }
 
 async function reload({ page: name, timeoutMs }) {
   const page = pageNamed(name);
   const limit = timeoutMs || DEFAULT_TIMEOUT_MS;
   await page.reload({ timeout: limit, waitUntil: 'load' });
-  return loaded(page, limit);
+  return loaded(page, pages.get(name).api, limit);
 }
 
 function invoke({ page: name, method, args }) {
-  return pageNamed(name).evaluate(async ({ method, args }) => {
-    const api = window.softphone;
-    if (typeof api[method] !== 'function') throw new Error('softphone has no method ' + method);
-    return await api[method](...(args || []));
-  }, { method, args });
+  return pageNamed(name).evaluate(async ({ api, method, args }) => {
+    const target = window[api];
+    if (typeof target[method] !== 'function') throw new Error(api + ' has no method ' + method);
+    return await target[method](...(args || []));
+  }, { api: pages.get(name).api, method, args });
 }
 
 function fill({ page: name, selector, value }) {

@@ -98,7 +98,16 @@ public final class Browser implements AutoCloseable {
 
   /** Opens {@code url} in a new context named {@code name}, and waits for the softphone to load. */
   public Page open(String name, String url) {
-    command(new JsonObject().put("cmd", "open").put("page", name).put("url", url));
+    return open(name, url, "softphone");
+  }
+
+  /**
+   * Opens {@code url} in a new context named {@code name}, and waits for the page's API
+   * {@code window[api]} (which has {@code on(listener)} for its events) to load: {@link Page#invoke}
+   * calls its methods. E.g. {@code sipgwConsole} for the admin console.
+   */
+  public Page open(String name, String url, String api) {
+    command(new JsonObject().put("cmd", "open").put("page", name).put("url", url).put("api", api));
     return new Page(name);
   }
 
@@ -110,7 +119,7 @@ public final class Browser implements AutoCloseable {
 
     public String name() { return name; }
 
-    /** {@code window.softphone[method](...args)}, awaited; its result (null for none). */
+    /** {@code window.softphone[method](...args)} (or the API the page was opened with), awaited; its result (null for none). */
     public Object invoke(String method, Object... args) { return invoke(false, method, args); }
 
     /** {@link #invoke}, kept out of the transcript when {@code quiet} (a poll, or arguments of a megabyte). */
