@@ -70,6 +70,9 @@ abstract class BrowserTestCase {
   /** A page opened at {@code url}; closed after the test. */
   Browser.Page opened(String name, String url) { return closedAfterTest(bed.browser().open(name, url)); }
 
+  /** A page opened at {@code url} whose API is {@code window[api]} (see {@link Browser#open(String, String, String)}); closed after the test. */
+  Browser.Page opened(String name, String url, String api) { return closedAfterTest(bed.browser().open(name, url, api)); }
+
   private Browser.Page closedAfterTest(Browser.Page page) {
     pages.add(page);
     return page;

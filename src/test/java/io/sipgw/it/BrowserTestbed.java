@@ -113,6 +113,9 @@ public final class BrowserTestbed implements AutoCloseable {
 
   public Browser browser() { return browser; }
 
+  /** The gateway process (its log, its config file). */
+  public GatewayProcess gateway() { return gateway; }
+
   /** The gateway's UDP and TCP port on 127.0.0.1 (in the namespace). */
   public int sipPort() { return sipPort; }
 
