@@ -87,9 +87,9 @@ class AdminConsoleBrowserTest extends BrowserTestCase {
     signIn(console);
 
     String row = awaitText(console, "#dispatcher", t -> t.contains(pbxUri()), "the pbx destination");
-    assertTrue(row.contains("up"), () -> "the destination starts up: " + row);
+    assertTrue(row.contains("Set down"), () -> "the destination starts up (its button sets it down): " + row);
     console.click("#dispatcher tr[data-uri='" + pbxUri() + "'] button");
-    awaitText(console, "#dispatcher", t -> t.contains("down") && t.contains("Set up"), "the destination down");
+    awaitText(console, "#dispatcher", t -> t.contains("Set up") && !t.contains("Set down"), "the destination down");
     Object listed = console.invoke("call", "dispatcher.list");
     assertTrue(String.valueOf(listed).contains(pbxUri()), () -> "dispatcher.list: " + listed);
   }
