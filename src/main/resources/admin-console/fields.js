@@ -155,15 +155,24 @@
   function traffic(flat) {
     let requests = 0;
     let direct = null;
-    const responses = { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0, 6: 0 };
+    const perMethod = { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0, 6: 0 };
+    const totals = { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0, 6: 0 };
+    let haveTotals = false;
     for (const name of Object.keys(flat)) {
       const n = name.toLowerCase();
       if (/^(requests?|requests?\.received|received\.requests)\.(total|all)$/.test(n)) direct = flat[name];
       else if (isRequestCounter(name)) requests += flat[name];
       const cls = responseClass(name);
-      if (cls) responses[cls] += flat[name];
+      if (!cls) continue;
+      // {responses: {sent: {INVITE: {"2xx": n}, total: {"2xx": n}}}}: the totals, not totals plus methods
+      if (/(^|\.)(total|all)(\.|_)/.test(n)) {
+        haveTotals = true;
+        totals[cls] += flat[name];
+      } else {
+        perMethod[cls] += flat[name];
+      }
     }
-    return { requests: direct != null ? direct : requests, responses };
+    return { requests: direct != null ? direct : requests, responses: haveTotals ? totals : perMethod };
   }
 
   /** dispatcher.list → [{set, uri, up, state, calls}] */
