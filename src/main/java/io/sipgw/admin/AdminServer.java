@@ -76,7 +76,7 @@ public final class AdminServer {
     Router router = Router.router(vertx);
     router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "up")));
     router.get("/ready").handler(this::ready);
-    router.post("/rpc").handler(this::authorized).handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(this::rpc);
+    router.post("/rpc").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(this::authorized).handler(this::rpc);
     router.get("/metrics").handler(this::authorized).handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, METRICS_CONTENT_TYPE)
         .end(metrics.get()));
     router.get("/console").handler(ctx -> ctx.redirect("/console/"));

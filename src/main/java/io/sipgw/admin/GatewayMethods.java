@@ -33,6 +33,7 @@ public final class GatewayMethods {
   /** The name htable.dump knows the ban list by. */
   static final String BANS_TABLE = "bans";
 
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger("sipgw.admin");
   private final Sipgw g;
 
   private GatewayMethods(Sipgw g) { this.g = g; }
@@ -116,6 +117,7 @@ public final class GatewayMethods {
       return removed == 0 ? BindingChange.unchanged(0) : new BindingChange<>(left, removed);
     }).map(n -> {
       if (n == 0) throw RpcException.failed(contact == null ? "AOR not found: " + aor : "AOR " + aor + " has no contact " + contact);
+      LOG.info("ul.rm: " + n + " contact(s) of " + aor + " removed by an operator");
       return new JsonObject().put("aor", aor).put("removed", n);
     });
   }
@@ -143,6 +145,9 @@ public final class GatewayMethods {
       next.removeIf(x -> x.key().equals(b.key()));
       next.add(b);
       return new BindingChange<>(next, next.size());
+    }).map(n -> {
+      LOG.info("ul.add: " + b.contact() + " bound to " + aor + " for " + expires + " s by an operator");
+      return n;
     }).map(n -> new JsonObject().put("aor", aor).put("contact", b.contact()).put("expires", expires).put("contacts", n));
   }
 
@@ -158,6 +163,7 @@ public final class GatewayMethods {
     };
     try {
       boolean changed = g.destinationSets().setState(set, uri, up);
+      LOG.info("dispatcher: " + uri + " of set " + set + " marked " + (up ? "up" : "down") + " by an operator" + (changed ? "" : " (it was already)"));
       return Future.succeededFuture(new JsonObject().put("set", set).put("uri", uri).put("state", up ? "up" : "down").put("changed", changed));
     } catch (IllegalArgumentException e) {
       throw RpcException.failed(e.getMessage());
