@@ -16,6 +16,13 @@ final class LogLevels {
 
   private LogLevels() { }
 
+  /** Sets the level of logger {@code name} now (an operator's {@code log.set_level}) until the next reload of {@code log.levels}. */
+  static synchronized void set(String name, Level level) {
+    Logger l = SET.computeIfAbsent(name, Logger::getLogger);
+    l.setLevel(level);
+    LOG.info("log level of " + name + ": " + level.getName() + " (set by an operator)");
+  }
+
   static synchronized void apply(LogConfig config) {
     for (Map.Entry<String, Logger> e : SET.entrySet()) {
       if (!config.levels().containsKey(e.getKey()) && e.getValue().getLevel() != null) {

@@ -1,5 +1,6 @@
 package io.sipgw;
 
+import io.sipgw.admin.AdminClient;
 import io.sipgw.auth.UserCommands;
 import io.sipgw.config.ConfigException;
 import io.sipgw.config.ConfigFileException;
@@ -48,6 +49,8 @@ public final class Main {
       "",
       UserCommands.USAGE,
       "",
+      AdminClient.USAGE,
+      "",
       "Keys are overridden by -Dsipgw.<key.path>=VALUE or SIPGW_<KEY_PATH>=VALUE, e.g. SIPGW_REGISTRAR_MAXEXPIRES=120.");
 
   static {
@@ -66,6 +69,7 @@ public final class Main {
   /** Runs the command in {@code args}; returns the exit code, or {@link #RUNNING} when the gateway runs. */
   static int execute(String[] args, PrintStream out, PrintStream err) {
     if (args.length > 0 && UserCommands.handles(args[0])) return UserCommands.run(args, out, err, Main::configuredUsers);
+    if (args.length > 0 && AdminClient.handles(args[0])) return AdminClient.run(args, out, err, Main::loadConfig);
     Invocation inv = Invocation.parse(args);
     if (inv == null) {
       err.println(USAGE_TEXT);
@@ -112,13 +116,24 @@ public final class Main {
     }
   }
 
+  /** The config {@code path} names (null: conf/sipgw.json if it exists, else the embedded default), loaded on the main thread. */
+  private static SipgwConfig loadConfig(String path) {
+    String p = path != null ? path : Files.isRegularFile(Path.of(DEFAULT_CONFIG)) ? DEFAULT_CONFIG : null;
+    Vertx vertx = Vertx.vertx();
+    try {
+      return await(ConfigLoader.load(vertx, p));
+    } finally {
+      vertx.close();
+    }
+  }
+
   private static int run(String path, PrintStream err) {
     Vertx vertx = Vertx.vertx(Sipgw.vertxOptions());
     SipgwConfig config;
     Sipgw sipgw;
     try {
       config = await(ConfigLoader.load(vertx, path));
-      sipgw = await(Sipgw.start(vertx, config));
+      sipgw = await(Sipgw.start(vertx, config, path));
     } catch (ConfigException | ConfigFileException e) {
       err.println(e.getMessage());
       closeQuietly(vertx);

@@ -1,6 +1,13 @@
 package io.sipgw;
 
+import io.sipgw.admin.AdminServer;
+import io.sipgw.admin.AdminToken;
+import io.sipgw.admin.GatewayMethods;
+import io.sipgw.admin.RpcMethods;
+import io.sipgw.config.AdminConfig;
+import io.sipgw.config.ConfigLoader;
 import io.sipgw.config.LcrConfig;
+import java.util.function.Supplier;
 import io.sipgw.config.NatConfig;
 import io.sipgw.config.RegistrarConfig;
 import io.sipgw.config.SipgwConfig;
@@ -136,6 +143,24 @@ public final class Sipgw {
   private volatile LcrConfig lcrConfig;
   /** Watches {@code lcr.rulesFile} for changes; null without one. */
   private RulesFileWatch lcrWatch;
+  /** Counts and bans sources ({@code bans}). */
+  private SourceGuard guard;
+  /** The Redis client of the stores; null with the memory store. */
+  private RedisEndpoint redis;
+  /** The routing verticles, one per routing event loop (their transaction tables). */
+  private List<RoutingVerticle> routingVerticles = List.of();
+  /** When this gateway started (epoch milliseconds). */
+  private final long startedMillis = System.currentTimeMillis();
+  /** The config in force (the last one applied), and the one it started with (restart-needed changes are against it). */
+  private final AtomicReference<SipgwConfig> config = new AtomicReference<>();
+  private SipgwConfig startConfig;
+  /** The config file read again by {@link #reloadFromFile}; null: started from a config given in code or the embedded default. */
+  private volatile String configPath;
+  /** The admin listener; null when {@code admin.enabled} is false. */
+  private volatile AdminServer admin;
+  /** The Prometheus text served at /metrics (helper B's registry once it is wired). */
+  private volatile Supplier<String> metricsText = () -> "";
+  private volatile boolean stopping;
 
   private Sipgw(Vertx vertx, Transports transports, LocationStore store, AtomicReference<RoutingSettings> routing,
       AtomicReference<RegistrarConfig> registrar, AtomicReference<TransactionConfig> transaction,
@@ -162,8 +187,36 @@ public final class Sipgw {
    */
   public static VertxOptions vertxOptions() { return new VertxOptions().setPreferNativeTransport(true); }
 
-  /** Deploys the gateway's verticles on {@code vertx} and binds its listeners. */
-  public static Future<Sipgw> start(Vertx vertx, SipgwConfig config) {
+  /** Deploys the gateway's verticles on {@code vertx} and binds its listeners, then the admin listener. */
+  public static Future<Sipgw> start(Vertx vertx, SipgwConfig config) { return start(vertx, config, null); }
+
+  /**
+   * As {@link #start(Vertx, SipgwConfig)}, for a config read from the file {@code path} (null: none),
+   * which the RPC method {@code cfg.reload} reads again.
+   */
+  public static Future<Sipgw> start(Vertx vertx, SipgwConfig config, String path) {
+    return startSip(vertx, config).compose(g -> {
+      g.config.set(config);
+      g.startConfig = config;
+      g.configPath = path;
+      if (!config.admin().enabled()) return Future.succeededFuture(g);
+      return g.startAdmin(config.admin()).transform(ar -> ar.succeeded() ? Future.succeededFuture(g)
+          : g.stop().transform(x -> Future.failedFuture(ar.cause())));
+    });
+  }
+
+  /** Binds the admin listener, with the token of {@code admin} (read or made off the event loop). */
+  private Future<Void> startAdmin(AdminConfig cfg) {
+    AdminServer server = new AdminServer(vertx, cfg, GatewayMethods.register(this, new RpcMethods()), this::readiness, () -> metricsText.get());
+    return vertx.executeBlocking(() -> AdminToken.resolve(cfg), false)
+        .compose(server::start)
+        .map(s -> {
+          admin = s;
+          return null;
+        });
+  }
+
+  private static Future<Sipgw> startSip(Vertx vertx, SipgwConfig config) {
     if (!config.log().levels().isEmpty()) LogLevels.apply(config.log());
     try {
       vertx.eventBus().registerDefaultCodec(InboundMessage.class, new InboundCodec());
@@ -255,8 +308,10 @@ public final class Sipgw {
     MessageStore messages;
     PresenceStore presenceStore;
     XcapStore xcapStore;
+    RedisEndpoint redisClient = null;
     if (config.store().type().equals(StoreConfig.REDIS)) {
       RedisEndpoint redis = RedisEndpoint.create(vertx, config.store());
+      redisClient = redis;
       banStore = new RedisBanStore(vertx, redis, BAN_POLL_MILLIS, System::currentTimeMillis);
       messages = new RedisMessageStore(vertx, redis, MESSAGE_POLL_MILLIS, System::currentTimeMillis,
           () -> imCfg.get().expiry() * 1000L);
@@ -325,6 +380,8 @@ public final class Sipgw {
     MsrpRelay relay = new MsrpRelay(relayAt, authenticator, msrpCfg::get, tls);
 
     List<String> deployments = new ArrayList<>();
+    List<RoutingVerticle> routingVerticles = new ArrayList<>();
+    RedisEndpoint redisForReadiness = redisClient;
     Future<Void> chain = vertx.deployVerticle(pinger).compose(id -> {
       deployments.add(id);
       return vertx.deployVerticle(delivery);
@@ -340,7 +397,9 @@ public final class Sipgw {
     });
     for (int i = 0; i < workers; i++) {
       String address = Dispatcher.ROUTING_ADDRESS + i;
-      chain = chain.compose(v -> vertx.deployVerticle(new RoutingVerticle(address, shared)).map(id -> {
+      RoutingVerticle routingVerticle = new RoutingVerticle(address, shared);
+      routingVerticles.add(routingVerticle);
+      chain = chain.compose(v -> vertx.deployVerticle(routingVerticle).map(id -> {
         deployments.add(id);
         return null;
       }));
@@ -405,6 +464,9 @@ public final class Sipgw {
       g.msrp = msrpCfg;
       g.resolver = resolver;
       g.destinations = destinations;
+      g.guard = guard;
+      g.redis = redisForReadiness;
+      g.routingVerticles = List.copyOf(routingVerticles);
       return Future.succeededFuture(g);
     });
   }
@@ -469,7 +531,13 @@ public final class Sipgw {
    * are in force: at once, or when an LCR table with a rules file, built off the event loop, is.
    */
   public Future<Void> reload(SipgwConfig config) {
+    this.config.set(config);
     LogLevels.apply(config.log());
+    AdminServer a = admin;
+    if (a != null) {
+      vertx.executeBlocking(() -> AdminToken.resolve(config.admin()), false).onSuccess(a::token)
+          .onFailure(e -> LOG.warning("admin: keeping the bearer token in force: " + e.getMessage()));
+    }
     LcrConfig lcr = config.lcr();
     boolean lcrChanged = !lcr.equals(lcrConfig);
     // inline rules were parsed on this loop already: their table is built here; a rules file's off the loop
@@ -496,6 +564,14 @@ public final class Sipgw {
 
   /** Closes the listeners and undeploys the verticles. */
   public Future<Void> stop() {
+    stopping = true;
+    AdminServer a = admin;
+    admin = null;
+    Future<Void> adminClosed = a == null ? Future.succeededFuture() : a.close().recover(e -> Future.succeededFuture());
+    return adminClosed.compose(x -> stopSip());
+  }
+
+  private Future<Void> stopSip() {
     watchLcr(LcrConfig.NONE, 0);
     if (idleTimer >= 0) vertx.cancelTimer(idleTimer);
     if (tlsScanTimer >= 0) vertx.cancelTimer(tlsScanTimer);
@@ -509,6 +585,88 @@ public final class Sipgw {
     List<Future<Void>> undo = new ArrayList<>();
     for (int i = deployments.size() - 1; i >= 0; i--) undo.add(vertx.undeploy(deployments.get(i)));
     return Future.join(undo).transform(x -> transports.close()).transform(x -> store.close());
+  }
+
+  // ---- what the admin listener (io.sipgw.admin.GatewayMethods) reads and changes ----
+
+  /**
+   * Whether this node is ready for traffic: its listeners are bound (it has started and is not
+   * stopping) and, with the Redis store, Redis answers a PING. Fails with the reason.
+   */
+  public Future<Void> readiness() {
+    if (stopping) return Future.failedFuture("stopping");
+    if (transports.listeners().isEmpty()) return Future.failedFuture("no listener bound");
+    if (redis == null) return Future.succeededFuture();
+    return redis.ping().recover(e -> Future.failedFuture("Redis (" + redis + ") does not answer: " + e.getMessage()));
+  }
+
+  /** Serves {@code text} at the admin listener's /metrics (the Prometheus text of the node's registry). */
+  public void metrics(Supplier<String> text) { this.metricsText = text; }
+
+  /** The admin listener's port; 0 without one. */
+  public int adminPort() {
+    AdminServer a = admin;
+    return a == null ? 0 : a.port();
+  }
+
+  /** The config in force. */
+  public SipgwConfig config() { return config.get(); }
+
+  /** When this gateway started, epoch milliseconds. */
+  public long startedMillis() { return startedMillis; }
+
+  /** This node's name (as other nodes and the stores know it). */
+  public String nodeName() { return transports.nodeName(); }
+
+  /** The location service. */
+  public LocationStore locationStore() { return store; }
+
+  /** The source guard, with the bans in force. */
+  public SourceGuard sourceGuard() { return guard; }
+
+  /** Open connections per transport. */
+  public java.util.Map<String, Integer> connectionCounts() { return transports.connectionCounts(); }
+
+  /** Stored messages (for offline users) in the message store. */
+  public Future<Long> storedMessageCount() { return messages.count(); }
+
+  /**
+   * The transactions in progress: {"server": n, "client": n, "loops": [{"server", "client"} per routing
+   * loop]}, each loop's read on that loop.
+   */
+  public Future<io.vertx.core.json.JsonObject> transactionCounts() {
+    List<Future<int[]>> counts = new ArrayList<>();
+    for (RoutingVerticle v : routingVerticles) counts.add(v.transactionCounts());
+    return Future.all(counts).map(x -> {
+      int server = 0;
+      int client = 0;
+      io.vertx.core.json.JsonArray loops = new io.vertx.core.json.JsonArray();
+      for (Future<int[]> f : counts) {
+        server += f.result()[0];
+        client += f.result()[1];
+        loops.add(new io.vertx.core.json.JsonObject().put("server", f.result()[0]).put("client", f.result()[1]));
+      }
+      return new io.vertx.core.json.JsonObject().put("server", server).put("client", client).put("loops", loops);
+    });
+  }
+
+  /** Sets the level of logger {@code name} until the next reload of {@code log.levels}. */
+  public void logLevel(String name, java.util.logging.Level level) { LogLevels.set(name, level); }
+
+  /**
+   * Reads the config file again and applies it, as the file watcher does: a config that does not
+   * validate is refused (the future fails with the message naming the key). Completes with the keys
+   * whose change still needs a restart.
+   */
+  public Future<List<String>> reloadFromFile() {
+    String path = configPath;
+    if (path == null) return Future.failedFuture(new IllegalStateException("this gateway was not started from a config file"));
+    return ConfigLoader.load(vertx, path).compose(next -> {
+      List<String> restart = startConfig.restartNeededChanges(next);
+      if (!restart.isEmpty()) LOG.warning("config " + path + " reloaded on request: restart needed for " + String.join(", ", restart) + "; applying the rest");
+      else LOG.info("config " + path + " reloaded on request");
+      return reload(next).map(restart);
+    });
   }
 
   /** The address of record of {@code uri} when it is a user of a local domain (aliases made canonical), else null. */

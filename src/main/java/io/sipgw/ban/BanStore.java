@@ -25,6 +25,9 @@ public interface BanStore {
   /** Shares this node's ban of {@code ip} until {@code until} (epoch milliseconds). Never blocks, never throws. */
   void add(String ip, long until);
 
+  /** Lifts the shared ban of {@code ip} (an operator's removal), so that no node reads it again. Never blocks, never throws. */
+  default void remove(String ip) { }
+
   /** Starts handing {@code onBan} the bans in force, those of other nodes included, each as (ip, until). */
   void start(BiConsumer<String, Long> onBan);
 

@@ -50,6 +50,12 @@ public final class RedisBanStore implements BanStore {
   }
 
   @Override
+  public void remove(String ip) {
+    redis.send(Request.cmd(Command.ZREM).arg(key).arg(ip))
+        .onFailure(e -> LOG.warning("removal of the ban of " + ip + " not shared: " + e.getMessage()));
+  }
+
+  @Override
   public void start(BiConsumer<String, Long> onBan) {
     seen = clock.getAsLong();
     poll(onBan);

@@ -139,6 +139,29 @@ public final class SourceGuard {
     return until != null && until > clock.getAsLong();
   }
 
+  /** The bans in force now: address to when its ban ends (epoch milliseconds), a copy. */
+  public Map<String, Long> bans() {
+    long now = clock.getAsLong();
+    Map<String, Long> out = new java.util.TreeMap<>();
+    bannedUntil.forEach((ip, until) -> {
+      if (until > now) out.put(ip, until);
+    });
+    return out;
+  }
+
+  /**
+   * Lifts the ban of {@code ip} here and in the shared store (an operator's removal); its counts start
+   * over. Returns whether it was banned. Another node that read the ban keeps it until it ends.
+   */
+  public boolean unban(String ip) {
+    Long until = bannedUntil.remove(ip);
+    counts.remove(ip);
+    store.remove(ip);
+    boolean was = until != null && until > clock.getAsLong();
+    if (was) LOG.info("ban of " + ip + " lifted by an operator");
+    return was;
+  }
+
   private Counts counted(String ip) {
     if (counts.size() >= MAX_SOURCES) counts.clear();
     return counts.computeIfAbsent(ip, k -> new Counts());

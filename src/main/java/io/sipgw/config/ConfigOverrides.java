@@ -62,7 +62,9 @@ final class ConfigOverrides {
                "rules": [{"prefix": "", "fromPrefix": "", "domain": "",
                           "time": {"days": [""], "from": "", "to": "", "zone": ""},
                           "targets": [{"gateway": "", "priority": 0, "weight": 0}]}],
-               "rulesFile": "", "failover": {"codes": [0], "timeout": 0}}}""");
+               "rulesFile": "", "failover": {"codes": [0], "timeout": 0}},
+       "admin": {"enabled": true, "host": "", "port": 0, "token": "", "tokenFile": "",
+                 "tls": {"certificate": "", "key": "", "clientCa": ""}}}""");
 
   private ConfigOverrides() { }
 

@@ -50,12 +50,14 @@ public final class SipgwConfig {
   private final RuleSet routes;
   private final LogConfig log;
   private final LcrConfig lcr;
+  private final AdminConfig admin;
   private final JsonObject json;
 
   private SipgwConfig(List<ListenConfig> listen, List<DomainConfig> domains, RegistrarConfig registrar, ProxyConfig proxy,
                       TransactionConfig transaction, StoreConfig store, TransportConfig transport, int workers, ReloadConfig reload,
                       TlsConfig tls, WebSocketConfig websocket, MediaConfig media, NatConfig nat, AuthConfig auth, BanConfig bans,
-                      ImConfig im, PresenceConfig presence, MsrpConfig msrp, DnsConfig dns, RuleSet routes, LogConfig log, DispatcherConfig dispatcher, LcrConfig lcr) {
+                      ImConfig im, PresenceConfig presence, MsrpConfig msrp, DnsConfig dns, RuleSet routes, LogConfig log, DispatcherConfig dispatcher, LcrConfig lcr,
+                      AdminConfig admin) {
     this.listen = List.copyOf(listen);
     this.domains = List.copyOf(domains);
     this.registrar = registrar;
@@ -79,6 +81,7 @@ public final class SipgwConfig {
     this.log = log;
     this.dispatcher = dispatcher;
     this.lcr = lcr;
+    this.admin = admin;
     this.json = toJson();
   }
 
@@ -112,10 +115,11 @@ public final class SipgwConfig {
       if (dispatcher.set(e.getKey()) == null) throw new ConfigException(e.getValue(), "no dispatcher set is named \"" + e.getKey() + "\" (dispatcher.sets)");
     }
     LcrConfig lcr = LcrConfig.read(ConfigObject.at(root, "lcr"));
+    AdminConfig admin = AdminConfig.read(ConfigObject.at(root, "admin"));
     root.rejectUnknownKeys();
     requireCertificateForTls(listen, tls);
     return new SipgwConfig(listen, domains, registrar, proxy, transaction, store, transport, workers, reload, tls, websocket, media, nat, auth, bans,
-        im, presence, msrp, dns, routes, log, dispatcher, lcr);
+        im, presence, msrp, dns, routes, log, dispatcher, lcr, admin);
   }
 
   /** The embedded default: conf/sipgw.json as packaged in the jar (UDP and TCP on 0.0.0.0:5060, WS on 8080). */
@@ -220,7 +224,7 @@ public final class SipgwConfig {
         .put("nat", nat.toJson()).put("auth", auth.toJson()).put("bans", bans.toJson())
         .put("im", im.toJson()).put("presence", presence.toJson()).put("msrp", msrp.toJson()).put("dns", dns.toJson())
         .put("routes", routes.json()).put("log", log.toJson()).put("dispatcher", dispatcher.toJson())
-        .put("lcr", lcr.toJson());
+        .put("lcr", lcr.toJson()).put("admin", admin.toJson());
   }
 
   /** The effective configuration, defaults included (a copy). */
@@ -286,6 +290,9 @@ public final class SipgwConfig {
   /** Least-cost routing ({@code lcr}), reloadable; its {@code rulesFile} is loaded by {@link #checkFiles()}. */
   public LcrConfig lcr() { return lcr; }
 
+  /** The admin listener ({@code admin}): its address needs a restart, the token reloads. */
+  public AdminConfig admin() { return admin; }
+
   /** Digest authentication ({@code auth}), reloadable. */
   public AuthConfig auth() { return auth; }
 
@@ -312,7 +319,7 @@ public final class SipgwConfig {
    * The keys whose value differs in {@code newer} but cannot change while running: {@code listen},
    * {@code workers}, {@code transport.instances}, {@code transport.tcpIdleTimeout}, {@code store},
    * {@code reload.scanPeriod}, {@code websocket.webroot}, {@code auth.enabled}, {@code auth.users},
-   * {@code auth.secret}, {@code auth.nonceLifetime}, {@code dns}. Every {@code tls} key reloads. Empty when everything that changed can be applied at run time.
+   * {@code auth.secret}, {@code auth.nonceLifetime}, {@code dns}, {@code admin} but its token. Every {@code tls} key reloads. Empty when everything that changed can be applied at run time.
    */
   public List<String> restartNeededChanges(SipgwConfig newer) {
     List<String> keys = new ArrayList<>();
@@ -330,6 +337,7 @@ public final class SipgwConfig {
     if (auth.nonceLifetime() != newer.auth.nonceLifetime()) keys.add("auth.nonceLifetime");
     // one resolver (and its cache) is made at start
     if (!dns.equals(newer.dns)) keys.add("dns");
+    admin.restartNeeded(newer.admin, keys);
     return List.copyOf(keys);
   }
 

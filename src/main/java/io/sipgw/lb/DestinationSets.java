@@ -71,6 +71,30 @@ public final class DestinationSets {
     return a;
   }
 
+  /**
+   * Marks destination {@code uri} of set {@code set} up or down, as a probe would (an operator's
+   * {@code dispatcher.set_state}); probing goes on and may change it again. Returns whether the state
+   * changed; throws IllegalArgumentException, saying what, when there is no such set or destination.
+   */
+  public boolean setState(String set, String uri, boolean up) {
+    Pool p = pools.get(set);
+    if (p == null) throw new IllegalArgumentException("no dispatcher set named \"" + set + "\" (sets: " + String.join(", ", pools.keySet()) + ")");
+    SipUri u;
+    try {
+      u = SipUri.parse(uri);
+    } catch (io.sipgw.sip.SipParseException e) {
+      throw new IllegalArgumentException("not a SIP URI: \"" + uri + "\"");
+    }
+    for (Member m : p.members) {
+      if (m.uri().equals(u) || m.uri().toString().equals(uri)) {
+        boolean changed = m.health.up != up;
+        m.health.up = up;
+        return changed;
+      }
+    }
+    throw new IllegalArgumentException("set \"" + set + "\" has no destination " + uri);
+  }
+
   /** The sets now, by name, in config order. */
   Map<String, Pool> pools() { return pools; }
 

@@ -65,6 +65,14 @@ public final class RoutingVerticle extends VerticleBase {
     return consumer.completion();
   }
 
+  /** This loop's transactions: {server, client} counts, read on its own event loop. */
+  public Future<int[]> transactionCounts() {
+    if (context == null) return Future.succeededFuture(new int[2]);
+    io.vertx.core.Promise<int[]> p = io.vertx.core.Promise.promise();
+    context.runOnContext(v -> p.complete(table == null ? new int[2] : new int[] {table.serverCount(), table.clientCount()}));
+    return p.future();
+  }
+
   @Override
   public Future<?> stop() {
     scheduler.close();

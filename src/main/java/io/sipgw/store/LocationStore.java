@@ -25,6 +25,12 @@ public interface LocationStore {
    */
   Future<List<String>> aorsOf(String nodeName);
 
+  /**
+   * Up to {@code limit} AORs that have an unexpired binding (in no particular order): what an operator
+   * lists ({@code ul.dump}). Bounded: a store of a million users is not read whole.
+   */
+  Future<List<String>> registeredAors(int limit);
+
   /** How many AORs have at least one unexpired binding. */
   Future<Integer> countRegistered();
 

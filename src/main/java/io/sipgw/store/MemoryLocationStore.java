@@ -90,6 +90,17 @@ public final class MemoryLocationStore implements LocationStore {
   }
 
   @Override
+  public Future<List<String>> registeredAors(int limit) {
+    long now = clock.getAsLong();
+    List<String> out = new ArrayList<>();
+    for (Map.Entry<String, Entry> e : aors.entrySet()) {
+      if (out.size() >= limit) break;
+      if (!live(e.getValue().bindings, now).isEmpty()) out.add(e.getKey());
+    }
+    return Future.succeededFuture(out);
+  }
+
+  @Override
   public Future<Integer> countRegistered() {
     long now = clock.getAsLong();
     int n = 0;

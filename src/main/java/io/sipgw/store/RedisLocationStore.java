@@ -174,6 +174,18 @@ public final class RedisLocationStore implements LocationStore {
         });
   }
 
+  /** From the count index ({@code <prefix>registered}), those whose last binding expires later than now: no scan of keys. */
+  @Override
+  public Future<List<String>> registeredAors(int limit) {
+    return redis.send(Request.cmd(Command.ZRANGEBYSCORE).arg(indexKey()).arg("(" + clock.getAsLong()).arg("+inf")
+            .arg("LIMIT").arg(0).arg(limit))
+        .map(r -> {
+          List<String> out = new ArrayList<>(r.size());
+          for (Response a : r) out.add(a.toString());
+          return out;
+        });
+  }
+
   @Override
   public Future<Integer> countRegistered() {
     return redis.send(Request.cmd(Command.ZCOUNT).arg(indexKey()).arg("(" + clock.getAsLong()).arg("+inf"))

@@ -144,6 +144,13 @@ public final class Transports {
 
   public List<Listener> listeners() { return listeners; }
 
+  /** Open connections (accepted and opened) per transport name, e.g. {"tcp": 3, "ws": 1}. */
+  public Map<String, Integer> connectionCounts() {
+    Map<String, Integer> out = new java.util.TreeMap<>();
+    for (Connection c : connections.values()) out.merge(c.flow().transport().name().toLowerCase(java.util.Locale.ROOT), 1, Integer::sum);
+    return out;
+  }
+
   public int maxMessageSize() { return maxMessageSize; }
 
   /** New limits, applied on reload: a new message size to every datagram and new connection, a new cap to new connections. */

@@ -43,6 +43,10 @@ public final class GatewayProcess implements AutoCloseable {
    */
   public static GatewayProcess start(NetNamespace ns, JsonObject config, Path dir) {
     Path file = dir.resolve("sipgw.json");
+    if (!config.containsKey("admin")) {
+      // an admin listener at a free port, its token in the test's directory: never 8090, never the project's
+      config = config.copy().put("admin", new JsonObject().put("port", 0).put("tokenFile", dir.resolve("admin.token").toString()));
+    }
     Path log = dir.resolve("sipgw.log");
     Path logging = dir.resolve("sipgw-logging.properties");
     try {

@@ -139,7 +139,9 @@ public final class TestGateway implements AutoCloseable {
         .put("proxy", new JsonObject().put("recordRoute", true))
         .put("store", new JsonObject().put("type", "memory"))
         .put("transport", new JsonObject().put("instances", 2))
-        .put("workers", 2);
+        .put("workers", 2)
+        // no admin listener unless a test asks for one (several gateways run at once; 8090 is one port)
+        .put("admin", new JsonObject().put("enabled", false));
   }
 
   /**

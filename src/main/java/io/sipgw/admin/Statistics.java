@@ -1,0 +1,33 @@
+package io.sipgw.admin;
+
+import io.sipgw.Sipgw;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * What {@code stats.get_statistics} answers, assembled in this one place: today what can be counted
+ * cheaply (registered AORs, connections per transport, transactions, bans, stored messages). When the
+ * metrics registry ({@code io.sipgw.metrics.Metrics#statistics()}) is wired, it takes over here.
+ */
+final class Statistics {
+  private Statistics() { }
+
+  /** Groups of counters: registrar, transport, tm, bans, msilo. */
+  static Future<JsonObject> of(Sipgw g) {
+    Future<Integer> aors = g.locationStore().countRegistered();
+    Future<JsonObject> tm = g.transactionCounts();
+    Future<Long> stored = g.storedMessageCount();
+    return Future.join(aors, tm, stored).transform(x -> {
+      JsonObject connections = new JsonObject();
+      g.connectionCounts().forEach(connections::put);
+      JsonObject out = new JsonObject()
+          .put("registrar", new JsonObject().put("registered_aors", aors.succeeded() ? aors.result() : null))
+          .put("transport", new JsonObject().put("connections", connections))
+          .put("tm", tm.succeeded() ? tm.result().copy().put("loops", (Object) null) : new JsonObject())
+          .put("bans", new JsonObject().put("active", g.sourceGuard().bans().size()))
+          .put("msilo", new JsonObject().put("stored", stored.succeeded() ? stored.result() : null));
+      out.getJsonObject("tm").remove("loops");
+      return Future.succeededFuture(out);
+    });
+  }
+}
