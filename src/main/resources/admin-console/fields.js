@@ -231,7 +231,7 @@
     }
     return entries.map((e) => (typeof e === 'string' ? { address: e, expires: null, reason: '' } : {
       address: pick(e, ['address', 'ip', 'name', 'key', 'source'], '?'),
-      expires: secondsLeft(pick(e, ['expiresIn', 'expires', 'until', 'untilMillis', 'value'], null), now),
+      expires: secondsLeft(pick(e, ['remaining', 'expiresIn', 'expires', 'until', 'untilMillis', 'value'], null), now),
       reason: pick(e, ['reason'], ''),
     }));
   }
@@ -252,14 +252,14 @@
     const version = pick(result, ['version'], null);
     const node = pick(result, ['node', 'name'], null);
     const uptime = pick(result, ['uptime', 'uptimeSeconds'], null);
-    if (version) parts.push('sipgw ' + version);
+    if (version) parts.push(/^sipgw/i.test(version) ? version : 'sipgw ' + version);
     if (node) parts.push('node ' + node);
     if (uptime != null) parts.push('up ' + uptime + (typeof uptime === 'number' ? ' s' : ''));
     return parts.join(' · ');
   }
 
   /** What dispatcher.set_state takes for one destination. */
-  function setStateParams(d, up) { return [isNaN(Number(d.set)) ? d.set : Number(d.set), d.uri, up ? 'up' : 'down']; }
+  function setStateParams(d, up) { return [String(d.set), d.uri, up ? 'up' : 'down']; }
 
   /** What bans.rm takes for one ban. */
   function banRemoveParams(b) { return [b.address]; }
