@@ -55,6 +55,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import io.sipgw.lb.DestinationSets;
 import io.sipgw.lb.Prober;
+import io.sipgw.metrics.Metrics;
 import io.sipgw.nat.NatPinger;
 import io.sipgw.registrar.NodeRestart;
 import io.sipgw.proxy.LocalDomains;
@@ -302,6 +303,8 @@ public final class Sipgw {
     int workers = config.workers();
     int instances = config.transport().instances() == 0 ? cores : config.transport().instances();
     Transports transports = new Transports(vertx, listeners, config.transport().maxMessageSize(), config.transport().maxConnections(), tls);
+    Metrics metrics = Metrics.create();
+    transports.metrics(metrics);
     LocationStore store;
     BanStore banStore = BanStore.LOCAL;
     AtomicReference<ImConfig> imCfg = new AtomicReference<>(config.im());
@@ -310,7 +313,7 @@ public final class Sipgw {
     XcapStore xcapStore;
     RedisEndpoint redisClient = null;
     if (config.store().type().equals(StoreConfig.REDIS)) {
-      RedisEndpoint redis = RedisEndpoint.create(vertx, config.store());
+      RedisEndpoint redis = RedisEndpoint.create(vertx, config.store()).observe(metrics::redisCommand);
       redisClient = redis;
       banStore = new RedisBanStore(vertx, redis, BAN_POLL_MILLIS, System::currentTimeMillis);
       messages = new RedisMessageStore(vertx, redis, MESSAGE_POLL_MILLIS, System::currentTimeMillis,
@@ -324,7 +327,9 @@ public final class Sipgw {
       transports.nodeAddress(config.store().nodeAddress());
       logNodeAddress(config, transports);
     } else {
-      store = new MemoryLocationStore(vertx, REMEMBER_AOR_MILLIS);
+      MemoryLocationStore memory = new MemoryLocationStore(vertx, REMEMBER_AOR_MILLIS);
+      metrics.bindings(memory::bindingCount);
+      store = memory;
       messages = new MemoryMessageStore();
       presenceStore = new MemoryPresenceStore();
       xcapStore = new MemoryXcapStore();
@@ -337,6 +342,7 @@ public final class Sipgw {
     AtomicReference<BanConfig> banCfg = new AtomicReference<>(config.bans());
     BanStore sharedBans = banStore;
     SourceGuard guard = new SourceGuard(banCfg::get, System::currentTimeMillis, sharedBans);
+    metrics.bans(guard::bannedCount);
     Authentication authentication = new Authentication(authCfg::get, authenticator, guard, transports::isInternal);
     NatPinger pinger = new NatPinger(transports, store, natCfg::get);
     Dispatcher dispatcher = new Dispatcher(vertx, transports, workers);
@@ -431,6 +437,7 @@ public final class Sipgw {
     long idleNanos = config.transport().tcpIdleTimeout() * 1_000_000_000L;
     return chain.transform(ar -> {
       if (ar.failed()) {
+        metrics.close();
         destinations.close();
         sharedBans.close();
         messages.close();
@@ -562,6 +569,9 @@ public final class Sipgw {
     return lcrChanged && table == null ? swapLcr(lcr, config.reload().scanPeriod()) : Future.succeededFuture();
   }
 
+  /** This node's metrics: {@link Metrics#scrape} is the text of {@code /metrics}, {@link Metrics#statistics} that of {@code stats.get_statistics}. */
+  public Metrics metrics() { return transports.metrics(); }
+
   /** Closes the listeners and undeploys the verticles. */
   public Future<Void> stop() {
     stopping = true;
@@ -584,7 +594,7 @@ public final class Sipgw {
     if (destinations != null) destinations.close();
     List<Future<Void>> undo = new ArrayList<>();
     for (int i = deployments.size() - 1; i >= 0; i--) undo.add(vertx.undeploy(deployments.get(i)));
-    return Future.join(undo).transform(x -> transports.close()).transform(x -> store.close());
+    return Future.join(undo).transform(x -> transports.close()).transform(x -> store.close()).andThen(x -> transports.metrics().close());
   }
 
   // ---- what the admin listener (io.sipgw.admin.GatewayMethods) reads and changes ----

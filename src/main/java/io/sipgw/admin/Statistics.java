@@ -27,6 +27,10 @@ final class Statistics {
           .put("bans", new JsonObject().put("active", g.sourceGuard().bans().size()))
           .put("msilo", new JsonObject().put("stored", stored.succeeded() ? stored.result() : null));
       out.getJsonObject("tm").remove("loops");
+      // the SIP counters of the node's metrics: requests per method, responses per class, dialogs, drops …
+      g.metrics().statistics().forEach(e -> {
+        if (!out.containsKey(e.getKey())) out.put(e.getKey(), e.getValue());
+      });
       return Future.succeededFuture(out);
     });
   }

@@ -133,6 +133,14 @@ public final class SourceGuard {
     return false;
   }
 
+  /** How many addresses are banned now. */
+  public int bannedCount() {
+    long now = clock.getAsLong();
+    int n = 0;
+    for (Long until : bannedUntil.values()) if (until > now) n++;
+    return n;
+  }
+
   /** Whether {@code ip} is banned now. */
   public boolean banned(String ip) {
     Long until = bannedUntil.get(ip);

@@ -48,6 +48,7 @@ public final class NgClient {
   private Future<DatagramSocket> ipv4;
   private Future<DatagramSocket> ipv6;
   private boolean closed;
+  private volatile CommandObserver observer;
 
   private NgClient(Vertx vertx, Context context, Supplier<MediaConfig> config) {
     this.vertx = vertx;
@@ -66,6 +67,24 @@ public final class NgClient {
    * an {@link NgException}: unreachable when no instance answered, refused on an error reply.
    */
   public Future<NgReply> call(String callId, Map<String, Object> command) {
+    CommandObserver o = observer;
+    if (o == null) return callOnContext(callId, command);
+    long start = System.nanoTime();
+    return callOnContext(callId, command).andThen(ar -> o.command(String.valueOf(command.get("command")), System.nanoTime() - start,
+        ar.succeeded() ? null : ar.cause() instanceof NgException e && !e.unreachable() ? "refused" : "unreachable"));
+  }
+
+  /** What learns of every {@link #call}: its command, how long it took (retries and failover included), how it failed. */
+  @FunctionalInterface
+  public interface CommandObserver {
+    /** {@code error}: null when it succeeded, {@code unreachable} or {@code refused}. */
+    void command(String command, long nanos, String error);
+  }
+
+  /** Reports every {@link #call} to {@code o} (the node's metrics); set once, before the first call. */
+  public void observe(CommandObserver o) { this.observer = o; }
+
+  private Future<NgReply> callOnContext(String callId, Map<String, Object> command) {
     return onContext(() -> {
       Address on = calls.get(callId);
       if (on != null) return exchange(on, command).compose(NgClient::checked);

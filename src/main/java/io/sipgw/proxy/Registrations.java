@@ -35,8 +35,10 @@ public final class Registrations {
   private final Registrar registrar;
   private final Authentication authentication;
   private final Responder responder;
+  private final Transports transports;
 
   public Registrations(Transports transports, Supplier<RoutingSettings> settings, Registrar registrar, Authentication authentication) {
+    this.transports = transports;
     this.settings = settings;
     this.registrar = registrar;
     this.authentication = authentication;
@@ -56,7 +58,7 @@ public final class Registrations {
       SipUri ruri = req.requestUri();
       LocalDomains domains = settings.get().domains();
       if (!ruri.isSip() || !domains.isLocal(ruri)) return false;
-      register(req, flow, domains);
+      register(req, flow, domains, transports.metrics().enabled() ? System.nanoTime() : 0);
       return true;
     } catch (SipParseException | RuntimeException e) {
       return false; // routing answers it, with the reason
@@ -66,33 +68,36 @@ public final class Registrations {
 
 
   /** A REGISTER whose Request-URI is local: to the registrar, unless its To or its Require rules it out. */
-  void register(SipRequest req, Flow flow, LocalDomains domains) throws SipParseException {
+  void register(SipRequest req, Flow flow, LocalDomains domains) throws SipParseException { register(req, flow, domains, 0); }
+
+  /** As {@link #register(SipRequest, Flow, LocalDomains)}, for a REGISTER received at {@code at} ({@link System#nanoTime}; 0: unknown). */
+  void register(SipRequest req, Flow flow, LocalDomains domains, long at) throws SipParseException {
     SipUri to = req.to().uri();
     if (to.isSip() && !domains.isLocal(to.host())) {
       LOG.info("rejected REGISTER from " + flow + " with 403 Forbidden (not a domain of this registrar) (Call-ID " + req.callId() + ")");
-      responder.send(req, flow, ResponseBuilder.of(req, 403, "Forbidden (not a domain of this registrar)").toBuffer());
+      responder.send(req, flow, ResponseBuilder.of(req, 403, "Forbidden (not a domain of this registrar)").toBuffer(), at);
       return;
     }
     String unsupported = unsupported(req.header(HeaderName.REQUIRE), "path", "outbound");
     if (unsupported != null) {
       LOG.info("rejected REGISTER from " + flow + " with 420: Require " + unsupported + " (Call-ID " + req.callId() + ")");
-      responder.send(req, flow, ResponseBuilder.of(req, 420).header(HeaderName.UNSUPPORTED, unsupported).toBuffer());
+      responder.send(req, flow, ResponseBuilder.of(req, 420).header(HeaderName.UNSUPPORTED, unsupported).toBuffer(), at);
       return;
     }
     String aor = to.isSip() ? Escapes.unescape(to.user() == null ? "" : to.user()) + "@" + domains.canonical(to.host()) : null;
     Future<Authentication.Refusal> admitted = authentication.check(req, flow, domains);
     if (admitted.succeeded() && admitted.result() == null) { // auth off, or done at once: no callback
-      registrar.register(req, flow, aor).onSuccess(resp -> responder.send(req, flow, resp));
+      registrar.register(req, flow, aor).onSuccess(resp -> responder.send(req, flow, resp, at));
       return;
     }
     admitted.onComplete(ar -> {
       if (ar.failed()) {
         LOG.fine(() -> "REGISTER from " + flow + ": credentials unavailable: " + ar.cause().getMessage() + " (Call-ID " + req.callId() + ")");
-        responder.send(req, flow, ResponseBuilder.of(req, 500, "Server Internal Error (credentials unavailable)").toBuffer());
+        responder.send(req, flow, ResponseBuilder.of(req, 500, "Server Internal Error (credentials unavailable)").toBuffer(), at);
       } else if (ar.result() != null && ar.result() != Authentication.AUTHENTICATED) {
-        responder.send(req, flow, ar.result().response());
+        responder.send(req, flow, ar.result().response(), at);
       } else {
-        registrar.register(req, flow, aor).onSuccess(resp -> responder.send(req, flow, resp));
+        registrar.register(req, flow, aor).onSuccess(resp -> responder.send(req, flow, resp, at));
       }
     });
   }

@@ -157,7 +157,8 @@ public final class RequestRouter {
     if (method.equals(Methods.CANCEL)) {
       ServerTransaction invite = table.server(TransactionKey.server(req, Methods.INVITE));
       if (invite == null) return new IncomingRequest(req, flow, null); // §16.10: forwarded statelessly
-      ServerTransaction st = table.newServer(key, req, flow.remoteHost(), flow.transport().reliable(), responder.wireFor(req, flow));
+      ServerTransaction st = table.newServer(key, req, flow.remoteHost(), flow.transport().reliable(), responder.wireFor(req, flow), true,
+          parsedNanos);
       st.respond(200, ResponseBuilder.of(req, 200).toBuffer());
       invite.cancel();
       return null;
@@ -171,11 +172,12 @@ public final class RequestRouter {
       int retry = table.timing().retryAfter();
       overload.rejected(req, flow, overloaded, table.serverCount(), table.serverCount(source));
       responder.send(req, flow, ResponseBuilder.of(req, 503, "Service Unavailable (" + overloaded + ")")
-          .header(HeaderName.RETRY_AFTER, Integer.toString(retry)).toBuffer());
+          .header(HeaderName.RETRY_AFTER, Integer.toString(retry)).toBuffer(), parsedNanos);
       return null;
     }
     // an INVITE's 100 Trying goes once the route rules have seen it (route): a rule may drop it unanswered
-    return new IncomingRequest(req, flow, table.newServer(key, req, source, flow.transport().reliable(), responder.wireFor(req, flow), false));
+    return new IncomingRequest(req, flow, table.newServer(key, req, source, flow.transport().reliable(), responder.wireFor(req, flow), false,
+        parsedNanos));
   }
 
   /**

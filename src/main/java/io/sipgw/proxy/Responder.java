@@ -37,7 +37,14 @@ final class Responder {
     return data -> transports.send(to, data);
   }
 
-  Future<Void> send(SipRequest req, Flow flow, Buffer response) {
+  Future<Void> send(SipRequest req, Flow flow, Buffer response) { return send(req, flow, response, 0); }
+
+  /**
+   * Sends a response statelessly, counted in the node's metrics; {@code receivedNanos} ({@link System#nanoTime},
+   * 0: unknown): when the request came in, for the latency of a first response.
+   */
+  Future<Void> send(SipRequest req, Flow flow, Buffer response, long receivedNanos) {
+    transports.metrics().responseSent(req.method(), response, receivedNanos);
     return wireFor(req, flow).send(response)
         .onFailure(e -> LOG.info("could not send response to " + flow + ": " + e.getMessage() + " (Call-ID " + req.callId() + ")"));
   }

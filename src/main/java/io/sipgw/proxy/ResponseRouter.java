@@ -1,5 +1,6 @@
 package io.sipgw.proxy;
 
+import io.sipgw.metrics.Metrics;
 import io.sipgw.sip.HeaderName;
 import io.sipgw.sip.Hosts;
 import io.sipgw.sip.MessageValidator;
@@ -74,7 +75,7 @@ public final class ResponseRouter {
     if (fid != null) {
       Flow back = transports.openFlow(parseId(fid));
       if (back != null) {
-        send(resp, transports.send(back, data), back.toString());
+        send(resp, transports.send(back, data), back.toString(), transports);
         return;
       }
     }
@@ -91,7 +92,7 @@ public final class ResponseRouter {
     }
     int port = next.rport() > 0 ? next.rport() : next.port() > 0 ? next.port() : t == Transport.TLS ? 5061 : 5060;
     Target target = new Target(t, Hosts.bare(host), port);
-    send(resp, transports.send(target, data), target.toString());
+    send(resp, transports.send(target, data), target.toString(), transports);
   }
 
   private static long parseId(String s) {
@@ -102,7 +103,16 @@ public final class ResponseRouter {
     }
   }
 
-  private static void send(SipResponse resp, io.vertx.core.Future<Void> sent, String to) {
+  /** A response forwarded statelessly (no client transaction of ours matched it): counted as sent. */
+  private static void send(SipResponse resp, io.vertx.core.Future<Void> sent, String to, Transports transports) {
+    Metrics m = transports.metrics();
+    if (m.enabled()) {
+      try {
+        m.responseSent(Metrics.methodIndex(resp.cseq().method()), resp.status());
+      } catch (SipParseException e) {
+        // validated before: not reached
+      }
+    }
     sent.onFailure(e -> LOG.info("could not forward " + resp.status() + " response to " + to + ": " + e.getMessage() + " (Call-ID " + resp.callId() + ")"));
   }
 }

@@ -5,6 +5,7 @@ import io.sipgw.config.TransactionConfig;
 import io.sipgw.dns.SipResolver;
 import io.sipgw.lb.DestinationSets;
 import io.sipgw.media.NgClient;
+import io.sipgw.metrics.Metrics;
 import io.sipgw.media.RtpengineRelay;
 import io.sipgw.registrar.Registrar;
 import io.sipgw.sip.SipRequest;
@@ -50,9 +51,13 @@ public final class RoutingVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     scheduler = new ContextScheduler(context);
-    table = new TransactionTable(scheduler, shared.transactions(), shared.bans(), shared.instances());
+    Metrics metrics = shared.transports().metrics();
+    table = new TransactionTable(scheduler, shared.transactions(), shared.bans(), shared.instances(), metrics);
+    metrics.track(table);
     // one ng client per routing loop: the calls it bridges are this loop's Call-IDs, kept without locks
-    media = new RtpengineRelay(NgClient.create(vertx, () -> shared.settings().get().media()));
+    NgClient ng = NgClient.create(vertx, () -> shared.settings().get().media());
+    if (metrics.enabled()) ng.observe(metrics::rtpengineCommand);
+    media = new RtpengineRelay(ng);
     RequestRouter requests = new RequestRouter(shared.transports(), shared.settings(), shared.registrar(), shared.store(),
         shared.resolver(), table, media, shared.authentication(), shared.offline(), shared.presence(), shared.dialogs(),
         new RouteTargets(shared));
@@ -76,6 +81,7 @@ public final class RoutingVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     scheduler.close();
+    shared.transports().metrics().untrack(table);
     return consumer.unregister().transform(x -> media.close());
   }
 }

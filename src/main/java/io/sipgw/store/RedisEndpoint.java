@@ -35,6 +35,7 @@ public final class RedisEndpoint {
   private final String name;
   private final AtomicBoolean up = new AtomicBoolean(true);
   private final boolean cluster;
+  private volatile CommandObserver observer;
 
   /** A Lua script and its SHA-1, sent by hash once Redis has it (EVALSHA). */
   public record Script(String text, String sha) {
@@ -88,9 +89,28 @@ public final class RedisEndpoint {
   /** {@code prefix + key} */
   public String key(String key) { return prefix + key; }
 
+  /** What learns of every command: its name, how long it took, how it failed. */
+  @FunctionalInterface
+  public interface CommandObserver {
+    /** {@code error}: null when Redis answered, {@code reply} for an error reply, {@code unavailable} for a timeout or no connection. */
+    void command(String command, long nanos, String error);
+  }
+
+  /** Reports every command to {@code o} (the node's metrics). */
+  public RedisEndpoint observe(CommandObserver o) {
+    this.observer = o;
+    return this;
+  }
+
   /** Sends one command, failed after the timeout. */
   public Future<Response> send(Request request) {
+    CommandObserver o = observer;
+    long start = o == null ? 0 : System.nanoTime();
     return client.send(request).timeout(timeoutMillis, TimeUnit.MILLISECONDS).andThen(ar -> {
+      if (o != null) {
+        o.command(request.command().toString(), System.nanoTime() - start,
+            ar.succeeded() ? null : ar.cause() instanceof Response ? "reply" : "unavailable");
+      }
       // an error reply (NOSCRIPT, WRONGTYPE …) is an answer: Redis is there
       if (ar.succeeded() || ar.cause() instanceof Response) {
         if (up.compareAndSet(false, true)) LOG.info("Redis " + name + " is available again");

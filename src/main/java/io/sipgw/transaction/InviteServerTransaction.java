@@ -18,8 +18,9 @@ public final class InviteServerTransaction extends ServerTransaction {
   private long timerG = Scheduler.NONE;
   private long gInterval;
 
-  InviteServerTransaction(TransactionTable table, String key, SipRequest request, String source, boolean reliable, Wire wire) {
-    super(table, key, request, source, reliable, wire);
+  InviteServerTransaction(TransactionTable table, String key, SipRequest request, String source, boolean reliable, Wire wire,
+      long receivedNanos) {
+    super(table, key, request, source, reliable, wire, receivedNanos);
   }
 
   /**
@@ -35,6 +36,7 @@ public final class InviteServerTransaction extends ServerTransaction {
   @Override
   public void respond(int status, Buffer response) {
     if (state == State.PROCEEDING) {
+      counted(status);
       send(response, status);
       keep(response, status);
       if (status >= 300) completed();
@@ -43,6 +45,7 @@ public final class InviteServerTransaction extends ServerTransaction {
       // RFC 6026 §7.1: every 2xx from the transaction user goes out. One that comes after a non-2xx
       // final (a branch answering after Timer C) is passed on too, without a change of state, so
       // that the caller can ACK and BYE it (RFC 3261 §13.2.2.4) rather than the callee ringing on.
+      counted(status);
       send(response, status);
     }
   }

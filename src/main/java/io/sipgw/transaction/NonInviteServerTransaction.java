@@ -13,8 +13,9 @@ public final class NonInviteServerTransaction extends ServerTransaction {
 
   private State state = State.TRYING;
 
-  NonInviteServerTransaction(TransactionTable table, String key, SipRequest request, String source, boolean reliable, Wire wire) {
-    super(table, key, request, source, reliable, wire);
+  NonInviteServerTransaction(TransactionTable table, String key, SipRequest request, String source, boolean reliable, Wire wire,
+      long receivedNanos) {
+    super(table, key, request, source, reliable, wire, receivedNanos);
   }
 
   State state() { return state; }
@@ -22,6 +23,7 @@ public final class NonInviteServerTransaction extends ServerTransaction {
   @Override
   public void respond(int status, Buffer response) {
     if (state != State.TRYING && state != State.PROCEEDING) return;
+    counted(status);
     send(response, status);
     keep(response, status);
     if (status < 200) {

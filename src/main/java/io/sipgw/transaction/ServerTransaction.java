@@ -1,6 +1,8 @@
 package io.sipgw.transaction;
 
 import io.sipgw.config.TransactionConfig;
+import io.sipgw.metrics.Metrics;
+import io.sipgw.sip.SipParseException;
 import io.sipgw.sip.SipRequest;
 import io.vertx.core.buffer.Buffer;
 import java.util.logging.Logger;
@@ -27,9 +29,16 @@ public abstract sealed class ServerTransaction permits InviteServerTransaction, 
   int lastStatus;
   private Runnable cancelHandler;
   private boolean cancelled;
+  /** The request's method as the metrics count it ({@link Metrics#methodIndex}). */
+  private final int methodIndex;
+  /** When the request was received ({@link System#nanoTime}; 0: unknown): the first response's latency is counted from there. */
+  final long receivedNanos;
 
-  ServerTransaction(TransactionTable table, String key, SipRequest request, String source, boolean reliable, Wire wire) {
+  ServerTransaction(TransactionTable table, String key, SipRequest request, String source, boolean reliable, Wire wire,
+      long receivedNanos) {
     this.table = table;
+    this.methodIndex = Metrics.methodIndex(request.method());
+    this.receivedNanos = receivedNanos;
     this.key = key;
     this.request = request;
     this.callId = request.callId();
@@ -70,6 +79,28 @@ public abstract sealed class ServerTransaction permits InviteServerTransaction, 
   public void cancel() {
     cancelled = true;
     if (cancelHandler != null) cancelHandler.run();
+  }
+
+  /**
+   * Counts a response of the transaction user as it is sent (retransmissions are not counted): the
+   * first one gives the latency from the request's arrival; an initial INVITE's first 2xx is a call begun.
+   */
+  void counted(int status) {
+    Metrics m = table.metrics();
+    if (!m.enabled()) return;
+    if (lastStatus == 0) m.firstResponse(methodIndex, receivedNanos);
+    m.responseSent(methodIndex, status);
+    if (methodIndex == Metrics.INVITE && status >= 200 && status < 300 && lastStatus < 200 && request != null && initial(request)) {
+      m.dialogAnswered();
+    }
+  }
+
+  private static boolean initial(SipRequest r) {
+    try {
+      return r.to().tag() == null;
+    } catch (SipParseException e) {
+      return false;
+    }
   }
 
   void send(Buffer data, int status) {

@@ -2,6 +2,7 @@ package io.sipgw.transaction;
 
 import io.sipgw.config.BanConfig;
 import io.sipgw.config.TransactionConfig;
+import io.sipgw.metrics.Metrics;
 import io.sipgw.sip.Methods;
 import io.sipgw.sip.SipParseException;
 import io.sipgw.sip.SipRequest;
@@ -26,6 +27,8 @@ public final class TransactionTable {
   private final Supplier<TransactionConfig> config;
   private final Supplier<BanConfig> bans;
   private final int tables;
+  /** Where the server transactions count their responses ({@link Metrics#OFF}: nowhere). */
+  private final Metrics metrics;
 
   /** The open server transactions of one source address on this loop. */
   private static final class SourceLoad {
@@ -45,6 +48,12 @@ public final class TransactionTable {
    * @param tables how many tables share the node's caps (the number of routing loops)
    */
   public TransactionTable(Scheduler scheduler, Supplier<TransactionConfig> config, Supplier<BanConfig> bans, int tables) {
+    this(scheduler, config, bans, tables, Metrics.OFF);
+  }
+
+  /** As {@link #TransactionTable(Scheduler, Supplier, Supplier, int)}, counting the responses sent in {@code metrics}. */
+  public TransactionTable(Scheduler scheduler, Supplier<TransactionConfig> config, Supplier<BanConfig> bans, int tables, Metrics metrics) {
+    this.metrics = metrics;
     this.scheduler = scheduler;
     this.config = config;
     this.bans = bans;
@@ -52,6 +61,9 @@ public final class TransactionTable {
   }
 
   public Scheduler scheduler() { return scheduler; }
+
+  /** Where the responses sent are counted. */
+  public Metrics metrics() { return metrics; }
 
   public TransactionConfig timing() { return config.get(); }
 
@@ -109,9 +121,18 @@ public final class TransactionTable {
    * once it has seen the request (the route rules may drop it, and then nothing at all goes out).
    */
   public ServerTransaction newServer(String key, SipRequest request, String source, boolean reliable, Wire wire, boolean trying) {
+    return newServer(key, request, source, reliable, wire, trying, 0);
+  }
+
+  /**
+   * As {@link #newServer(String, SipRequest, String, boolean, Wire, boolean)}, for a request received
+   * at {@code receivedNanos} ({@link System#nanoTime}; 0: unknown), where the latency of its first response is counted from.
+   */
+  public ServerTransaction newServer(String key, SipRequest request, String source, boolean reliable, Wire wire, boolean trying,
+      long receivedNanos) {
     ServerTransaction t = request.isMethod(Methods.INVITE)
-        ? new InviteServerTransaction(this, key, request, source, reliable, wire)
-        : new NonInviteServerTransaction(this, key, request, source, reliable, wire);
+        ? new InviteServerTransaction(this, key, request, source, reliable, wire, receivedNanos)
+        : new NonInviteServerTransaction(this, key, request, source, reliable, wire, receivedNanos);
     servers.put(key, t);
     bySource.computeIfAbsent(source, s -> new SourceLoad()).open++;
     if (trying && t instanceof InviteServerTransaction invite) invite.trying();

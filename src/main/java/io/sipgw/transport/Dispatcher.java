@@ -1,5 +1,6 @@
 package io.sipgw.transport;
 
+import io.sipgw.metrics.Metrics;
 import io.sipgw.sip.MessageParser;
 import io.sipgw.sip.ResponseBuilder;
 import io.sipgw.sip.SipMessage;
@@ -7,6 +8,7 @@ import io.sipgw.sip.SipParseException;
 import io.sipgw.sip.SipRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import java.util.function.BiPredicate;
@@ -61,15 +63,27 @@ public final class Dispatcher {
 
   /** Handles the bytes of one datagram or one framed stream message. */
   public void receive(byte[] bytes, int length, Flow flow, boolean datagram) {
-    if (!admitSource.test(flow.remoteHost())) return; // banned: dropped unparsed and unanswered
+    Metrics metrics = transports.metrics();
+    if (!admitSource.test(flow.remoteHost())) { // banned: dropped unparsed and unanswered
+      metrics.dropped(Metrics.Drop.BANNED);
+      return;
+    }
     SipMessage m;
     try {
       m = MessageParser.parse(bytes, 0, length, datagram);
     } catch (SipParseException e) {
+      metrics.dropped(Metrics.Drop.UNPARSABLE);
       reject(bytes, length, e.status(), e.reason(), flow);
       return;
     }
-    if (m instanceof SipRequest r && (!admitRequest.test(r, flow) || onReceivingLoop.test(r, flow))) return;
+    metrics.received(m);
+    if (m instanceof SipRequest r) {
+      if (!admitRequest.test(r, flow)) {
+        metrics.dropped(Metrics.Drop.SCANNER);
+        return;
+      }
+      if (onReceivingLoop.test(r, flow)) return;
+    }
     bus.send(addressFor(m.callId()), new InboundMessage(m, flow, System.nanoTime()), local);
   }
 
@@ -90,6 +104,8 @@ public final class Dispatcher {
     }
     LOG.info("rejected " + r.method() + " from " + flow + " with " + status + ": " + reason + " (Call-ID " + r.callId() + ")");
     String phrase = status == 400 ? "Bad Request (" + reason + ")" : reason;
-    return transports.send(flow, ResponseBuilder.of(r, status, phrase).toBuffer());
+    Buffer response = ResponseBuilder.of(r, status, phrase).toBuffer();
+    transports.metrics().responseSent(r.method(), response, 0);
+    return transports.send(flow, response);
   }
 }

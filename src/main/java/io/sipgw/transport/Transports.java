@@ -4,6 +4,7 @@ import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.NetUtil;
 import io.sipgw.sip.Hosts;
+import io.sipgw.metrics.Metrics;
 import io.sipgw.sip.Transport;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -70,6 +71,8 @@ public final class Transports {
   private final String run = Long.toHexString(new SecureRandom().nextLong());
   /** Where other nodes reach this one when its node listener is a wildcard without advertise; null: that listener's address. */
   private volatile String nodeAddress;
+  /** The node's metrics ({@link Metrics#OFF} until set): what sends and receives counts there. */
+  private Metrics metrics = Metrics.OFF;
 
   public Transports(Vertx vertx, List<Listener> listeners, int maxMessageSize, int maxConnections) {
     this(vertx, listeners, maxMessageSize, maxConnections, null);
@@ -97,6 +100,22 @@ public final class Transports {
   private static NetClientOptions clientOptions() { return new NetClientOptions().setConnectTimeout(5000).setTcpNoDelay(true); }
 
   void dispatcher(Dispatcher d) { this.dispatcher = d; }
+
+  /** Sets the node's metrics, before any listener starts; the open connections per transport become its gauges. */
+  public void metrics(Metrics m) {
+    this.metrics = m;
+    m.connections(List.of("TCP", "TLS", "WS", "WSS"), t -> connectionCount(Transport.valueOf(t)));
+  }
+
+  /** The node's metrics ({@link Metrics#OFF} when none were set). */
+  public Metrics metrics() { return metrics; }
+
+  /** The open connections over {@code t} (a walk of the connections: for a scrape, not the hot path). */
+  public int connectionCount(Transport t) {
+    int n = 0;
+    for (Connection c : connections.values()) if (c.flow().transport() == t) n++;
+    return n;
+  }
 
   /**
    * This run of this node: {@code <node name>#<random>}, new at every start, as the connection ids it

@@ -1,0 +1,123 @@
+package io.sipgw.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.sipgw.metrics.PrometheusText;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The metrics of a running gateway, read as Prometheus text ({@code Sipgw.metrics().scrape()}, what
+ * {@code /metrics} serves) while real peers use it: SIPp users register, SIPp calls go through to a SIPp
+ * callee (INVITE / 180 / 200 / ACK / BYE / 200), a TCP peer asks OPTIONS. Each series is compared
+ * with what the peers did.
+ */
+@Timeout(90)
+class MetricsGatewayTest {
+  private static final String HOST = FreePorts.IPV4_LOOPBACK;
+  private static final int USERS = 100;
+  private static final int CALLS = 10;
+
+  @TempDir Path dir;
+  private TestGateway gateway;
+  private Callee callee;
+
+  @BeforeEach
+  void startGateway() { gateway = TestGateway.start(); }
+
+  @AfterEach
+  void stopEverything() {
+    try {
+      if (callee != null) callee.close();
+    } finally {
+      if (gateway != null) gateway.close();
+    }
+  }
+
+  private PrometheusText scrape() { return PrometheusText.parse(gateway.sipgw().metrics().scrape()); }
+
+  @Test
+  void registrationsAndCallsAreCountedAsTheyHappen() throws IOException {
+    PrometheusText before = scrape();
+    assertEquals(0.0, before.value("sipgw_sip_requests_total", "method", "REGISTER"));
+    assertEquals(0.0, before.value("sipgw_location_bindings"));
+
+    Path users = InjectionFile.users(dir, "muser", USERS, TestGateway.DOMAIN, HOST, FreePorts.udpAndTcp(HOST), SippTransport.UDP);
+    Sipp.scenario("register.xml").remote(HOST, gateway.port()).local(HOST).transport(SippTransport.UDP).injectionFile(users)
+        .calls(USERS).rate(200).timeout(Duration.ofSeconds(20)).arg("-cid_str", "muser-%u@it").workDir(dir).run()
+        .assertSucceeded(USERS);
+    PrometheusText registered = scrape();
+    double registers = registered.value("sipgw_sip_requests_total", "method", "REGISTER");
+    assertTrue(registers >= USERS, "REGISTERs received: " + registers);
+    assertEquals((double) USERS, registered.value("sipgw_sip_responses_sent_total", "method", "REGISTER", "code", "200"),
+        "a 200 per REGISTER (SIPp checked each)");
+    assertEquals((double) USERS, registered.value("sipgw_location_bindings"));
+    assertEquals((double) USERS, registered.value("sipgw_request_first_response_seconds_count", "method", "REGISTER"),
+        "the latency of each REGISTER's answer");
+    assertEquals((double) USERS, registered.value("sipgw_request_first_response_seconds_bucket", "method", "REGISTER", "le", "+Inf"));
+
+    callee = Callee.listen("bob", HOST, SippTransport.UDP, CALLS, Duration.ofSeconds(45), dir);
+    callee.registerAt(HOST, gateway.port(), TestGateway.DOMAIN);
+    Sipp.scenario("uac.xml").remote(HOST, gateway.port()).local(HOST).transport(SippTransport.UDP).service("bob")
+        .calls(CALLS).rate(10).timeout(Duration.ofSeconds(30)).workDir(dir).run().assertSucceeded(CALLS);
+    callee.stop().assertSucceeded(CALLS);
+
+    PrometheusText called = scrape();
+    assertTrue(called.value("sipgw_sip_requests_total", "method", "INVITE") >= CALLS);
+    assertTrue(called.value("sipgw_sip_requests_total", "method", "ACK") >= CALLS);
+    assertTrue(called.value("sipgw_sip_requests_total", "method", "BYE") >= CALLS);
+    assertEquals((double) CALLS, called.value("sipgw_sip_responses_sent_total", "method", "INVITE", "code", "100"), "100 Trying per call");
+    assertTrue(called.value("sipgw_sip_responses_sent_total", "method", "INVITE", "code", "180") >= CALLS);
+    assertTrue(called.value("sipgw_sip_responses_sent_total", "method", "INVITE", "code", "200") >= CALLS);
+    assertTrue(called.value("sipgw_sip_responses_received_total", "method", "INVITE", "code", "200") >= CALLS,
+        "the callee's 200s, received");
+    assertTrue(called.value("sipgw_sip_responses_received_total", "method", "BYE", "code", "200") >= CALLS);
+    assertEquals((double) CALLS, called.value("sipgw_request_first_response_seconds_count", "method", "INVITE"));
+    assertEquals((double) CALLS, called.value("sipgw_dialogs_answered_total"));
+    assertEquals((double) CALLS, called.value("sipgw_dialogs_ended_total"));
+    assertEquals(0.0, called.value("sipgw_dialogs_active"));
+    assertEquals("gauge", called.type("sipgw_transactions"));
+    assertTrue(called.value("jvm_threads_live_threads") > 0);
+
+    JsonObject stats = gateway.sipgw().metrics().statistics();
+    assertEquals((long) registers + 1, (long) stats.getJsonObject("requests").getLong("REGISTER"), "the users and the callee: " + stats);
+    assertEquals(CALLS, stats.getJsonObject("dialogs").getLong("answered"));
+    assertTrue(stats.getJsonObject("responses").getJsonObject("sent").getJsonObject("total").getLong("2xx") >= USERS + 1 + 2 * CALLS);
+    assertEquals(USERS + 1, stats.getInteger("bindings"));
+  }
+
+  @Test
+  void connectionsPerTransportAndUnknownUsers() throws IOException {
+    try (SipPeer tcp = SipPeer.open(SippTransport.TCP, HOST, gateway.port())) {
+      String uri = "sip:nobody@" + tcp.gatewayHostPort();
+      tcp.send(tcp.request("INVITE", uri, uri, ""));
+      int status = tcp.finalResponse(Duration.ofSeconds(5)).status();
+      PrometheusText t = scrape();
+      assertEquals(1.0, t.value("sipgw_connections", "transport", "TCP"), "the peer's connection");
+      assertEquals(0.0, t.value("sipgw_connections", "transport", "TLS"));
+      assertEquals(1.0, t.value("sipgw_sip_responses_sent_total", "method", "INVITE", "code", Integer.toString(status)),
+          "the " + status + " for an unknown user");
+      assertEquals(1L, gateway.sipgw().metrics().statistics().getJsonObject("connections").getLong("TCP"));
+    }
+  }
+
+  @Test
+  void unparsableMessagesAreCountedAsDropped() throws IOException {
+    try (SipPeer udp = SipPeer.open(SippTransport.UDP, HOST, gateway.port())) {
+      udp.send("this is not SIP\r\n\r\n");
+      udp.send(udp.request("OPTIONS", "sip:" + udp.gatewayHostPort(), "sip:" + udp.gatewayHostPort(), ""));
+      udp.finalResponse(Duration.ofSeconds(5)); // the OPTIONS came after the garbage: it was read
+      PrometheusText t = scrape();
+      assertEquals(1.0, t.value("sipgw_sip_dropped_total", "reason", "unparsable"));
+      assertEquals(1.0, t.value("sipgw_sip_requests_total", "method", "OPTIONS"));
+    }
+  }
+}
