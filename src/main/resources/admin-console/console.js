@@ -339,7 +339,7 @@
     const destinations = F.destinations(result);
     fillTable('dispatcher', destinations.map((d) => el('tr', { 'data-uri': d.uri },
       el('td', {}, d.set), el('td', { className: 'contact' }, d.uri),
-      el('td', { className: d.up ? 'up' : 'down' }, d.up ? 'up' : 'down'), el('td', {}, d.state === 'up' || d.state === 'down' ? '' : d.state),
+      el('td', { className: d.up ? 'up' : 'down' }, d.up ? 'up' : 'down'), el('td', {}, [d.algorithm, d.state === 'up' || d.state === 'down' ? '' : d.state].filter(Boolean).join(' · ')),
       el('td', { className: 'num' }, d.calls == null ? '' : d.calls),
       el('td', {}, el('button', { type: 'button', onclick: () => setDestination(d, !d.up) }, d.up ? 'Set down' : 'Set up')))),
     'No dispatcher destinations.', 6);

@@ -178,7 +178,7 @@
   /** dispatcher.list → [{set, uri, up, state, calls}] */
   function destinations(result) {
     const out = [];
-    function add(set, d) {
+    function add(set, d, setAlgorithm) {
       d = pick(d, ['DEST'], d);
       const flags = pick(d, ['FLAGS', 'flags'], null);
       let up = pick(d, ['up'], null);
@@ -192,13 +192,14 @@
         up: !!up,
         state: state != null ? String(state) : flags != null ? flags : (up ? 'up' : 'down'),
         calls: pick(d, ['activeCalls', 'calls', 'load'], null),
-        algorithm: pick(d, ['algorithm'], null),
+        algorithm: pick(d, ['algorithm'], setAlgorithm || null),
       });
     }
     function addSet(s, key) {
       s = pick(s, ['SET'], s);
       const id = pick(s, ['set', 'id', 'ID', 'name'], key);
-      for (const d of list(pick(s, ['destinations', 'TARGETS', 'targets', 'members'], []))) add(id, d);
+      const algorithm = pick(s, ['algorithm', 'ALG'], null);
+      for (const d of list(pick(s, ['destinations', 'TARGETS', 'targets', 'members'], []))) add(id, d, algorithm);
     }
     if (Array.isArray(result)) {
       result.forEach((s) => (pick(s, ['uri', 'URI'], null) && !pick(s, ['destinations', 'TARGETS'], null)
@@ -236,11 +237,17 @@
     }));
   }
 
-  /** core.info → [{time, level, message}] from its lastErrors (none: empty). */
+  /** An ISO time or epoch milliseconds as this browser's local date and time; anything else as given. */
+  function localTime(v) {
+    const t = typeof v === 'number' ? v : typeof v === 'string' && /^\d{4}-\d\d-\d\dT/.test(v) ? Date.parse(v) : NaN;
+    return isNaN(t) ? String(v) : new Date(t).toLocaleString();
+  }
+
+  /** core.info → [{time, level, message}] from its lastErrors, newest first (none: empty). */
   function lastErrors(result) {
     const errors = list(pick(result, ['lastErrors', 'errors', 'last_errors'], []));
-    return errors.map((e) => (typeof e === 'string' ? { time: '', level: '', message: e } : {
-      time: pick(e, ['time', 'timestamp', 'at'], ''),
+    return errors.slice().reverse().map((e) => (typeof e === 'string' ? { time: '', level: '', message: e } : {
+      time: localTime(pick(e, ['time', 'timestamp', 'at'], '')),
       level: pick(e, ['level'], ''),
       message: [pick(e, ['logger'], ''), pick(e, ['message', 'text', 'msg'], '')].filter(Boolean).join(': '),
     }));

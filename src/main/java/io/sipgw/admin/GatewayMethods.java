@@ -41,9 +41,10 @@ public final class GatewayMethods {
   /** Registers the gateway's methods on {@code methods}; returns it. */
   public static RpcMethods register(Sipgw gateway, RpcMethods methods) {
     GatewayMethods m = new GatewayMethods(gateway);
+    RecentErrors.install();
     methods.register("core.version", "the version of sipgw", p -> Future.succeededFuture(version()))
         .register("core.uptime", "when this node started and for how many seconds it has run", p -> Future.succeededFuture(m.uptime()))
-        .register("core.info", "version, node, listeners, store, workers, process", p -> Future.succeededFuture(m.info()))
+        .register("core.info", "version, node, listeners, store, workers, process, lastErrors (the last warnings and errors logged)", p -> Future.succeededFuture(m.info()))
         .register("ul.dump", "([limit]) the registered AORs with their contacts (at most limit, default " + DUMP_DEFAULT + ")", m::dump)
         .register("ul.lookup", "(aor) the contacts of an AOR", m::lookup)
         .register("ul.rm", "(aor[, contact]) removes an AOR's contacts, or one of them", m::remove)
@@ -80,7 +81,8 @@ public final class GatewayMethods {
     return new JsonObject().put("version", version()).put("node", g.nodeName()).put("pid", ProcessHandle.current().pid())
         .put("java", Runtime.version().toString()).put("listeners", listeners).put("store", g.config().store().type())
         .put("workers", g.config().workers()).put("uptime", (System.currentTimeMillis() - g.startedMillis()) / 1000)
-        .put("admin", new JsonObject().put("host", g.config().admin().host()).put("port", g.adminPort()));
+        .put("admin", new JsonObject().put("host", g.config().admin().host()).put("port", g.adminPort()))
+        .put("lastErrors", RecentErrors.install().json());
   }
 
   private Future<?> dump(RpcParams p) {

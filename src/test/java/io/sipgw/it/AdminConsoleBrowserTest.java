@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * page asks for the admin token, refuses a wrong one (the gateway's 401), and with the right one polls
  * {@code /rpc}: a phone (SIPp) that registers appears in the users table with its contact and
  * transport, the request chart's data follows more REGISTERs, and a dispatcher destination goes down
- * with its button.
+ * with its button, and a warning the gateway logs shows among the last errors.
  */
 class AdminConsoleBrowserTest extends BrowserTestCase {
   private static final String TOKEN = "console-test-token-5f3a9c";
@@ -92,6 +92,21 @@ class AdminConsoleBrowserTest extends BrowserTestCase {
     awaitText(console, "#dispatcher", t -> t.contains("Set up") && !t.contains("Set down"), "the destination down");
     Object listed = console.invoke("call", "dispatcher.list");
     assertTrue(String.valueOf(listed).contains(pbxUri()), () -> "dispatcher.list: " + listed);
+  }
+
+  @Test
+  void showsTheLastWarningTheGatewayLogged() throws Exception {
+    Browser.Page console = signedIn("console-errors");
+    // a reload that needs a restart for one of its changes is applied but for that one, with a warning in the log
+    Path file = bed.gateway().configFile();
+    JsonObject config = new JsonObject(Files.readString(file));
+    config.put("workers", config.getInteger("workers", 1) + 5);
+    Files.writeString(file, config.encodePrettily());
+    JsonObject reloaded = (JsonObject) console.invoke("call", "cfg.reload");
+    assertTrue(reloaded.getJsonArray("restartNeeded").contains("workers"), reloaded::encode);
+    String errors = awaitText(console, "#errors", t -> t.contains("restart needed for workers"), "the reload's warning");
+    assertTrue(errors.contains("WARNING"), errors);
+    assertFalse(errors.contains("No errors recorded."), errors);
   }
 
   /** The console page, not signed in yet: it asks for the token. */
