@@ -20,12 +20,15 @@ import org.junit.jupiter.api.Test;
  * page asks for the admin token, refuses a wrong one (the gateway's 401), and with the right one polls
  * {@code /rpc}: a phone (SIPp) that registers appears in the users table with its contact and
  * transport, the request chart's data follows more REGISTERs, and a dispatcher destination goes down
- * with its button, and a warning the gateway logs shows among the last errors.
+ * with its button, a phone that guesses a password shows among the bans until its button lifts the
+ * ban, and a warning the gateway logs shows among the last errors.
  */
 class AdminConsoleBrowserTest extends BrowserTestCase {
   private static final String TOKEN = "console-test-token-5f3a9c";
   private static final String PHONE_CONTACT = "127.0.0.1:5099";
   private static final Duration POLLED = Duration.ofSeconds(20);
+  /** A source address the gateway may ban (the other phones are on 127.0.0.1, exempt). */
+  private static final String GUESSER = "127.0.0.2";
   private final int adminPort = FreePorts.udpAndTcp(FreePorts.IPV4_LOOPBACK);
   private final int pbxPort = FreePorts.udpAndTcp(FreePorts.IPV4_LOOPBACK);
 
@@ -38,6 +41,9 @@ class AdminConsoleBrowserTest extends BrowserTestCase {
     return new JsonObject()
         .put("admin", new JsonObject().put("enabled", true).put("host", FreePorts.IPV4_LOOPBACK).put("port", adminPort)
             .put("token", TOKEN))
+        // an address that fails authentication twice is banned; 127.0.0.1 (the other phones) never is
+        .put("bans", new JsonObject().put("authFailures", 2).put("authWindow", 60).put("banTime", 300)
+            .put("exempt", new JsonArray().add("127.0.0.1/32")))
         .put("dispatcher", new JsonObject().put("sets", new JsonArray().add(new JsonObject().put("name", "pbx")
             .put("destinations", new JsonArray().add(new JsonObject().put("uri", pbxUri()))))));
   }
@@ -107,6 +113,32 @@ class AdminConsoleBrowserTest extends BrowserTestCase {
     String errors = awaitText(console, "#errors", t -> t.contains("restart needed for workers"), "the reload's warning");
     assertTrue(errors.contains("WARNING"), errors);
     assertFalse(errors.contains("No errors recorded."), errors);
+  }
+
+  @Test
+  void showsABanAndItsButtonLiftsIt() throws Exception {
+    Browser.Page console = signedIn("console-bans");
+    // a phone on 127.0.0.2 that registers as bob with a wrong password: banned after its second failure
+    Path dir = Files.createDirectories(bed.dir().resolve("guess-bob"));
+    Sipp.scenario("register-auth.xml")
+        .namespace(bed.namespace())
+        .remote(FreePorts.IPV4_LOOPBACK, bed.sipPort())
+        .local(GUESSER)
+        .service("bob")
+        .key("domain", DOMAIN)
+        .key("contact", GUESSER + ":5098")
+        .arg("-au", "bob", "-ap", "not-" + bed.password("bob"))
+        .calls(3)
+        .rate(10)
+        .recvTimeout(Duration.ofSeconds(2))
+        .timeout(Duration.ofSeconds(20))
+        .workDir(dir)
+        .run();
+    awaitText(console, "#bans", t -> t.contains(GUESSER), "the ban of " + GUESSER);
+    console.click("#bans tr[data-address='" + GUESSER + "'] button");
+    awaitText(console, "#bans", t -> t.contains("No bans."), "the ban lifted");
+    Object bans = console.invoke("call", "htable.dump", new JsonArray().add("bans"));
+    assertFalse(String.valueOf(bans).contains(GUESSER), () -> "htable.dump: " + bans);
   }
 
   /** The console page, not signed in yet: it asks for the token. */
