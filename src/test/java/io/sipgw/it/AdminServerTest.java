@@ -79,6 +79,30 @@ class AdminServerTest {
   }
 
   @Test
+  void aNewTokenIsInForceAfterAReload() {
+    AdminHttp http = start(new JsonObject());
+    String call = "{\"jsonrpc\":\"2.0\",\"method\":\"core.version\",\"id\":1}";
+    String next = "admin-next-token-0123456789";
+    gateway.reload(new JsonObject().put("admin", new JsonObject().put("token", next)));
+    Polling.await(() -> http.post(call, "Bearer " + next).statusCode() == 200, Duration.ofMillis(50), Duration.ofSeconds(5),
+        () -> "the new token is not accepted");
+    assertEquals(401, http.post(call, "Bearer " + TOKEN).statusCode());
+  }
+
+  @Test
+  void aGatewayWhoseAdminPortIsTakenDoesNotStart() throws IOException {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, InetAddress.getByName(FreePorts.IPV4_LOOPBACK))) {
+      RuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+          () -> start(new JsonObject().put("admin", new JsonObject().put("port", taken.getLocalPort()))));
+      assertTrue(String.valueOf(e.getMessage()).contains("admin"), e.toString());
+    }
+    // with the admin port free, the same config starts
+    gateway = null;
+    AdminHttp http = start(new JsonObject());
+    assertEquals(200, http.get("/health", false).statusCode());
+  }
+
+  @Test
   void coreAndSystemMethodsAnswer() {
     AdminHttp http = start(new JsonObject());
     assertTrue(((String) http.result("core.version")).startsWith("sipgw "));
