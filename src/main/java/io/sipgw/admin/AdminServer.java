@@ -79,7 +79,8 @@ public final class AdminServer {
     router.post("/rpc").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(this::authorized).handler(this::rpc);
     router.get("/metrics").handler(this::authorized).handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, METRICS_CONTENT_TYPE)
         .end(metrics.get()));
-    router.get("/console").handler(ctx -> ctx.redirect("/console/"));
+    // exactly /console (a route for "/console" would match "/console/" too, and redirect it to itself)
+    router.routeWithRegex(io.vertx.core.http.HttpMethod.GET, "/console").handler(ctx -> ctx.redirect("/console/"));
     router.get("/console/*").handler(StaticHandler.create(CONSOLE_ROOT));
     server = vertx.createHttpServer(options).requestHandler(router);
     return server.listen().map(s -> {
