@@ -23,9 +23,11 @@ import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
 /**
- * The command line: {@code java -jar sipgw.jar [run|check-config] [-c|--config FILE]}.
+ * The command line: {@code java -jar sipgw.jar [run|check-config] [-c|--config FILE]}; the user
+ * commands ({@link UserCommands}); {@code ctl [-c FILE] METHOD [PARAMS…]} ({@link AdminClient}).
  *
- * <p>Exit codes: 0 success, 1 the gateway failed to start, 2 bad configuration, 64 bad usage.
+ * <p>Exit codes: 0 success, 1 the gateway failed to start (ctl: an RPC error or no gateway to reach),
+ * 2 bad configuration, 64 bad usage.
  */
 public final class Main {
   static final int OK = 0;

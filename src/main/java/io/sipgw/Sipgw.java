@@ -542,7 +542,7 @@ public final class Sipgw {
     LogLevels.apply(config.log());
     AdminServer a = admin;
     if (a != null) {
-      vertx.executeBlocking(() -> AdminToken.resolve(config.admin()), false).onSuccess(a::token)
+      vertx.executeBlocking(() -> AdminToken.resolve(config.admin(), false), false).onSuccess(a::token)
           .onFailure(e -> LOG.warning("admin: keeping the bearer token in force: " + e.getMessage()));
     }
     LcrConfig lcr = config.lcr();
@@ -636,6 +636,9 @@ public final class Sipgw {
 
   /** Open connections per transport. */
   public java.util.Map<String, Integer> connectionCounts() { return transports.connectionCounts(); }
+
+  /** Live presence subscriptions (watchers) in the presence store. */
+  public Future<Long> presenceSubscriptionCount() { return presenceStore.countSubscriptions(System.currentTimeMillis()); }
 
   /** Stored messages (for offline users) in the message store. */
   public Future<Long> storedMessageCount() { return messages.count(); }

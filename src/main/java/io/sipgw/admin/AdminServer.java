@@ -77,10 +77,9 @@ public final class AdminServer {
     router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "up")));
     router.get("/ready").handler(this::ready);
     router.post("/rpc").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(this::authorized).handler(this::rpc);
-    router.get("/metrics").handler(this::authorized).handler(ctx -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, METRICS_CONTENT_TYPE)
-        .end(metrics.get()));
-    // a path route "/console" matches "/console/" too (vertx-web ignores a trailing slash): only the exact path redirects
-    router.getWithRegex("/console").handler(ctx -> ctx.redirect("/console/"));
+    router.get("/metrics").handler(this::authorized).handler(this::metrics);
+    // exactly /console (a route for "/console" would match "/console/" too, and redirect it to itself)
+    router.routeWithRegex(io.vertx.core.http.HttpMethod.GET, "/console").handler(ctx -> ctx.redirect("/console/"));
     router.get("/console/*").handler(StaticHandler.create(CONSOLE_ROOT));
     server = vertx.createHttpServer(options).requestHandler(router);
     return server.listen().map(s -> {
@@ -124,6 +123,14 @@ public final class AdminServer {
       } else {
         ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(io.vertx.core.json.Json.encode(ar.result()));
       }
+    });
+  }
+
+  /** The scrape runs off the event loop: the admin listener shares its loop with SIP traffic, and a large registry takes a while. */
+  private void metrics(RoutingContext ctx) {
+    vertx.executeBlocking(metrics::get, false).onComplete(ar -> {
+      if (ar.succeeded()) ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, METRICS_CONTENT_TYPE).end(ar.result());
+      else ctx.response().setStatusCode(500).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain").end("metrics failed: " + ar.cause().getMessage());
     });
   }
 

@@ -23,13 +23,16 @@ public final class AdminToken {
 
   private AdminToken() { }
 
-  /** The token of {@code config}, made and written to its token file when there is none yet. */
-  public static String resolve(AdminConfig config) {
+  /** The token of {@code config}, made and written to its token file when there is none yet; where it is, logged. */
+  public static String resolve(AdminConfig config) { return resolve(config, true); }
+
+  /** As {@link #resolve(AdminConfig)}; {@code log}: whether to say where an existing token is (at start, not at each reload). */
+  public static String resolve(AdminConfig config, boolean log) {
     if (config.token() != null) return config.token();
     Path file = Path.of(config.tokenFile());
     String existing = read(file);
     if (existing != null) {
-      LOG.info("admin: the bearer token is in " + file.toAbsolutePath());
+      if (log) LOG.info("admin: the bearer token is in " + file.toAbsolutePath());
       return existing;
     }
     byte[] random = new byte[32];

@@ -59,6 +59,8 @@ public final class GatewayMethods {
         .register("cfg.reload", "reads the config file again and applies it; says which changes need a restart", m::reload)
         .register("log.set_level", "(logger, level) sets a logger's level (e.g. sipgw.proxy FINE) until the next reload", m::logLevel)
         .register("stats.get_statistics", "([group]) counters: registrar, transport, tm, bans, msilo", m::statistics)
+        .register("presence.stats", "live presence subscriptions (watchers)",
+            p -> gateway.presenceSubscriptionCount().map(n -> new JsonObject().put("watchers", n)))
         .register("msilo.stats", "messages kept for offline users", p -> gateway.storedMessageCount().map(n -> new JsonObject().put("stored", n)));
     return methods;
   }

@@ -23,7 +23,7 @@ final class Statistics {
       JsonObject out = new JsonObject()
           .put("registrar", new JsonObject().put("registered_aors", aors.succeeded() ? aors.result() : null))
           .put("transport", new JsonObject().put("connections", connections))
-          .put("tm", tm.succeeded() ? tm.result().copy().put("loops", (Object) null) : new JsonObject())
+          .put("tm", tm.succeeded() ? tm.result().copy() : new JsonObject())
           .put("bans", new JsonObject().put("active", g.sourceGuard().bans().size()))
           .put("msilo", new JsonObject().put("stored", stored.succeeded() ? stored.result() : null));
       out.getJsonObject("tm").remove("loops");

@@ -57,6 +57,13 @@ public final class MemoryPresenceStore implements PresenceStore {
   }
 
   @Override
+  public synchronized Future<Long> countSubscriptions(long now) {
+    long n = 0;
+    for (Subscription s : subscriptions.values()) if (s.expires() > now) n++;
+    return Future.succeededFuture(n);
+  }
+
+  @Override
   public synchronized Future<Void> put(Subscription s) {
     subscriptions.put(s.id(), s);
     watched.add(s.entity());

@@ -39,6 +39,9 @@ public interface PresenceStore {
    */
   Future<Long> nextCseq(String id);
 
+  /** How many subscriptions (watchers, of every presentity) are live at {@code now}: one command or one pass, for the operators' counts. */
+  Future<Long> countSubscriptions(long now);
+
   /** The live subscriptions to {@code entity}. */
   Future<List<Subscription>> watchers(String entity, long now);
 

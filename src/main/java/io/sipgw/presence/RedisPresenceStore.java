@@ -211,6 +211,12 @@ public final class RedisPresenceStore implements PresenceStore {
   @Override
   public Future<Long> nextCseq(String id) { return redis.eval(NEXT_CSEQ, List.of(sub + id), List.of()).map(Response::toLong); }
 
+  /** From the expiry index ({@code subexp}): no scan of keys. */
+  @Override
+  public Future<Long> countSubscriptions(long now) {
+    return redis.send(Request.cmd(Command.ZCOUNT).arg(subexp).arg("(" + now).arg("+inf")).map(Response::toLong);
+  }
+
   @Override
   public Future<List<Subscription>> watchers(String entity, long now) {
     return redis.eval(WATCHERS, List.of(watchers + entity), List.of(sub)).map(r -> {

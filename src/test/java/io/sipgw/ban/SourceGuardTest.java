@@ -33,6 +33,16 @@ class SourceGuardTest {
   }
 
   @Test
+  void theBansInForceAreListedAndAnOperatorLiftsOne() {
+    for (int i = 0; i <= 100; i++) guard.admit("192.0.2.9");
+    assertEquals(java.util.Map.of("192.0.2.9", 1_000_000L + 300_000), guard.bans());
+    assertTrue(guard.unban("192.0.2.9"));
+    assertEquals(java.util.Map.of(), guard.bans());
+    assertTrue(guard.admit("192.0.2.9"), "let in again, its count started over");
+    assertFalse(guard.unban("192.0.2.9"), "not banned any more");
+  }
+
+  @Test
   void theCountStartsOverEachInterval() {
     for (int round = 0; round < 5; round++) {
       for (int i = 0; i < 100; i++) assertTrue(guard.admit("192.0.2.3"));

@@ -54,6 +54,18 @@ class AdminServerTest {
     return new AdminHttp(port, TOKEN);
   }
 
+  /** A watcher's SUBSCRIBE to {@code user}'s presence, answered 200. */
+  private void subscribe(String user) {
+    String aor = "sip:" + user + "@" + TestGateway.DOMAIN;
+    try (SipPeer watcher = SipPeer.open(SippTransport.UDP, FreePorts.IPV4_LOOPBACK, gateway.port())) {
+      watcher.send(watcher.request("SUBSCRIBE", aor, aor, "Event: presence\r\nExpires: 600\r\n"));
+      SipMessageText ok = watcher.finalResponse(Duration.ofSeconds(5));
+      assertEquals(200, ok.status(), ok::toString);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   @Test
   void theTokenIsRequiredOnRpcAndMetricsButNotOnHealthAndReady() {
     AdminHttp http = start(new JsonObject());
@@ -75,7 +87,35 @@ class AdminServerTest {
     HttpResponse<String> ready = http.get("/ready", false);
     assertEquals(200, ready.statusCode(), ready.body());
     // the console's files need no token (they are helper C's; absent here: 404, not 401)
-    assertNotEquals(401, http.get("/console/", false).statusCode());
+    int console = http.get("/console/", false).statusCode();
+    assertTrue(console == 200 || console == 404, "the console's index, or none yet: " + console);
+    HttpResponse<String> bare = http.get("/console", false);
+    assertEquals(302, bare.statusCode());
+    assertEquals("/console/", bare.headers().firstValue("Location").orElse(""));
+  }
+
+  @Test
+  void aNewTokenIsInForceAfterAReload() {
+    AdminHttp http = start(new JsonObject());
+    String call = "{\"jsonrpc\":\"2.0\",\"method\":\"core.version\",\"id\":1}";
+    String next = "admin-next-token-0123456789";
+    gateway.reload(new JsonObject().put("admin", new JsonObject().put("token", next)));
+    Polling.await(() -> http.post(call, "Bearer " + next).statusCode() == 200, Duration.ofMillis(50), Duration.ofSeconds(5),
+        () -> "the new token is not accepted");
+    assertEquals(401, http.post(call, "Bearer " + TOKEN).statusCode());
+  }
+
+  @Test
+  void aGatewayWhoseAdminPortIsTakenDoesNotStart() throws IOException {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, InetAddress.getByName(FreePorts.IPV4_LOOPBACK))) {
+      RuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+          () -> start(new JsonObject().put("admin", new JsonObject().put("port", taken.getLocalPort()))));
+      assertTrue(String.valueOf(e.getMessage()).contains("admin"), e.toString());
+    }
+    // with the admin port free, the same config starts
+    gateway = null;
+    AdminHttp http = start(new JsonObject());
+    assertEquals(200, http.get("/health", false).statusCode());
   }
 
   @Test
@@ -90,7 +130,7 @@ class AdminServerTest {
     assertFalse(info.getJsonArray("listeners").isEmpty(), info.encode());
     JsonArray methods = (JsonArray) http.result("system.listMethods");
     for (String m : List.of("core.version", "core.uptime", "core.info", "stats.get_statistics", "ul.dump", "ul.lookup", "ul.rm", "ul.add",
-        "dispatcher.list", "dispatcher.set_state", "htable.dump", "bans.rm", "tm.stats", "cfg.reload", "log.set_level", "msilo.stats",
+        "dispatcher.list", "dispatcher.set_state", "htable.dump", "bans.rm", "tm.stats", "cfg.reload", "log.set_level", "msilo.stats", "presence.stats",
         "system.listMethods")) {
       assertTrue(methods.contains(m), m + " in " + methods);
     }
@@ -102,6 +142,9 @@ class AdminServerTest {
     for (String group : List.of("registrar", "transport", "tm", "bans", "msilo")) assertTrue(stats.containsKey(group), stats.encode());
     assertEquals(0, ((JsonObject) http.result("stats.get_statistics", "registrar")).getJsonObject("registrar").getInteger("registered_aors"));
     assertEquals(0L, ((JsonObject) http.result("msilo.stats")).getLong("stored"));
+    assertEquals(0L, ((JsonObject) http.result("presence.stats")).getLong("watchers"));
+    subscribe("dave");
+    assertEquals(1L, ((JsonObject) http.result("presence.stats")).getLong("watchers"));
     assertEquals("FINE", ((JsonObject) http.result("log.set_level", "sipgw.admin.test", "fine")).getString("level"));
     assertEquals(-32602, http.errorCode("log.set_level", "sipgw.admin.test", "LOUD"));
     // started from a config object, not a file: nothing to read again
@@ -220,6 +263,8 @@ class AdminServerTest {
     AdminHttp http = start(new JsonObject().put("store", new JsonObject().put("type", "redis").put("redis", redis.url()).put("timeout", 500)));
     Polling.await(() -> http.get("/ready", false).statusCode() == 200, Duration.ofMillis(100), Duration.ofSeconds(10),
         () -> "not ready with Redis up: " + http.get("/ready", false).body());
+    subscribe("erin");
+    assertEquals(1L, ((JsonObject) http.result("presence.stats")).getLong("watchers"));
     // the Redis store lists its AORs from its index
     http.result("ul.add", "carol@localhost", "sip:carol@127.0.0.1:5097", 600);
     assertEquals("carol@localhost", ((JsonObject) http.result("ul.dump")).getJsonArray("aors").getJsonObject(0).getString("aor"));

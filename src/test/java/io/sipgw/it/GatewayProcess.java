@@ -43,10 +43,6 @@ public final class GatewayProcess implements AutoCloseable {
    */
   public static GatewayProcess start(NetNamespace ns, JsonObject config, Path dir) {
     Path file = dir.resolve("sipgw.json");
-    if (!config.containsKey("admin")) {
-      // an admin listener at a free port, its token in the test's directory: never 8090, never the project's
-      config = config.copy().put("admin", new JsonObject().put("port", 0).put("tokenFile", dir.resolve("admin.token").toString()));
-    }
     Path log = dir.resolve("sipgw.log");
     Path logging = dir.resolve("sipgw-logging.properties");
     try {
@@ -57,9 +53,14 @@ public final class GatewayProcess implements AutoCloseable {
       throw new IllegalStateException("cannot write " + file, e);
     }
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-Djava.util.logging.config.file=" + logging,
-        "-cp", System.getProperty("java.class.path"), "io.sipgw.Main", "run", "-c", file.toString());
+    List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-Djava.util.logging.config.file=" + logging));
+    if (!config.containsKey("admin")) {
+      // an admin listener at a free port, its token in the test's directory (never 8090, never the project's);
+      // as overrides, so that they hold for a config file the test writes anew
+      command.addAll(List.of("-Dsipgw.admin.port=0", "-Dsipgw.admin.tokenFile=" + dir.resolve("admin.token")));
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.sipgw.Main", "run", "-c", file.toString()));
     // in the project directory: a relative path in the config (websocket.webroot) names a project file
     Path project = Path.of("").toAbsolutePath();
     Process process = ns != null ? ns.start(command, project, log) : startHere(command, project, log);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.sipgw.config.DispatcherConfig;
 import io.sipgw.config.SipgwConfig;
@@ -69,6 +70,19 @@ class DestinationSetsTest {
   static Member member(DestinationSets sets, String uri) {
     for (Member m : sets.pools().get("pbx").members) if (m.uri().toString().equals(uri)) return m;
     throw new AssertionError("no " + uri);
+  }
+
+  @Test
+  void anOperatorSetsADestinationDownAndUp() {
+    DestinationSets sets = pbx("roundRobin", "");
+    assertTrue(sets.setState("pbx", B, false));
+    assertFalse(uris(sets.select("pbx", invite("1"))).contains(B));
+    assertFalse(sets.setState("pbx", B, false), "already down");
+    assertTrue(sets.setState("pbx", B, true));
+    assertTrue(member(sets, B).up());
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> sets.setState("nope", B, false)).getMessage().contains("nope"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> sets.setState("pbx", "sip:192.0.2.99", false)).getMessage()
+        .contains("sip:192.0.2.99"));
   }
 
   @Test

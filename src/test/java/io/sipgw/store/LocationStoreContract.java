@@ -144,6 +144,18 @@ abstract class LocationStoreContract {
   }
 
   @Test
+  void registeredAorsListsThoseWithUnexpiredBindingsUpToTheLimit() {
+    put(binding("sip:a@192.0.2.10", 10_000));
+    assertEquals("s", result(node(1).update("bob@example.com", c -> new BindingChange<>(List.of(
+        new Binding("bob@example.com", "sip:b@192.0.2.20", now.get() + 30_000, 1.0f, "c9", 1,
+            new Binding.Source("tcp", "tcp0", "192.0.2.20", 40000, 7), List.of(), null, 0, null)), "s"))));
+    assertEquals(Set.of(AOR, "bob@example.com"), Set.copyOf(result(store().registeredAors(10))));
+    assertEquals(1, result(store().registeredAors(1)).size());
+    now.addAndGet(10_000);
+    assertEquals(List.of("bob@example.com"), result(node(1).registeredAors(10)));
+  }
+
+  @Test
   void aFailingChangeIsAFailedFuture() {
     Future<String> f = store().update(AOR, c -> {
       throw new IllegalStateException("boom");
