@@ -228,11 +228,12 @@ public final class Sipgw {
         ? TlsCertificates.load(vertx, config.tls()).recover(e -> Future.failedFuture("tls: " + e.getMessage()))
         : Future.succeededFuture();
     AtomicReference<AuthConfig> authCfg = new AtomicReference<>(config.auth());
-    Future<Authenticator> auth = config.auth().enabled() ? openCredentials(vertx, config, authCfg) : Future.succeededFuture();
+    Metrics metrics = Metrics.create();
+    Future<Authenticator> auth = config.auth().enabled() ? openCredentials(vertx, config, authCfg, metrics) : Future.succeededFuture();
     Future<LcrTable> lcr = LcrTable.load(vertx, config.lcr(), "start").recover(e -> Future.failedFuture("lcr: " + e.getMessage()));
     return tls.compose(t -> auth.compose(a -> lcr.compose(x -> vertx.executeBlocking(() -> ListenerAddresses.resolve(config.listen()), false))
         .compose(listeners -> vertx.executeBlocking(() -> ListenerAddresses.resolve(config.msrpListen()), false)
-            .compose(msrp -> deploy(vertx, config, listeners, msrp, t, authCfg, a, lcr.result())))
+            .compose(msrp -> deploy(vertx, config, listeners, msrp, t, authCfg, a, lcr.result(), metrics)))
         .onSuccess(g -> {
           g.lcrConfig = config.lcr();
           g.watchLcr(config.lcr(), config.reload().scanPeriod());
@@ -241,20 +242,22 @@ public final class Sipgw {
         })
         .onFailure(e -> {
           if (a != null) a.close();
-        })));
+        })))
+        .onFailure(e -> metrics.close());
   }
 
   /**
    * The credential store and the nonce key, for {@code auth.enabled}: the users in Redis with the
    * Redis store, else the credentials file; fails naming auth.users when the file cannot be read.
    */
-  private static Future<Authenticator> openCredentials(Vertx vertx, SipgwConfig config, AtomicReference<AuthConfig> settings) {
+  private static Future<Authenticator> openCredentials(Vertx vertx, SipgwConfig config, AtomicReference<AuthConfig> settings,
+      Metrics metrics) {
     AuthConfig a = config.auth();
     return nonceSecret(vertx, config).compose(secret -> {
       Nonces nonces = new Nonces(secret, a.nonceLifetime() * 1000L, System::currentTimeMillis);
       Future<CredentialStore> store;
       if (config.store().type().equals(StoreConfig.REDIS)) {
-        RedisCredentialStore redis = new RedisCredentialStore(RedisEndpoint.create(vertx, config.store()));
+        RedisCredentialStore redis = new RedisCredentialStore(RedisEndpoint.create(vertx, config.store()).observe(metrics::redisCommand));
         LOG.info("credentials: the users in " + redis + " (auth.users is not read with the Redis store; copy a file there with:"
             + " java -jar sipgw.jar user import --file FILE)");
         store = Future.succeededFuture(redis);
@@ -298,12 +301,11 @@ public final class Sipgw {
   }
 
   private static Future<Sipgw> deploy(Vertx vertx, SipgwConfig config, List<Listener> listeners, List<Listener> msrpListeners, TlsCertificates tls,
-      AtomicReference<AuthConfig> authCfg, Authenticator authenticator, LcrTable lcr) {
+      AtomicReference<AuthConfig> authCfg, Authenticator authenticator, LcrTable lcr, Metrics metrics) {
     int cores = Runtime.getRuntime().availableProcessors();
     int workers = config.workers();
     int instances = config.transport().instances() == 0 ? cores : config.transport().instances();
     Transports transports = new Transports(vertx, listeners, config.transport().maxMessageSize(), config.transport().maxConnections(), tls);
-    Metrics metrics = Metrics.create();
     transports.metrics(metrics);
     LocationStore store;
     BanStore banStore = BanStore.LOCAL;
@@ -437,7 +439,6 @@ public final class Sipgw {
     long idleNanos = config.transport().tcpIdleTimeout() * 1_000_000_000L;
     return chain.transform(ar -> {
       if (ar.failed()) {
-        metrics.close();
         destinations.close();
         sharedBans.close();
         messages.close();

@@ -80,7 +80,7 @@ public final class Metrics implements AutoCloseable {
   /** Which cells of {@link #sent} and {@link #received} are registered already (touched by {@link #register} only). */
   private final boolean[] sentRegistered = new boolean[METHOD_COUNT * CODES];
   private final boolean[] receivedRegistered = new boolean[METHOD_COUNT * CODES];
-  private final AtomicReferenceArray<Timer> firstResponse = new AtomicReferenceArray<>(METHOD_COUNT);
+  private final LatencyHistogram firstResponse;
   private final LongAdder[] dropped = new LongAdder[Drop.values().length];
   private final LongAdder dialogsAnswered = new LongAdder();
   private final LongAdder dialogsEnded = new LongAdder();
@@ -98,12 +98,17 @@ public final class Metrics implements AutoCloseable {
     this.on = on;
     for (int i = 0; i < METHOD_COUNT; i++) requests[i] = new LongAdder();
     for (int i = 0; i < dropped.length; i++) dropped[i] = new LongAdder();
+    long[] bounds = new long[LATENCY_BUCKETS.length];
+    for (int i = 0; i < bounds.length; i++) bounds[i] = LATENCY_BUCKETS[i].toNanos();
+    firstResponse = new LatencyHistogram("sipgw_request_first_response_seconds",
+        "from a request's arrival (parsed) to the first response this node sent for it", "method", METHODS, bounds);
     if (!on) {
       registry = null;
       gc = null;
       return;
     }
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.getPrometheusRegistry().register(firstResponse);
     for (int i = 0; i < METHOD_COUNT; i++) {
       FunctionCounter.builder("sipgw.sip.requests", requests[i], LongAdder::sum).tag("method", METHODS[i])
           .description("SIP requests received, by method").register(registry);
@@ -138,7 +143,10 @@ public final class Metrics implements AutoCloseable {
   /** Whether this counts at all (false for {@link #OFF}). */
   public boolean enabled() { return on; }
 
-  /** The registry; the SIP response series appear in it as they are first seen, at a {@link #scrape}. */
+  /**
+   * The registry; the SIP response series appear in it as they are first seen, at a {@link #scrape}. The
+   * first-response histogram is a collector of its Prometheus registry ({@code getPrometheusRegistry()}), not a meter.
+   */
   public PrometheusMeterRegistry registry() { return registry; }
 
   /** The Prometheus text exposition (format 0.0.4) of every series; empty for {@link #OFF}. */
@@ -201,10 +209,7 @@ public final class Metrics implements AutoCloseable {
   /** The first response to a request of {@code methodIndex} received at {@code receivedNanos} ({@link System#nanoTime}) went out now. */
   public void firstResponse(int methodIndex, long receivedNanos) {
     if (!on || receivedNanos == 0) return;
-    long nanos = System.nanoTime() - receivedNanos;
-    Timer t = firstResponse.get(methodIndex);
-    if (t == null) t = firstResponseTimer(methodIndex);
-    t.record(nanos, TimeUnit.NANOSECONDS);
+    firstResponse.record(methodIndex, System.nanoTime() - receivedNanos);
   }
 
   /** An initial INVITE was answered 2xx: a call began. */
@@ -231,14 +236,6 @@ public final class Metrics implements AutoCloseable {
       a = cells.get(i);
     }
     a.increment();
-  }
-
-  private Timer firstResponseTimer(int methodIndex) {
-    Timer t = Timer.builder("sipgw.request.first.response").tag("method", METHODS[methodIndex])
-        .description("from a request's arrival (parsed) to the first response this node sent for it")
-        .serviceLevelObjectives(LATENCY_BUCKETS).register(registry); // idempotent: a racing thread gets the same
-    firstResponse.set(methodIndex, t);
-    return t;
   }
 
   // ------------------------------------------------------------------ what is in progress

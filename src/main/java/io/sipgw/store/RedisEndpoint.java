@@ -108,8 +108,7 @@ public final class RedisEndpoint {
     long start = o == null ? 0 : System.nanoTime();
     return client.send(request).timeout(timeoutMillis, TimeUnit.MILLISECONDS).andThen(ar -> {
       if (o != null) {
-        o.command(request.command().toString(), System.nanoTime() - start,
-            ar.succeeded() ? null : ar.cause() instanceof Response ? "reply" : "unavailable");
+        o.command(request.command().toString(), System.nanoTime() - start, error(ar.succeeded() ? null : ar.cause()));
       }
       // an error reply (NOSCRIPT, WRONGTYPE …) is an answer: Redis is there
       if (ar.succeeded() || ar.cause() instanceof Response) {
@@ -119,6 +118,14 @@ public final class RedisEndpoint {
             + " (requests that need it get 500/503 until it is back)");
       }
     });
+  }
+
+  /** How a command failed, for the observer: null when it did not (a NOSCRIPT reply is part of {@link #eval}), else reply or unavailable. */
+  private static String error(Throwable e) {
+    if (e == null) return null;
+    if (!(e instanceof Response)) return "unavailable";
+    String m = e.getMessage();
+    return m != null && m.startsWith("NOSCRIPT") ? null : "reply";
   }
 
   /** Whether this is a Redis Cluster. */

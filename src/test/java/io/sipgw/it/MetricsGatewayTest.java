@@ -10,15 +10,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The metrics of a running gateway, read as Prometheus text ({@code Sipgw.metrics().scrape()}, what
  * {@code /metrics} serves) while real peers use it: SIPp users register, SIPp calls go through to a SIPp
- * callee (INVITE / 180 / 200 / ACK / BYE / 200), a TCP peer asks OPTIONS. Each series is compared
- * with what the peers did.
+ * callee (INVITE / 180 / 200 / ACK / BYE / 200), a TCP peer calls an unknown user, a REGISTER goes
+ * to a Redis store that stops answering. Each series is compared with what the peers did.
  */
 @Timeout(90)
 class MetricsGatewayTest {
@@ -29,16 +31,23 @@ class MetricsGatewayTest {
   @TempDir Path dir;
   private TestGateway gateway;
   private Callee callee;
+  private RedisServer redis;
 
   @BeforeEach
-  void startGateway() { gateway = TestGateway.start(); }
+  void startGateway(TestInfo test) {
+    if (!test.getTags().contains("redis")) gateway = TestGateway.start();
+  }
 
   @AfterEach
   void stopEverything() {
     try {
       if (callee != null) callee.close();
     } finally {
-      if (gateway != null) gateway.close();
+      try {
+        if (gateway != null) gateway.close();
+      } finally {
+        if (redis != null) redis.close();
+      }
     }
   }
 
@@ -106,6 +115,34 @@ class MetricsGatewayTest {
       assertEquals(1.0, t.value("sipgw_sip_responses_sent_total", "method", "INVITE", "code", Integer.toString(status)),
           "the " + status + " for an unknown user");
       assertEquals(1L, gateway.sipgw().metrics().statistics().getJsonObject("connections").getLong("TCP"));
+    }
+  }
+
+  @Test
+  @Tag("redis")
+  void redisCommandsAndAnOutageAreCounted() throws IOException {
+    redis = RedisServer.start(dir.resolve("redis"));
+    gateway = TestGateway.start(new JsonObject().put("store", new JsonObject().put("type", "redis").put("redis", redis.url())
+        .put("timeout", 300)));
+    try (SipPeer peer = SipPeer.open(SippTransport.UDP, HOST, gateway.port())) {
+      String aor = "sip:carol@" + TestGateway.DOMAIN;
+      peer.send(peer.request("REGISTER", "sip:" + TestGateway.DOMAIN, aor, ""));
+      assertEquals(200, peer.finalResponse(Duration.ofSeconds(5)).status());
+      PrometheusText up = scrape();
+      assertTrue(up.sum("sipgw_redis_command_seconds_count") >= 1, "the registration's commands, timed");
+      assertEquals(0.0, up.sum("sipgw_redis_errors_total"));
+      assertEquals(null, up.value("sipgw_location_bindings"), "no binding count with the Redis store");
+
+      redis.pause();
+      try {
+        peer.send(peer.request("REGISTER", "sip:" + TestGateway.DOMAIN, aor, ""));
+        assertEquals(500, peer.finalResponse(Duration.ofSeconds(5)).status(), "Redis does not answer");
+        PrometheusText down = scrape();
+        assertTrue(down.value("sipgw_redis_errors_total", "error", "unavailable") >= 1, "the timed-out command");
+        assertEquals(1.0, down.value("sipgw_sip_responses_sent_total", "method", "REGISTER", "code", "500"));
+      } finally {
+        redis.resume();
+      }
     }
   }
 
