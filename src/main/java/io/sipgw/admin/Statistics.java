@@ -5,14 +5,15 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
 /**
- * What {@code stats.get_statistics} answers, assembled in this one place: today what can be counted
- * cheaply (registered AORs, connections per transport, transactions, bans, stored messages). When the
- * metrics registry ({@code io.sipgw.metrics.Metrics#statistics()}) is wired, it takes over here.
+ * What {@code stats.get_statistics} answers, assembled in this one place: what the gateway counts
+ * cheaply (registered AORs, connections per transport, transactions, bans, stored messages) and the SIP
+ * counters of the node's metrics ({@code io.sipgw.metrics.Metrics#statistics()}: requests per method,
+ * responses per method and class, dialogs, connections, drops), whose groups do not replace these.
  */
 final class Statistics {
   private Statistics() { }
 
-  /** Groups of counters: registrar, transport, tm, bans, msilo. */
+  /** Groups of counters: registrar, transport, tm, bans, msilo, then the metrics' (requests, responses, dialogs …). */
   static Future<JsonObject> of(Sipgw g) {
     Future<Integer> aors = g.locationStore().countRegistered();
     Future<JsonObject> tm = g.transactionCounts();
