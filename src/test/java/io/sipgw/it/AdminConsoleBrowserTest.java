@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * headless chromium ({@link BrowserTestbed}: everything in a namespace with only {@code lo}). The
  * page asks for the admin token, refuses a wrong one (the gateway's 401), and with the right one polls
  * {@code /rpc}: a phone (SIPp) that registers appears in the users table with its contact and
- * transport, the request chart's data follows more REGISTERs, and a dispatcher destination goes down
+ * transport, the request chart's data follows more REGISTERs, a dispatcher destination goes down
  * with its button, a phone that guesses a password shows among the bans until its button lifts the
  * ban, and a warning the gateway logs shows among the last errors.
  */
