@@ -172,6 +172,19 @@ class MetricsGatewayTest {
   }
 
   @Test
+  @Tag(OWN_GATEWAY)
+  void webSocketConnectionsAreCounted() {
+    gateway = TestGateway.startWebSocket(new JsonObject());
+    try (WsPeer a = WsPeer.connect(gateway.wsPort()); WsPeer b = WsPeer.connect(gateway.wsPort())) {
+      Polling.await(() -> scrape().value("sipgw_connections", "transport", "WS") == 2.0, Duration.ofMillis(50), Duration.ofSeconds(5),
+          () -> "two WebSocket connections: " + gateway.sipgw().metrics().statistics());
+      assertEquals(2L, gateway.sipgw().metrics().statistics().getLong("websocket"));
+    }
+    Polling.await(() -> scrape().value("sipgw_connections", "transport", "WS") == 0.0, Duration.ofMillis(50), Duration.ofSeconds(5),
+        () -> "closed: " + gateway.sipgw().metrics().statistics());
+  }
+
+  @Test
   void unparsableMessagesAreCountedAsDropped() throws IOException {
     try (SipPeer udp = SipPeer.open(SippTransport.UDP, HOST, gateway.port())) {
       udp.send("this is not SIP\r\n\r\n");
