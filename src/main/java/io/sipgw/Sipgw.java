@@ -159,8 +159,6 @@ public final class Sipgw {
   private volatile String configPath;
   /** The admin listener; null when {@code admin.enabled} is false. */
   private volatile AdminServer admin;
-  /** The Prometheus text served at /metrics (helper B's registry once it is wired). */
-  private volatile Supplier<String> metricsText = () -> "";
   private volatile boolean stopping;
 
   private Sipgw(Vertx vertx, Transports transports, LocationStore store, AtomicReference<RoutingSettings> routing,
@@ -208,7 +206,7 @@ public final class Sipgw {
 
   /** Binds the admin listener, with the token of {@code admin} (read or made off the event loop). */
   private Future<Void> startAdmin(AdminConfig cfg) {
-    AdminServer server = new AdminServer(vertx, cfg, GatewayMethods.register(this, new RpcMethods()), this::readiness, () -> metricsText.get());
+    AdminServer server = new AdminServer(vertx, cfg, GatewayMethods.register(this, new RpcMethods()), this::readiness, () -> metrics().scrape());
     return vertx.executeBlocking(() -> AdminToken.resolve(cfg), false)
         .compose(server::start)
         .map(s -> {
@@ -610,9 +608,6 @@ public final class Sipgw {
     if (redis == null) return Future.succeededFuture();
     return redis.ping().recover(e -> Future.failedFuture("Redis (" + redis + ") does not answer: " + e.getMessage()));
   }
-
-  /** Serves {@code text} at the admin listener's /metrics (the Prometheus text of the node's registry). */
-  public void metrics(Supplier<String> text) { this.metricsText = text; }
 
   /** The admin listener's port; 0 without one. */
   public int adminPort() {

@@ -80,6 +80,9 @@ class AdminServerTest {
     HttpResponse<String> metrics = http.get("/metrics", true);
     assertEquals(200, metrics.statusCode());
     assertEquals("text/plain; version=0.0.4; charset=utf-8", metrics.headers().firstValue("Content-Type").orElse(""));
+    io.sipgw.metrics.PrometheusText series = io.sipgw.metrics.PrometheusText.parse(metrics.body());
+    assertEquals("counter", series.type("sipgw_sip_requests_total"), "the node's registry is served");
+    assertTrue(series.samples().stream().anyMatch(x -> x.name().equals("jvm_memory_used_bytes")), "JVM series too");
 
     HttpResponse<String> health = http.get("/health", false);
     assertEquals(200, health.statusCode());
