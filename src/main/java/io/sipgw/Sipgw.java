@@ -1,5 +1,6 @@
 package io.sipgw;
 
+import io.sipgw.capture.HepCapture;
 import io.sipgw.config.LcrConfig;
 import io.sipgw.config.NatConfig;
 import io.sipgw.config.RegistrarConfig;
@@ -136,6 +137,8 @@ public final class Sipgw {
   private volatile LcrConfig lcrConfig;
   /** Watches {@code lcr.rulesFile} for changes; null without one. */
   private RulesFileWatch lcrWatch;
+  /** SIP capture to a HEP collector ({@code capture}), on or off. */
+  private HepCapture capture;
 
   private Sipgw(Vertx vertx, Transports transports, LocationStore store, AtomicReference<RoutingSettings> routing,
       AtomicReference<RegistrarConfig> registrar, AtomicReference<TransactionConfig> transaction,
@@ -164,7 +167,7 @@ public final class Sipgw {
 
   /** Deploys the gateway's verticles on {@code vertx} and binds its listeners. */
   public static Future<Sipgw> start(Vertx vertx, SipgwConfig config) {
-    if (!config.log().levels().isEmpty()) LogLevels.apply(config.log());
+    if (!config.log().levels().isEmpty() || config.log().json()) LogLevels.apply(config.log());
     try {
       vertx.eventBus().registerDefaultCodec(InboundMessage.class, new InboundCodec());
     } catch (IllegalStateException alreadyRegistered) {
@@ -405,6 +408,7 @@ public final class Sipgw {
       g.msrp = msrpCfg;
       g.resolver = resolver;
       g.destinations = destinations;
+      g.capture = HepCapture.create(vertx, transports, config.capture());
       return Future.succeededFuture(g);
     });
   }
@@ -465,7 +469,7 @@ public final class Sipgw {
 
   /**
    * Applies the settings that can change at run time: domains, proxy, media, routes, LCR, registrar,
-   * transaction, NAT, TLS, WebSocket origin settings and dispatcher sets. The returned future completes when all of them
+   * transaction, NAT, TLS, WebSocket origin settings, dispatcher sets, capture and log. The returned future completes when all of them
    * are in force: at once, or when an LCR table with a rules file, built off the event loop, is.
    */
   public Future<Void> reload(SipgwConfig config) {
@@ -490,12 +494,17 @@ public final class Sipgw {
     destinations.reload(config.dispatcher());
     transports.limits(config.transport().maxMessageSize(), config.transport().maxConnections());
     if (tls != null) tls.reload(config.tls());
+    capture.configure(config.capture());
     LOG.info("configuration reloaded: " + config.domains().size() + " domain(s), registrar " + config.registrar());
     return lcrChanged && table == null ? swapLcr(lcr, config.reload().scanPeriod()) : Future.succeededFuture();
   }
 
+  /** SIP capture: on/off at run time with {@link HepCapture#enable} (for the admin RPC), counters. */
+  public HepCapture capture() { return capture; }
+
   /** Closes the listeners and undeploys the verticles. */
   public Future<Void> stop() {
+    capture.close();
     watchLcr(LcrConfig.NONE, 0);
     if (idleTimer >= 0) vertx.cancelTimer(idleTimer);
     if (tlsScanTimer >= 0) vertx.cancelTimer(tlsScanTimer);

@@ -50,12 +50,14 @@ public final class SipgwConfig {
   private final RuleSet routes;
   private final LogConfig log;
   private final LcrConfig lcr;
+  private final CaptureConfig capture;
   private final JsonObject json;
 
   private SipgwConfig(List<ListenConfig> listen, List<DomainConfig> domains, RegistrarConfig registrar, ProxyConfig proxy,
                       TransactionConfig transaction, StoreConfig store, TransportConfig transport, int workers, ReloadConfig reload,
                       TlsConfig tls, WebSocketConfig websocket, MediaConfig media, NatConfig nat, AuthConfig auth, BanConfig bans,
-                      ImConfig im, PresenceConfig presence, MsrpConfig msrp, DnsConfig dns, RuleSet routes, LogConfig log, DispatcherConfig dispatcher, LcrConfig lcr) {
+                      ImConfig im, PresenceConfig presence, MsrpConfig msrp, DnsConfig dns, RuleSet routes, LogConfig log, DispatcherConfig dispatcher, LcrConfig lcr,
+                      CaptureConfig capture) {
     this.listen = List.copyOf(listen);
     this.domains = List.copyOf(domains);
     this.registrar = registrar;
@@ -79,6 +81,7 @@ public final class SipgwConfig {
     this.log = log;
     this.dispatcher = dispatcher;
     this.lcr = lcr;
+    this.capture = capture;
     this.json = toJson();
   }
 
@@ -112,10 +115,11 @@ public final class SipgwConfig {
       if (dispatcher.set(e.getKey()) == null) throw new ConfigException(e.getValue(), "no dispatcher set is named \"" + e.getKey() + "\" (dispatcher.sets)");
     }
     LcrConfig lcr = LcrConfig.read(ConfigObject.at(root, "lcr"));
+    CaptureConfig capture = CaptureConfig.read(ConfigObject.at(root, "capture"));
     root.rejectUnknownKeys();
     requireCertificateForTls(listen, tls);
     return new SipgwConfig(listen, domains, registrar, proxy, transaction, store, transport, workers, reload, tls, websocket, media, nat, auth, bans,
-        im, presence, msrp, dns, routes, log, dispatcher, lcr);
+        im, presence, msrp, dns, routes, log, dispatcher, lcr, capture);
   }
 
   /** The embedded default: conf/sipgw.json as packaged in the jar (UDP and TCP on 0.0.0.0:5060, WS on 8080). */
@@ -220,7 +224,7 @@ public final class SipgwConfig {
         .put("nat", nat.toJson()).put("auth", auth.toJson()).put("bans", bans.toJson())
         .put("im", im.toJson()).put("presence", presence.toJson()).put("msrp", msrp.toJson()).put("dns", dns.toJson())
         .put("routes", routes.json()).put("log", log.toJson()).put("dispatcher", dispatcher.toJson())
-        .put("lcr", lcr.toJson());
+        .put("lcr", lcr.toJson()).put("capture", capture.toJson());
   }
 
   /** The effective configuration, defaults included (a copy). */
@@ -285,6 +289,9 @@ public final class SipgwConfig {
 
   /** Least-cost routing ({@code lcr}), reloadable; its {@code rulesFile} is loaded by {@link #checkFiles()}. */
   public LcrConfig lcr() { return lcr; }
+
+  /** SIP capture as HEP v3 ({@code capture}), reloadable. */
+  public CaptureConfig capture() { return capture; }
 
   /** Digest authentication ({@code auth}), reloadable. */
   public AuthConfig auth() { return auth; }

@@ -62,6 +62,8 @@ public final class Dispatcher {
   /** Handles the bytes of one datagram or one framed stream message. */
   public void receive(byte[] bytes, int length, Flow flow, boolean datagram) {
     if (!admitSource.test(flow.remoteHost())) return; // banned: dropped unparsed and unanswered
+    MessageTap tap = transports.tap;
+    if (tap != null) tap.received(flow, bytes, length);
     SipMessage m;
     try {
       m = MessageParser.parse(bytes, 0, length, datagram);
