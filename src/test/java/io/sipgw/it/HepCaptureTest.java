@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -35,6 +36,7 @@ class HepCaptureTest {
     try (HepReceiver collector = new HepReceiver(); TestGateway gw = TestGateway.start(capture(collector, true))) {
       assertCaptured(collector, gw, SippTransport.UDP, "alice");
       assertCaptured(collector, gw, SippTransport.TCP, "bob");
+      if (gw.hasIpv6()) assertCaptured(collector, gw, SippTransport.UDP, FreePorts.IPV6_LOOPBACK, "ann");
 
       gw.reload(capture(collector, false));
       assertNotCaptured(collector, gw, "carol");
@@ -53,8 +55,14 @@ class HepCaptureTest {
 
   /** A REGISTER of {@code user} and its 200: two packets, in and out, with the exact bytes. */
   private static void assertCaptured(HepReceiver collector, TestGateway gw, SippTransport transport, String user) throws IOException {
-    String host = FreePorts.IPV4_LOOPBACK;
-    try (SipPeer peer = SipPeer.open(transport, host, gw.port())) {
+    assertCaptured(collector, gw, transport, FreePorts.IPV4_LOOPBACK, user);
+  }
+
+  /** As above, to the gateway's listener at {@code host} (127.0.0.1 or ::1). */
+  private static void assertCaptured(HepReceiver collector, TestGateway gw, SippTransport transport, String host, String user)
+      throws IOException {
+    boolean v6 = host.contains(":");
+    try (SipPeer peer = SipPeer.open(transport, host, gw.port(host))) {
       String register = peer.request("REGISTER", "sip:" + TestGateway.DOMAIN, "sip:" + user + "@" + TestGateway.DOMAIN, "Expires: 600\r\n");
       String callId = new SipMessageText(register).header("Call-ID");
       peer.send(register);
@@ -70,12 +78,12 @@ class HepCaptureTest {
       HepReceiver.Packet in = packets.get(requestFirst ? 0 : 1);
       assertEquals(register, in.payloadText(), "the REGISTER as received");
       assertArrayEquals(register.getBytes(StandardCharsets.UTF_8), in.payload());
-      assertEquals(2, in.family());
+      assertEquals(v6 ? 10 : 2, in.family());
       assertEquals(protocol, in.protocol());
-      assertEquals(host, in.source().getHostAddress());
+      assertEquals(InetAddress.getByName(host), in.source());
       assertEquals(peer.localPort(), in.sourcePort());
-      assertEquals(host, in.destination().getHostAddress());
-      assertEquals(gw.port(), in.destinationPort());
+      assertEquals(InetAddress.getByName(host), in.destination());
+      assertEquals(gw.port(host), in.destinationPort());
       assertEquals(1, in.protocolType(), "SIP");
       assertEquals(2042, in.agentId());
       assertEquals("s3cret", in.authKey());
@@ -84,11 +92,37 @@ class HepCaptureTest {
       HepReceiver.Packet out = packets.get(requestFirst ? 1 : 0);
       assertEquals(ok.text(), out.payloadText(), "the 200 as sent");
       assertEquals(protocol, out.protocol());
-      assertEquals(host, out.source().getHostAddress());
-      assertEquals(gw.port(), out.sourcePort());
-      assertEquals(host, out.destination().getHostAddress());
+      assertEquals(v6 ? 10 : 2, out.family());
+      assertEquals(InetAddress.getByName(host), out.source());
+      assertEquals(gw.port(host), out.sourcePort());
+      assertEquals(InetAddress.getByName(host), out.destination());
       assertEquals(peer.localPort(), out.destinationPort());
       assertEquals(1, out.protocolType());
+    }
+  }
+
+  @Test
+  void webSocketMessagesAreCapturedAsTcpWithoutTheirFraming() throws IOException {
+    try (HepReceiver collector = new HepReceiver(); TestGateway gw = TestGateway.startWebSocket(capture(collector, true));
+        WsPeer peer = WsPeer.connect(gw.wsPort())) {
+      String callId = "ws-capture-" + System.nanoTime();
+      String aor = "sip:wendy@" + TestGateway.DOMAIN;
+      String register = peer.request("REGISTER", "sip:" + TestGateway.DOMAIN, aor, "<" + aor + ">", callId, 1,
+          "Contact: <" + peer.contactUri("wendy") + ">\r\nExpires: 600\r\n");
+      peer.send(register);
+      SipMessageText ok = peer.finalResponse(BOUND);
+      assertEquals(200, ok.status(), ok::text);
+      List<HepReceiver.Packet> packets = collector.await(callId, 2, BOUND);
+      assertEquals(2, packets.size(), () -> "HEP packets over WS: " + packets);
+      boolean requestFirst = packets.get(0).payloadText().startsWith("REGISTER ");
+      HepReceiver.Packet in = packets.get(requestFirst ? 0 : 1);
+      HepReceiver.Packet out = packets.get(requestFirst ? 1 : 0);
+      assertEquals(register, in.payloadText());
+      assertEquals(ok.text(), out.payloadText());
+      for (HepReceiver.Packet p : packets) assertEquals(6, p.protocol(), "WS as TCP");
+      assertEquals(gw.wsPort(), in.destinationPort());
+      assertEquals(gw.wsPort(), out.sourcePort());
+      assertEquals(in.sourcePort(), out.destinationPort());
     }
   }
 
