@@ -39,6 +39,7 @@ public final class HepCapture implements MessageTap {
 
   private final Vertx vertx;
   private final Transports transports;
+  private final int maxInFlight;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final LongAdder sent = new LongAdder();
   private final LongAdder dropped = new LongAdder();
@@ -51,14 +52,20 @@ public final class HepCapture implements MessageTap {
   /** Where packets go and what they carry besides the message. */
   private record Collector(DatagramSocket socket, String ip, int port, long agentId, byte[] authKey) { }
 
-  private HepCapture(Vertx vertx, Transports transports) {
+  private HepCapture(Vertx vertx, Transports transports, int maxInFlight) {
     this.vertx = vertx;
     this.transports = transports;
+    this.maxInFlight = maxInFlight;
   }
 
   /** A capture for {@code transports}, set as {@code config} says (on or off). */
   public static HepCapture create(Vertx vertx, Transports transports, CaptureConfig config) {
-    HepCapture c = new HepCapture(vertx, transports);
+    return create(vertx, transports, config, MAX_IN_FLIGHT);
+  }
+
+  /** As {@link #create(Vertx, Transports, CaptureConfig)}, dropping past {@code maxInFlight} packets waiting to go out. */
+  static HepCapture create(Vertx vertx, Transports transports, CaptureConfig config, int maxInFlight) {
+    HepCapture c = new HepCapture(vertx, transports, maxInFlight);
     c.configure(config);
     return c;
   }
@@ -108,6 +115,9 @@ public final class HepCapture implements MessageTap {
   /** Whether messages are being captured. */
   public boolean enabled() { return enabled; }
 
+  /** Packets handed to the socket and not yet written. */
+  int inFlight() { return inFlight.get(); }
+
   /** Packets handed to the socket since the start. */
   public long sentPackets() { return sent.sum(); }
 
@@ -131,7 +141,7 @@ public final class HepCapture implements MessageTap {
       if (c == null) drop();
       return;
     }
-    if (inFlight.get() >= MAX_IN_FLIGHT) {
+    if (inFlight.get() >= maxInFlight) {
       drop();
       return;
     }
