@@ -46,7 +46,7 @@ public final class HepCapture implements MessageTap {
   private volatile long lastDropLog = System.nanoTime() - DROP_LOG_NANOS;
   /** Where packets go; null while the collector's name is being resolved (packets dropped meanwhile). */
   private volatile Collector collector;
-  private CaptureConfig config;
+  private volatile CaptureConfig config;
   private volatile boolean enabled;
 
   /** Where packets go and what they carry besides the message. */
