@@ -2,17 +2,24 @@ package io.sipgw;
 
 import io.sipgw.config.LogConfig;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Applies {@code log.levels} to the loggers, at start and on each reload. The loggers it set are
- * held here (java.util.logging keeps them only weakly, and a collected logger would forget its level).
+ * Applies {@code log.levels} to the loggers and {@code log.format} to the root logger's handlers, at
+ * start and on each reload. The loggers it set are held here (java.util.logging keeps them only
+ * weakly, and a collected logger would forget its level), and so are the formatters the JSON one
+ * replaced, put back when the format returns to text.
  */
 final class LogLevels {
   private static final Logger LOG = Logger.getLogger("sipgw");
   private static final Map<String, Logger> SET = new HashMap<>();
+  /** The formatter each root handler had before the JSON one took its place. */
+  private static final Map<Handler, Formatter> REPLACED = new IdentityHashMap<>();
 
   private LogLevels() { }
 
@@ -24,6 +31,7 @@ final class LogLevels {
   }
 
   static synchronized void apply(LogConfig config) {
+    format(config.json());
     for (Map.Entry<String, Logger> e : SET.entrySet()) {
       if (!config.levels().containsKey(e.getKey()) && e.getValue().getLevel() != null) {
         e.getValue().setLevel(null);
@@ -35,6 +43,21 @@ final class LogLevels {
       if (!e.getValue().equals(l.getLevel())) {
         l.setLevel(e.getValue());
         LOG.info("log level of " + e.getKey() + ": " + e.getValue().getName());
+      }
+    }
+  }
+
+  /** Puts the JSON formatter on every handler of the root logger, or (json false) the one each had before. */
+  private static void format(boolean json) {
+    for (Handler h : Logger.getLogger("").getHandlers()) {
+      if (json && !(h.getFormatter() instanceof JsonLogFormatter)) {
+        REPLACED.put(h, h.getFormatter());
+        h.setFormatter(new JsonLogFormatter());
+        LOG.info("log format: json");
+      } else if (!json && h.getFormatter() instanceof JsonLogFormatter) {
+        Formatter before = REPLACED.remove(h);
+        h.setFormatter(before != null ? before : new java.util.logging.SimpleFormatter());
+        LOG.info("log format: text");
       }
     }
   }

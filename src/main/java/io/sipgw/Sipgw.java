@@ -6,6 +6,7 @@ import io.sipgw.admin.GatewayMethods;
 import io.sipgw.admin.RpcMethods;
 import io.sipgw.config.AdminConfig;
 import io.sipgw.config.ConfigLoader;
+import io.sipgw.capture.HepCapture;
 import io.sipgw.config.LcrConfig;
 import java.util.function.Supplier;
 import io.sipgw.config.NatConfig;
@@ -160,6 +161,8 @@ public final class Sipgw {
   /** The admin listener; null when {@code admin.enabled} is false. */
   private volatile AdminServer admin;
   private volatile boolean stopping;
+  /** SIP capture to a HEP collector ({@code capture}), on or off. */
+  private HepCapture capture;
 
   private Sipgw(Vertx vertx, Transports transports, LocationStore store, AtomicReference<RoutingSettings> routing,
       AtomicReference<RegistrarConfig> registrar, AtomicReference<TransactionConfig> transaction,
@@ -216,7 +219,7 @@ public final class Sipgw {
   }
 
   private static Future<Sipgw> startSip(Vertx vertx, SipgwConfig config) {
-    if (!config.log().levels().isEmpty()) LogLevels.apply(config.log());
+    if (!config.log().levels().isEmpty() || config.log().json()) LogLevels.apply(config.log());
     try {
       vertx.eventBus().registerDefaultCodec(InboundMessage.class, new InboundCodec());
     } catch (IllegalStateException alreadyRegistered) {
@@ -473,6 +476,7 @@ public final class Sipgw {
       g.guard = guard;
       g.redis = redisForReadiness;
       g.routingVerticles = List.copyOf(routingVerticles);
+      g.capture = HepCapture.create(vertx, transports, config.capture());
       return Future.succeededFuture(g);
     });
   }
@@ -533,7 +537,7 @@ public final class Sipgw {
 
   /**
    * Applies the settings that can change at run time: domains, proxy, media, routes, LCR, registrar,
-   * transaction, NAT, TLS, WebSocket origin settings and dispatcher sets. The returned future completes when all of them
+   * transaction, NAT, TLS, WebSocket origin settings, dispatcher sets, capture and log. The returned future completes when all of them
    * are in force: at once, or when an LCR table with a rules file, built off the event loop, is.
    */
   public Future<Void> reload(SipgwConfig config) {
@@ -564,12 +568,16 @@ public final class Sipgw {
     destinations.reload(config.dispatcher());
     transports.limits(config.transport().maxMessageSize(), config.transport().maxConnections());
     if (tls != null) tls.reload(config.tls());
+    capture.configure(config.capture());
     LOG.info("configuration reloaded: " + config.domains().size() + " domain(s), registrar " + config.registrar());
     return lcrChanged && table == null ? swapLcr(lcr, config.reload().scanPeriod()) : Future.succeededFuture();
   }
 
   /** This node's metrics: {@link Metrics#scrape} is the text of {@code /metrics}, {@link Metrics#statistics} that of {@code stats.get_statistics}. */
   public Metrics metrics() { return transports.metrics(); }
+
+  /** SIP capture: on/off at run time with {@link HepCapture#enable} (for the admin RPC), counters. */
+  public HepCapture capture() { return capture; }
 
   /** Closes the listeners and undeploys the verticles. */
   public Future<Void> stop() {
@@ -581,6 +589,7 @@ public final class Sipgw {
   }
 
   private Future<Void> stopSip() {
+    if (capture != null) capture.close();
     watchLcr(LcrConfig.NONE, 0);
     if (idleTimer >= 0) vertx.cancelTimer(idleTimer);
     if (tlsScanTimer >= 0) vertx.cancelTimer(tlsScanTimer);

@@ -1,6 +1,7 @@
 package io.sipgw.admin;
 
 import io.sipgw.Sipgw;
+import io.sipgw.capture.HepCapture;
 import io.sipgw.config.ConfigException;
 import io.sipgw.config.ConfigFileException;
 import io.sipgw.sip.SipParseException;
@@ -58,6 +59,7 @@ public final class GatewayMethods {
         .register("tm.stats", "transactions in progress: server, client, per routing loop", p -> gateway.transactionCounts())
         .register("cfg.reload", "reads the config file again and applies it; says which changes need a restart", m::reload)
         .register("log.set_level", "(logger, level) sets a logger's level (e.g. sipgw.proxy FINE) until the next reload", m::logLevel)
+        .register("siptrace.status", "([on|off|check]) SIP capture to the HEP collector (capture.hep) on or off until the next reload", m::siptrace)
         .register("stats.get_statistics", "([group]) counters: registrar, transport, tm, bans, msilo", m::statistics)
         .register("presence.stats", "live presence subscriptions (watchers)",
             p -> gateway.presenceSubscriptionCount().map(n -> new JsonObject().put("watchers", n)))
@@ -229,6 +231,20 @@ public final class GatewayMethods {
     }
     g.logLevel(logger, level);
     return Future.succeededFuture(new JsonObject().put("logger", logger).put("level", level.getName()));
+  }
+
+  /** Kamailio's siptrace.status: capture on or off at run time, or only its state ("check", the default). */
+  private Future<?> siptrace(RpcParams p) {
+    p.atMost("state");
+    String state = p.size() == 0 ? "check" : p.string(0, "state").toLowerCase(Locale.ROOT);
+    HepCapture c = g.capture();
+    switch (state) {
+      case "on" -> c.enable(true); // logs the change, with the collector
+      case "off" -> c.enable(false);
+      case "check" -> { }
+      default -> throw RpcException.invalidParams("param state (#1) must be on, off or check, got " + state);
+    }
+    return Future.succeededFuture(new JsonObject().put("enabled", c.enabled()).put("sent", c.sentPackets()).put("dropped", c.droppedPackets()));
   }
 
   private Future<?> statistics(RpcParams p) {

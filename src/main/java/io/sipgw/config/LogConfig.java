@@ -8,12 +8,19 @@ import java.util.logging.Level;
 
 /**
  * Log levels per logger ({@code log.levels}, e.g. {@code {"sipgw.proxy": "FINE", "sipgw.rules": "INFO"}}),
- * reloadable: a level removed from the map goes back to its parent's.
+ * reloadable: a level removed from the map goes back to its parent's; and the format of the lines
+ * ({@code log.format}: {@value #TEXT}, or {@value #JSON} for one JSON object per line), reloadable.
  */
-public record LogConfig(Map<String, Level> levels) {
+public record LogConfig(Map<String, Level> levels, String format) {
+  public static final String TEXT = "text";
+  public static final String JSON = "json";
+
   public LogConfig {
     levels = Map.copyOf(levels);
   }
+
+  /** Whether lines are written as JSON objects ({@code log.format: "json"}). */
+  public boolean json() { return JSON.equals(format); }
 
   static LogConfig read(ConfigObject o) {
     Object v = o.value("levels");
@@ -30,13 +37,15 @@ public record LogConfig(Map<String, Level> levels) {
         }
       }
     }
+    String format = o.string("format", TEXT).toLowerCase(Locale.ROOT);
+    if (!format.equals(TEXT) && !format.equals(JSON)) throw new ConfigException(o.key("format"), "must be \"text\" or \"json\", got \"" + format + "\"");
     o.rejectUnknownKeys();
-    return new LogConfig(levels);
+    return new LogConfig(levels, format);
   }
 
   JsonObject toJson() {
     JsonObject l = new JsonObject();
     new TreeMap<>(levels).forEach((n, level) -> l.put(n, level.getName()));
-    return new JsonObject().put("levels", l);
+    return new JsonObject().put("levels", l).put("format", format);
   }
 }

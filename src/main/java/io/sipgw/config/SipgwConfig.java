@@ -51,13 +51,14 @@ public final class SipgwConfig {
   private final LogConfig log;
   private final LcrConfig lcr;
   private final AdminConfig admin;
+  private final CaptureConfig capture;
   private final JsonObject json;
 
   private SipgwConfig(List<ListenConfig> listen, List<DomainConfig> domains, RegistrarConfig registrar, ProxyConfig proxy,
                       TransactionConfig transaction, StoreConfig store, TransportConfig transport, int workers, ReloadConfig reload,
                       TlsConfig tls, WebSocketConfig websocket, MediaConfig media, NatConfig nat, AuthConfig auth, BanConfig bans,
                       ImConfig im, PresenceConfig presence, MsrpConfig msrp, DnsConfig dns, RuleSet routes, LogConfig log, DispatcherConfig dispatcher, LcrConfig lcr,
-                      AdminConfig admin) {
+                      AdminConfig admin, CaptureConfig capture) {
     this.listen = List.copyOf(listen);
     this.domains = List.copyOf(domains);
     this.registrar = registrar;
@@ -82,6 +83,7 @@ public final class SipgwConfig {
     this.dispatcher = dispatcher;
     this.lcr = lcr;
     this.admin = admin;
+    this.capture = capture;
     this.json = toJson();
   }
 
@@ -116,10 +118,11 @@ public final class SipgwConfig {
     }
     LcrConfig lcr = LcrConfig.read(ConfigObject.at(root, "lcr"));
     AdminConfig admin = AdminConfig.read(ConfigObject.at(root, "admin"));
+    CaptureConfig capture = CaptureConfig.read(ConfigObject.at(root, "capture"));
     root.rejectUnknownKeys();
     requireCertificateForTls(listen, tls);
     return new SipgwConfig(listen, domains, registrar, proxy, transaction, store, transport, workers, reload, tls, websocket, media, nat, auth, bans,
-        im, presence, msrp, dns, routes, log, dispatcher, lcr, admin);
+        im, presence, msrp, dns, routes, log, dispatcher, lcr, admin, capture);
   }
 
   /** The embedded default: conf/sipgw.json as packaged in the jar (UDP and TCP on 0.0.0.0:5060, WS on 8080). */
@@ -224,7 +227,8 @@ public final class SipgwConfig {
         .put("nat", nat.toJson()).put("auth", auth.toJson()).put("bans", bans.toJson())
         .put("im", im.toJson()).put("presence", presence.toJson()).put("msrp", msrp.toJson()).put("dns", dns.toJson())
         .put("routes", routes.json()).put("log", log.toJson()).put("dispatcher", dispatcher.toJson())
-        .put("lcr", lcr.toJson()).put("admin", admin.toJson());
+        .put("lcr", lcr.toJson()).put("admin", admin.toJson())
+        .put("capture", capture.toJson());
   }
 
   /** The effective configuration, defaults included (a copy). */
@@ -292,6 +296,9 @@ public final class SipgwConfig {
 
   /** The admin listener ({@code admin}): its address needs a restart, the token reloads. */
   public AdminConfig admin() { return admin; }
+
+  /** SIP capture as HEP v3 ({@code capture}), reloadable. */
+  public CaptureConfig capture() { return capture; }
 
   /** Digest authentication ({@code auth}), reloadable. */
   public AuthConfig auth() { return auth; }

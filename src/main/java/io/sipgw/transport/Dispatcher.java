@@ -68,6 +68,8 @@ public final class Dispatcher {
       metrics.dropped(Metrics.Drop.BANNED);
       return;
     }
+    MessageTap tap = transports.tap;
+    if (tap != null) tap.received(flow, bytes, length);
     SipMessage m;
     try {
       m = MessageParser.parse(bytes, 0, length, datagram);

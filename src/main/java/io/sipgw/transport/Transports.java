@@ -73,6 +73,8 @@ public final class Transports {
   private volatile String nodeAddress;
   /** The node's metrics ({@link Metrics#OFF} until set): what sends and receives counts there. */
   private Metrics metrics = Metrics.OFF;
+  /** What sees every message received and sent (SIP capture); null when nothing does: one volatile read per message. */
+  volatile MessageTap tap;
 
   public Transports(Vertx vertx, List<Listener> listeners, int maxMessageSize, int maxConnections) {
     this(vertx, listeners, maxMessageSize, maxConnections, null);
@@ -387,18 +389,47 @@ public final class Transports {
     }
   }
 
+  /**
+   * Installs what sees every message received and sent from now on ({@link MessageTap}); null removes it.
+   * Messages of a flow made by {@link #internalFlow} (not on the wire) are not shown to it.
+   */
+  public void tap(MessageTap t) { this.tap = t; }
+
   /** Sends back along a flow: the same connection if it is still open (§18.2.2), else to its address. */
   public Future<Void> send(Flow flow, Buffer data) {
+    MessageTap t = tap;
+    if (t != null && !isInternal(flow)) t.sent(flow, data);
+    return sendOnFlow(flow, data);
+  }
+
+  private Future<Void> sendOnFlow(Flow flow, Buffer data) {
     if (flow.transport() == Transport.UDP) return sendUdp(flow.listener(), flow.remoteHost(), flow.remotePort(), data);
     Connection c = connections.get(flow.connectionId());
     if (c != null) return c.write(data);
     java.util.function.Function<Buffer, Future<Void>> in = internal.isEmpty() ? null : internal.get(flow.connectionId());
     if (in != null) return in.apply(data);
-    return send(flow.target(), data);
+    return sendToTarget(flow.target(), data);
   }
 
   /** Sends to a target, reusing a connection to it if there is one (RFC 3261 §18.1.1). */
   public Future<Void> send(Target target, Buffer data) {
+    MessageTap t = tap;
+    if (t != null) tapSent(t, target, data);
+    return sendToTarget(target, data);
+  }
+
+  /** Shows a message sent to a target to the tap: the flow it leaves on (the open connection's, else its listener's). */
+  private void tapSent(MessageTap t, Target target, Buffer data) {
+    Connection c = byRemote.get(target.address());
+    if (c != null) {
+      t.sent(c.flow(), data);
+      return;
+    }
+    Listener l = listenerFor(target.transport(), target.isIpv6());
+    if (l != null) t.sent(new Flow(target.transport(), l, target.host(), target.port(), 0), data);
+  }
+
+  private Future<Void> sendToTarget(Target target, Buffer data) {
     if (target.transport() == Transport.UDP) {
       Listener l = listenerFor(Transport.UDP, target.isIpv6());
       if (l == null) return Future.failedFuture("no UDP listener to send from");

@@ -150,6 +150,11 @@ class AdminServerTest {
     assertEquals(1L, ((JsonObject) http.result("presence.stats")).getLong("watchers"));
     assertEquals("FINE", ((JsonObject) http.result("log.set_level", "sipgw.admin.test", "fine")).getString("level"));
     assertEquals(-32602, http.errorCode("log.set_level", "sipgw.admin.test", "LOUD"));
+    assertFalse(((JsonObject) http.result("siptrace.status")).getBoolean("enabled"), "capture is off by default");
+    assertTrue(((JsonObject) http.result("siptrace.status", "on")).getBoolean("enabled"));
+    assertTrue(gateway.sipgw().capture().enabled(), "on in the gateway");
+    assertFalse(((JsonObject) http.result("siptrace.status", "off")).getBoolean("enabled"));
+    assertEquals(-32602, http.errorCode("siptrace.status", "sideways"));
     // started from a config object, not a file: nothing to read again
     assertEquals(-32000, http.errorCode("cfg.reload"));
   }
