@@ -160,8 +160,10 @@ public final class LcrTable {
       long start = System.nanoTime();
       config.loadRulesFile();
       LcrTable table = of(config);
-      LOG.info("LCR table (" + cause + ") built in " + (System.nanoTime() - start) / 1_000_000 + " ms: " + table.rules + " rules, "
-          + table.prefixes + " prefixes, " + config.gateways().size() + " gateways");
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      // a config without lcr has nothing to say at each start
+      LOG.log(table.rules == 0 ? java.util.logging.Level.FINE : java.util.logging.Level.INFO, () -> "LCR table (" + cause + ") built in " + ms
+          + " ms: " + table.rules + " rules, " + table.prefixes + " prefixes, " + config.gateways().size() + " gateways");
       return table;
     }, false);
   }
